@@ -1,0 +1,37 @@
+# Slotline: `make run` serves the app with a demo host; `make test` runs
+# every check CI runs. Both install what a fresh machine lacks.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+# cargo-leptos writes the site under the workspace's target/ even when
+# CARGO_TARGET_DIR points the compiled code elsewhere.
+export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
+SERVER_BIN := $(or $(CARGO_TARGET_DIR),target)/release/server
+
+.PHONY: setup run test fmt-check clippy test-rust test-e2e build-release
+
+setup:
+	@./scripts/setup.sh
+
+build-release: setup
+	cargo leptos build --release
+
+run: build-release
+	SLOTLINE_SEED_DEMO=1 LEPTOS_SITE_ROOT=$(LEPTOS_SITE_ROOT) $(SERVER_BIN)
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+test-rust:
+	cargo test -p app --features ssr
+	cargo test -p migration
+	cargo test -p server
+
+test-e2e: build-release
+	cd end2end && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npx playwright test
+
+test: setup fmt-check clippy test-rust test-e2e

@@ -1,0 +1,96 @@
+//! The booking page's month grid. Days with free times are links; the
+//! chosen day is marked for assistive technology with `aria-current`.
+use crate::dto::CalendarDay;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("Mon", "Monday"),
+    ("Tue", "Tuesday"),
+    ("Wed", "Wednesday"),
+    ("Thu", "Thursday"),
+    ("Fri", "Friday"),
+    ("Sat", "Saturday"),
+    ("Sun", "Sunday"),
+];
+
+#[component]
+pub fn Calendar(
+    month_label: String,
+    leading_blanks: u32,
+    days: Vec<CalendarDay>,
+    selected: Option<String>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    /// The link that selects a day.
+    day_href: Callback<String, String>,
+) -> impl IntoView {
+    let mut cells: Vec<Option<CalendarDay>> = (0..leading_blanks).map(|_| None).collect();
+    cells.extend(days.into_iter().map(Some));
+    while cells.len() % 7 != 0 {
+        cells.push(None);
+    }
+    let weeks: Vec<Vec<Option<CalendarDay>>> = cells.chunks(7).map(<[_]>::to_vec).collect();
+    let nav = |href: Option<String>, label: &'static str, testid: &'static str, glyph: &'static str| match href {
+        Some(href) => view! { <A href=href attr:class="month-nav" attr:aria-label=label attr:data-testid=testid>{glyph}</A> }.into_any(),
+        None => view! { <span class="month-nav disabled" aria-hidden="true">{glyph}</span> }.into_any(),
+    };
+    view! {
+        <section class="calendar" aria-labelledby="calendar-heading">
+            <div class="calendar-header">
+                {nav(prev_href, "Previous month", "prev-month", "‹")}
+                <h2 id="calendar-heading" aria-live="polite" data-testid="month-label">{month_label}</h2>
+                {nav(next_href, "Next month", "next-month", "›")}
+            </div>
+            <table class="calendar-grid">
+                <thead>
+                    <tr>
+                        {WEEKDAYS.map(|(short, long)| view! { <th scope="col"><abbr title=long>{short}</abbr></th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {weeks
+                        .into_iter()
+                        .map(|week| {
+                            view! {
+                                <tr>
+                                    {week
+                                        .into_iter()
+                                        .map(|cell| view! { <td>{cell.map(|day| day_cell(day, selected.as_deref(), day_href))}</td> })
+                                        .collect_view()}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+fn day_cell(day: CalendarDay, selected: Option<&str>, day_href: Callback<String, String>) -> AnyView {
+    let is_selected = selected == Some(day.date.as_str());
+    if day.has_slots {
+        let label = format!("{}, times available", day.label);
+        view! {
+            <A
+                href=day_href.run(day.date.clone())
+                attr:class=if is_selected { "day available selected" } else { "day available" }
+                attr:aria-label=label
+                attr:aria-current=is_selected.then_some("date")
+                attr:data-testid=format!("day-{}", day.date)
+                attr:data-available="true"
+            >
+                {day.day}
+            </A>
+        }
+        .into_any()
+    } else {
+        view! {
+            <span class="day" aria-label=format!("{}, no times available", day.label) data-testid=format!("day-{}", day.date)>
+                {day.day}
+            </span>
+        }
+        .into_any()
+    }
+}

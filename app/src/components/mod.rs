@@ -1,0 +1,8 @@
+//! Reusable pieces of pages.
+pub mod calendar;
+pub mod field;
+pub mod status;
+pub mod time_zone_select;
+
+pub use field::{FormAlert, TextArea, TextField};
+pub use status::{ErrorNotice, Loading, set_not_found_status};

@@ -1,0 +1,13 @@
+//! Pure types and rules of the scheduling domain: no I/O, compiled for the
+//! browser too. Values are parsed here once, at the edge, and trusted after.
+pub mod email;
+pub mod event_type;
+pub mod person;
+pub mod slots;
+pub mod slug;
+pub mod time_zone;
+
+pub use email::Email;
+pub use person::{Notes, PersonName, Phone};
+pub use slug::{EventSlug, HostSlug};
+pub use time_zone::TimeZoneName;

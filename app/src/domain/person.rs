@@ -1,0 +1,100 @@
+//! What an invitee or host types about themselves.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err("Enter a name.".into());
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err(format!("Keep the name to {} characters or fewer.", Self::MAX_CHARS));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An optional phone number; blank means none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        let phone = raw.trim();
+        if phone.is_empty() {
+            return Ok(None);
+        }
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        if !allowed || !(5..=20).contains(&digits) || phone.len() > 40 {
+            return Err("Enter a phone number with 5 to 20 digits, like +49 30 1234567.".into());
+        }
+        Ok(Some(Self(phone.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Optional free text an invitee adds to a booking; blank means none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notes(String);
+
+impl Notes {
+    pub const MAX_CHARS: usize = 5_000;
+
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        let notes = raw.trim();
+        if notes.is_empty() {
+            return Ok(None);
+        }
+        if notes.chars().count() > Self::MAX_CHARS {
+            return Err(format!("Keep notes to {} characters or fewer.", Self::MAX_CHARS));
+        }
+        Ok(Some(Self(notes.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(PersonName::parse("  Ada ").unwrap().as_str(), "Ada");
+        assert!(PersonName::parse("   ").is_err());
+        assert!(PersonName::parse(&"x".repeat(200)).is_ok());
+        assert!(PersonName::parse(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn phones_are_optional_and_checked() {
+        assert_eq!(Phone::parse_optional(" "), Ok(None));
+        assert!(Phone::parse_optional("+49 (30) 123-4567").unwrap().is_some());
+        assert!(Phone::parse_optional("call me").is_err());
+        assert!(Phone::parse_optional("12").is_err());
+    }
+
+    #[test]
+    fn notes_are_optional_and_bounded() {
+        assert_eq!(Notes::parse_optional(""), Ok(None));
+        assert!(Notes::parse_optional(&"n".repeat(5_000)).unwrap().is_some());
+        assert!(Notes::parse_optional(&"n".repeat(5_001)).is_err());
+    }
+}

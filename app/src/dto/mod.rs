@@ -1,0 +1,185 @@
+//! What server functions send to the browser. Never an entity model: these
+//! carry only what a page shows, already formatted in the viewer's zone.
+use crate::domain::slots::{MinuteRange, WeeklyHours};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub slug: String,
+    pub time_zone: String,
+    pub team_name: String,
+    pub role: String,
+    pub plan: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventTypeDto {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub duration_min: u32,
+    pub description: String,
+    pub location: Option<String>,
+    pub min_notice_min: u32,
+    pub horizon_days: u32,
+    pub buffer_before_min: u32,
+    pub buffer_after_min: u32,
+    pub active: bool,
+}
+
+/// The form an event type is created or edited with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventTypeForm {
+    pub name: String,
+    pub slug: String,
+    pub duration: String,
+    pub description: String,
+    pub location: String,
+    pub min_notice: String,
+    pub horizon: String,
+    pub buffer_before: String,
+    pub buffer_after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateOverrideDto {
+    pub date: String,
+    /// `None`: the host is off that day.
+    pub hours: Option<Vec<MinuteRange>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AvailabilityDto {
+    pub time_zone: String,
+    pub weekly: WeeklyHours,
+    pub overrides: Vec<DateOverrideDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostPageDto {
+    pub host_name: String,
+    pub host_slug: String,
+    pub event_types: Vec<EventTypeDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    /// `YYYY-MM-DD` in the invitee's zone.
+    pub date: String,
+    pub day: u32,
+    pub has_slots: bool,
+    /// Read out by screen readers, e.g. "Tuesday, 1 December 2026".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlotDto {
+    /// The start instant, RFC 3339 in UTC: what the booking form submits.
+    pub start: String,
+    /// The start as the invitee reads it, e.g. "09:30".
+    pub label: String,
+}
+
+/// Everything the booking page shows for one month in the invitee's zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingPageDto {
+    pub host_name: String,
+    pub host_slug: String,
+    pub host_time_zone: String,
+    pub event: EventTypeDto,
+    pub time_zone: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub month_label: String,
+    pub prev_month: Option<String>,
+    pub next_month: Option<String>,
+    /// Blank cells before the first day so that weeks start on Monday.
+    pub leading_blanks: u32,
+    pub days: Vec<CalendarDay>,
+    pub selected_date: Option<String>,
+    pub selected_date_label: Option<String>,
+    pub slots: Vec<SlotDto>,
+    /// Set when the chosen slot is still free: its full description.
+    pub selected_slot: Option<String>,
+    pub selected_slot_label: Option<String>,
+    /// In reschedule mode: the booking's current time in the invitee's zone.
+    pub rescheduling_from: Option<String>,
+}
+
+/// The booking form on `/{host}/{event}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BookingForm {
+    pub host: String,
+    pub event: String,
+    pub start: String,
+    pub time_zone: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingDto {
+    pub id: String,
+    pub status: String,
+    pub event_name: String,
+    pub event_slug: String,
+    pub duration_min: u32,
+    pub host_name: String,
+    pub host_slug: String,
+    pub invitee_name: String,
+    pub invitee_email: String,
+    pub invitee_phone: Option<String>,
+    pub invitee_time_zone: String,
+    pub host_time_zone: String,
+    pub start: String,
+    /// e.g. "Tuesday, 1 December 2026, 09:00–09:30 (America/New_York)".
+    pub when_invitee: String,
+    pub when_host: String,
+    pub previous_when_invitee: Option<String>,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub is_past: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardBookings {
+    pub time_zone: String,
+    pub upcoming: Vec<BookingDto>,
+    pub past: Vec<BookingDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactDto {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub source: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContactForm {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub company: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignupForm {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub slug: String,
+    pub time_zone: String,
+}

@@ -1,0 +1,42 @@
+use crate::dto::{CurrentUser, SignupForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::ssr::{auth, context::state, services::accounts};
+    let state = state()?;
+    match auth::current_user(&state.db).await? {
+        Some(user) => Ok(Some(accounts::current_user_dto(&state.db, &user).await?)),
+        None => Ok(None),
+    }
+}
+
+#[server]
+pub async fn sign_up(form: SignupForm) -> Result<(), AppError> {
+    use crate::ssr::{auth, context::state, services::accounts};
+    let state = state()?;
+    let user = accounts::sign_up(&state.db, form).await?;
+    auth::start_session(&state.db, &state.config, &user.id).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
+}
+
+#[server]
+pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{auth, context::state, services::accounts};
+    let state = state()?;
+    let user = accounts::log_in(&state.db, &email, password).await?;
+    auth::start_session(&state.db, &state.config, &user.id).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
+}
+
+#[server]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::ssr::{auth, context::state};
+    let state = state()?;
+    auth::end_session(&state.db, &state.config).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}

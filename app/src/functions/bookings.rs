@@ -1,0 +1,113 @@
+use crate::dto::{BookingDto, BookingForm, BookingPageDto, DashboardBookings, HostPageDto};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The booking page's URL state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BookingPageQuery {
+    pub host: String,
+    pub event: String,
+    pub time_zone: Option<String>,
+    pub month: Option<String>,
+    pub date: Option<String>,
+    pub slot: Option<String>,
+    pub reschedule: Option<String>,
+    pub token: Option<String>,
+}
+
+#[server]
+pub async fn host_page(host: String) -> Result<HostPageDto, AppError> {
+    use crate::ssr::{context::state, entities::event_type, services::{bookings, event_types}};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let state = state()?;
+    let host = bookings::find_host(&state.db, &host).await?;
+    let events = event_type::Entity::find()
+        .filter(event_type::Column::UserId.eq(&host.id))
+        .filter(event_type::Column::Active.eq(true))
+        .order_by_asc(event_type::Column::DurationMin)
+        .all(&state.db)
+        .await?;
+    Ok(HostPageDto {
+        host_name: host.name,
+        host_slug: host.slug,
+        event_types: events.iter().map(event_types::to_dto).collect(),
+    })
+}
+
+#[server]
+pub async fn booking_page(query: BookingPageQuery) -> Result<BookingPageDto, AppError> {
+    use crate::ssr::{context::state, services::booking_page};
+    let state = state()?;
+    let page_query = booking_page::PageQuery {
+        time_zone: query.time_zone,
+        month: query.month,
+        date: query.date,
+        slot: query.slot,
+        reschedule: query.reschedule.zip(query.token),
+    };
+    booking_page::load(&state.db, &query.host, &query.event, page_query).await
+}
+
+#[server]
+pub async fn book(form: BookingForm) -> Result<(), AppError> {
+    use crate::ssr::{context::state, jobs_ready, services::bookings};
+    let state = state()?;
+    let created = bookings::create(&state.db, form).await?;
+    jobs_ready(&state);
+    leptos_axum::redirect(&format!("/bookings/{}?token={}&confirmed=1", created.booking.id, created.token));
+    Ok(())
+}
+
+#[server]
+pub async fn managed_booking(id: String, token: String) -> Result<BookingDto, AppError> {
+    use crate::ssr::{context::state, services::bookings};
+    let state = state()?;
+    let booking = bookings::find_by_token(&state.db, &id, &token).await?;
+    bookings::to_dto(&state.db, &booking).await
+}
+
+#[server]
+pub async fn cancel_as_invitee(id: String, token: String, reason: String) -> Result<BookingDto, AppError> {
+    use crate::ssr::{context::state, jobs_ready, services::bookings};
+    let state = state()?;
+    let booking = bookings::cancel(&state.db, &id, bookings::Actor::Invitee { token: &token }, &reason).await?;
+    jobs_ready(&state);
+    bookings::to_dto(&state.db, &booking).await
+}
+
+#[server]
+pub async fn reschedule(id: String, token: String, start: String) -> Result<(), AppError> {
+    use crate::ssr::{context::state, jobs_ready, services::bookings};
+    let state = state()?;
+    let booking = bookings::reschedule(&state.db, &id, &token, &start).await?;
+    jobs_ready(&state);
+    leptos_axum::redirect(&format!("/bookings/{}?token={}&rescheduled=1", booking.id, token));
+    Ok(())
+}
+
+#[server]
+pub async fn host_bookings() -> Result<DashboardBookings, AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::bookings};
+    let state = state()?;
+    let host = require_user(&state.db).await?;
+    bookings::list_for_host(&state.db, &host).await
+}
+
+#[server]
+pub async fn host_booking(id: String) -> Result<BookingDto, AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::bookings};
+    let state = state()?;
+    let host = require_user(&state.db).await?;
+    bookings::get_for_host(&state.db, &host, &id).await
+}
+
+#[server]
+pub async fn cancel_as_host(id: String, reason: String) -> Result<BookingDto, AppError> {
+    use crate::ssr::{auth::require_user, context::state, jobs_ready, services::bookings};
+    let state = state()?;
+    let host = require_user(&state.db).await?;
+    let booking = bookings::cancel(&state.db, &id, bookings::Actor::Host(&host), &reason).await?;
+    jobs_ready(&state);
+    bookings::to_dto(&state.db, &booking).await
+}

@@ -1,0 +1,7 @@
+//! `#[server]` functions by resource: a few lines each, from context to a
+//! service to a DTO.
+pub mod auth;
+pub mod availability;
+pub mod bookings;
+pub mod contacts;
+pub mod event_types;

@@ -1,0 +1,66 @@
+use super::DashboardShell;
+use crate::components::field::field_error;
+use crate::components::{ErrorNotice, FormAlert, Loading, TextArea};
+use crate::functions::bookings::{CancelAsHost, host_booking};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn BookingDetailPage() -> impl IntoView {
+    view! {
+        <Title text="Booking"/>
+        <DashboardShell>
+            <BookingDetail/>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn BookingDetail() -> impl IntoView {
+    let params = use_params_map();
+    let cancel = ServerAction::<CancelAsHost>::new();
+    let booking = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), cancel.version().get()),
+        |(id, _)| host_booking(id),
+    );
+    let value = cancel.value();
+    view! {
+        <p><A href="/dashboard">"← All bookings"</A></p>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match booking.await {
+                    Ok(b) => {
+                        let cancellable = b.status == "confirmed" && !b.is_past;
+                        view! {
+                            <section class="card" aria-labelledby="booking-heading">
+                                <h1 id="booking-heading">{format!("{} with {}", b.event_name, b.invitee_name)}</h1>
+                                <dl class="details-list">
+                                    <dt>"When"</dt><dd data-testid="booking-when-host">{b.when_host.clone()}</dd>
+                                    <dt>"Invitee’s time"</dt><dd>{b.when_invitee.clone()}</dd>
+                                    <dt>"Invitee"</dt><dd>{format!("{} ({})", b.invitee_name, b.invitee_email)}</dd>
+                                    {b.invitee_phone.clone().map(|p| view! { <dt>"Phone"</dt><dd>{p}</dd> })}
+                                    {b.notes.clone().map(|n| view! { <dt>"Notes"</dt><dd class="pre">{n}</dd> })}
+                                    <dt>"Status"</dt><dd data-testid="booking-status">{b.status.clone()}</dd>
+                                    {b.cancel_reason.clone().map(|r| view! { <dt>"Cancel reason"</dt><dd>{r}</dd> })}
+                                </dl>
+                                {cancellable.then(|| view! {
+                                    <ActionForm action=cancel>
+                                        <input type="hidden" name="id" value=b.id.clone()/>
+                                        <FormAlert value/>
+                                        <TextArea id="host-cancel-reason" name="reason" label="Reason (sent to the invitee)" error=field_error(value, "reason") rows=3/>
+                                        <button type="submit" class="button danger" data-testid="host-cancel-booking">"Cancel booking"</button>
+                                    </ActionForm>
+                                })}
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

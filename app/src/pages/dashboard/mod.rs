@@ -1,0 +1,14 @@
+//! The host's dashboard: bookings, event types, availability, contacts.
+mod availability;
+mod booking_detail;
+mod bookings;
+mod contacts;
+mod event_types;
+mod layout;
+
+pub use availability::AvailabilityPage;
+pub use booking_detail::BookingDetailPage;
+pub use bookings::BookingsPage;
+pub use contacts::ContactsPage;
+pub use event_types::{EventTypeEditPage, EventTypesPage};
+pub use layout::{DashboardShell, use_current_user};

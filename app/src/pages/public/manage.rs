@@ -1,0 +1,104 @@
+//! `/bookings/{id}?token=…`: the invitee's confirmation and manage page.
+use crate::components::field::field_error;
+use crate::components::{ErrorNotice, FormAlert, Loading, TextArea};
+use crate::dto::BookingDto;
+use crate::error::AppError;
+use crate::functions::bookings::{CancelAsInvitee, managed_booking};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ManagePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let cancel = ServerAction::<CancelAsInvitee>::new();
+    let booking = Resource::new(
+        move || {
+            let id = params.read().get("id").unwrap_or_default();
+            let token = query.read().get("token").unwrap_or_default();
+            (id, token, cancel.version().get())
+        },
+        |(id, token, _)| async move {
+            if token.is_empty() { Err(AppError::NotFound) } else { managed_booking(id, token).await }
+        },
+    );
+    let confirmed = move || query.read().get("confirmed").is_some();
+    let rescheduled = move || query.read().get("rescheduled").is_some();
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match booking.await {
+                    Ok(b) => {
+                        let token = query.read_untracked().get("token").unwrap_or_default();
+                        view! { <ManageView booking=b token cancel confirmed=confirmed() rescheduled=rescheduled()/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ManageView(booking: BookingDto, token: String, cancel: ServerAction<CancelAsInvitee>, confirmed: bool, rescheduled: bool) -> impl IntoView {
+    let cancelled = booking.status == "cancelled";
+    let heading = if cancelled {
+        "This booking is cancelled"
+    } else if confirmed {
+        "You’re booked"
+    } else if rescheduled {
+        "Your booking was rescheduled"
+    } else {
+        "Your booking"
+    };
+    let can_change = !cancelled && !booking.is_past;
+    let reschedule_href = format!(
+        "/{}/{}?reschedule={}&token={}&tz={}",
+        booking.host_slug, booking.event_slug, booking.id, token, booking.invitee_time_zone
+    );
+    let value = cancel.value();
+    view! {
+        <Title text=heading/>
+        <section class="card narrow" aria-labelledby="manage-heading">
+            <h1 id="manage-heading" data-testid="manage-heading">{heading}</h1>
+            {confirmed.then(|| view! { <p>"A confirmation email is on its way to " <strong>{booking.invitee_email.clone()}</strong> "."</p> })}
+            <dl class="details-list">
+                <dt>"What"</dt>
+                <dd data-testid="booking-event">{format!("{} with {}", booking.event_name, booking.host_name)}</dd>
+                <dt>"When"</dt>
+                <dd data-testid="booking-when">{booking.when_invitee.clone()}</dd>
+                <dt>{format!("For {}", booking.host_name)}</dt>
+                <dd data-testid="booking-when-host">{booking.when_host.clone()}</dd>
+                {booking.previous_when_invitee.clone().filter(|_| !cancelled).map(|p| view! { <dt>"Previously"</dt><dd data-testid="booking-previous"><s>{p}</s></dd> })}
+                {booking.location.clone().map(|l| view! { <dt>"Where"</dt><dd>{l}</dd> })}
+                <dt>"Who"</dt>
+                <dd>{format!("{} ({})", booking.invitee_name, booking.invitee_email)}</dd>
+                {booking.notes.clone().map(|n| view! { <dt>"Notes"</dt><dd class="pre">{n}</dd> })}
+                <dt>"Status"</dt>
+                <dd data-testid="booking-status">{if cancelled { "Cancelled" } else if booking.is_past { "Took place" } else { "Confirmed" }}</dd>
+                {booking.cancel_reason.clone().filter(|_| cancelled).map(|r| view! { <dt>"Reason"</dt><dd data-testid="cancel-reason">{r}</dd> })}
+            </dl>
+            {can_change.then(|| view! {
+                <div class="manage-actions">
+                    <A href=reschedule_href attr:class="button" attr:data-testid="reschedule-link">"Reschedule"</A>
+                </div>
+                <details class="cancel-box">
+                    <summary data-testid="cancel-toggle">"Cancel this booking"</summary>
+                    <ActionForm action=cancel>
+                        <input type="hidden" name="id" value=booking.id.clone()/>
+                        <input type="hidden" name="token" value=token.clone()/>
+                        <FormAlert value/>
+                        <TextArea id="cancel-reason-input" name="reason" label="Reason for cancelling" error=field_error(value, "reason") rows=3/>
+                        <button type="submit" class="button danger" data-testid="cancel-booking">"Cancel booking"</button>
+                    </ActionForm>
+                </details>
+            })}
+            {cancelled.then(|| view! {
+                <p><A href=format!("/{}/{}", booking.host_slug, booking.event_slug)>"Book a new time"</A></p>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,11 @@
+//! Pages anyone can open: the home page, a host's page, the booking page
+//! and the invitee's manage page.
+mod booking_page;
+mod home;
+mod host_page;
+mod manage;
+
+pub use booking_page::BookingPage;
+pub use home::{HomePage, NotFound};
+pub use host_page::HostPage;
+pub use manage::ManagePage;

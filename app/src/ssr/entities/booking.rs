@@ -1,0 +1,41 @@
+use sea_orm::entity::prelude::*;
+
+pub const CONFIRMED: &str = "confirmed";
+pub const CANCELLED: &str = "cancelled";
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "bookings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub host_id: String,
+    pub event_type_id: String,
+    pub contact_id: String,
+    pub start_at: DateTimeUtc,
+    pub end_at: DateTimeUtc,
+    /// The event type's buffers when booked, so later edits of the event
+    /// type do not move the time this booking blocks.
+    pub buffer_before_min: i32,
+    pub buffer_after_min: i32,
+    pub status: String,
+    pub invitee_name: String,
+    pub invitee_email: String,
+    pub invitee_phone: Option<String>,
+    pub invitee_time_zone: String,
+    pub notes: Option<String>,
+    pub manage_token_hash: String,
+    pub cancel_reason: Option<String>,
+    /// `invitee` or `host`.
+    pub cancelled_by: Option<String>,
+    pub previous_start_at: Option<DateTimeUtc>,
+    pub previous_end_at: Option<DateTimeUtc>,
+    /// The iCalendar SEQUENCE: 0 when booked, +1 on every reschedule or cancel.
+    pub sequence: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

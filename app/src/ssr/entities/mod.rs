@@ -1,0 +1,10 @@
+//! SeaORM entities: one module per table, mirroring the migrations.
+pub mod availability_override;
+pub mod availability_rule;
+pub mod booking;
+pub mod contact;
+pub mod event_type;
+pub mod job;
+pub mod session;
+pub mod team;
+pub mod user;

@@ -1,0 +1,129 @@
+//! Job payloads and the one way to enqueue them: inside the caller's
+//! transaction, so a job exists exactly when the change it follows committed.
+//! The server's job runner claims and executes them.
+use crate::ssr::entities::job;
+use crate::ssr::ids::new_id;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use serde::{Deserialize, Serialize};
+
+/// Which booking change an email tells about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingNotice {
+    Confirmed,
+    Rescheduled,
+    Cancelled,
+}
+
+/// Who an email about a booking goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeRecipient {
+    Invitee,
+    Host,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    SendBookingEmail {
+        booking_id: String,
+        notice: BookingNotice,
+        recipient: NoticeRecipient,
+        /// The invitee's manage-link secret, which the database keeps only
+        /// hashed; the runner blanks it once the job has finished.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        manage_token: Option<String>,
+    },
+}
+
+impl Job {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SendBookingEmail { .. } => "send_booking_email",
+        }
+    }
+
+    pub fn max_attempts(&self) -> i32 {
+        match self {
+            // About a day of back-off before an email is given up.
+            Self::SendBookingEmail { .. } => 12,
+        }
+    }
+
+    /// Emails to both sides of a booking change; the invitee's carries the
+    /// manage link when the caller knows its secret.
+    pub fn booking_emails(booking_id: &str, notice: BookingNotice, manage_token: Option<&str>) -> [Job; 2] {
+        [NoticeRecipient::Invitee, NoticeRecipient::Host].map(|recipient| Job::SendBookingEmail {
+            booking_id: booking_id.to_owned(),
+            notice,
+            recipient,
+            manage_token: manage_token.filter(|_| recipient == NoticeRecipient::Invitee).map(str::to_owned),
+        })
+    }
+
+    /// The payload with secrets removed, kept once the job is over.
+    pub fn redacted(&self) -> Job {
+        match self.clone() {
+            Self::SendBookingEmail { booking_id, notice, recipient, .. } => {
+                Self::SendBookingEmail { booking_id, notice, recipient, manage_token: None }
+            }
+        }
+    }
+}
+
+/// Adds a job to the queue on `db`, which should be the transaction of the
+/// change that causes it.
+pub async fn enqueue(db: &impl ConnectionTrait, job: &Job) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let payload = serde_json::to_string(job).map_err(|e| DbErr::Custom(format!("job payload: {e}")))?;
+    job::ActiveModel {
+        id: Set(new_id()),
+        kind: Set(job.kind().to_owned()),
+        payload: Set(payload),
+        status: Set(job::PENDING.to_owned()),
+        attempts: Set(0),
+        max_attempts: Set(job.max_attempts()),
+        run_at: Set(now),
+        locked_by: Set(None),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_round_trip_with_their_kind() {
+        let job = Job::SendBookingEmail {
+            booking_id: "b1".into(),
+            notice: BookingNotice::Rescheduled,
+            recipient: NoticeRecipient::Host,
+            manage_token: None,
+        };
+        let json = serde_json::to_string(&job).unwrap();
+        assert!(json.contains(r#""kind":"send_booking_email""#), "{json}");
+        assert_eq!(serde_json::from_str::<Job>(&json).unwrap(), job);
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_invitee_email_carries_the_manage_secret_until_redacted() {
+        let [invitee, host] = Job::booking_emails("b1", BookingNotice::Confirmed, Some("secret"));
+        assert!(serde_json::to_string(&invitee).unwrap().contains("secret"));
+        assert!(!serde_json::to_string(&host).unwrap().contains("secret"));
+        assert!(!serde_json::to_string(&invitee.redacted()).unwrap().contains("secret"));
+    }
+}

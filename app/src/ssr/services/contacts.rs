@@ -1,0 +1,110 @@
+//! A team's contacts: everyone who booked, plus people added by hand.
+use super::{FieldErrors, is_unique_violation};
+use crate::domain::{Email, Notes, PersonName, Phone};
+use crate::dto::{ContactDto, ContactForm};
+use crate::error::AppError;
+use crate::ssr::entities::{contact, user};
+use crate::ssr::ids::new_id;
+use crate::ssr::time_fmt::iso;
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+
+pub fn to_dto(model: contact::Model) -> ContactDto {
+    ContactDto {
+        id: model.id,
+        name: model.name,
+        email: model.email,
+        phone: model.phone,
+        company: model.company,
+        source: model.source,
+        created_at: iso(model.created_at),
+    }
+}
+
+/// Creates or refreshes the team's contact for an invitee; returns its id.
+pub async fn upsert_from_booking(
+    db: &impl ConnectionTrait,
+    team_id: &str,
+    email: &Email,
+    name: &PersonName,
+    phone: Option<&Phone>,
+) -> Result<String, AppError> {
+    let now = Utc::now();
+    let row = contact::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(team_id.to_owned()),
+        email: Set(email.as_str().to_owned()),
+        name: Set(name.as_str().to_owned()),
+        phone: Set(phone.map(|p| p.as_str().to_owned())),
+        company: Set(None),
+        notes: Set(None),
+        source: Set("booking".to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let mut update = vec![contact::Column::Name, contact::Column::UpdatedAt];
+    if phone.is_some() {
+        update.push(contact::Column::Phone);
+    }
+    contact::Entity::insert(row)
+        .on_conflict(OnConflict::columns([contact::Column::TeamId, contact::Column::Email]).update_columns(update).to_owned())
+        .exec_without_returning(db)
+        .await?;
+    let contact = contact::Entity::find()
+        .filter(contact::Column::TeamId.eq(team_id))
+        .filter(contact::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(contact.id)
+}
+
+pub async fn list(db: &DatabaseConnection, host: &user::Model) -> Result<Vec<ContactDto>, AppError> {
+    let rows = contact::Entity::find()
+        .filter(contact::Column::TeamId.eq(&host.team_id))
+        .order_by_desc(contact::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(to_dto).collect())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create_manual(db: &DatabaseConnection, host: &user::Model, form: ContactForm) -> Result<ContactDto, AppError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", PersonName::parse(&form.name));
+    let email = errors.check("email", Email::parse(&form.email));
+    let phone = errors.check("phone", Phone::parse_optional(&form.phone));
+    let notes = errors.check("notes", Notes::parse_optional(&form.notes));
+    let company = form.company.trim();
+    if company.chars().count() > 200 {
+        errors.push("company", "Keep the company to 200 characters or fewer.");
+    }
+    errors.into_result()?;
+    let (Some(name), Some(email), Some(phone), Some(notes)) = (name, email, phone, notes) else {
+        return Err(AppError::Internal);
+    };
+    let now = Utc::now();
+    let model = contact::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(host.team_id.clone()),
+        email: Set(email.into_inner()),
+        name: Set(name.as_str().to_owned()),
+        phone: Set(phone.map(|p| p.as_str().to_owned())),
+        company: Set((!company.is_empty()).then(|| company.to_owned())),
+        notes: Set(notes.map(|n| n.as_str().to_owned())),
+        source: Set("manual".to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::field("email", "A contact with this email already exists.")
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(to_dto(model))
+}

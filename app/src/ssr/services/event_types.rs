@@ -1,0 +1,173 @@
+//! Event types of a host: what invitees can book.
+use super::{FieldErrors, is_unique_violation};
+use crate::domain::event_type::{DEFAULT_HORIZON_DAYS, DEFAULT_MIN_NOTICE_MIN, Scheduling};
+use crate::domain::{EventSlug, PersonName};
+use crate::dto::{EventTypeDto, EventTypeForm};
+use crate::error::AppError;
+use crate::ssr::entities::{event_type, user};
+use crate::ssr::ids::new_id;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+
+pub fn to_dto(model: &event_type::Model) -> EventTypeDto {
+    EventTypeDto {
+        id: model.id.clone(),
+        name: model.name.clone(),
+        slug: model.slug.clone(),
+        duration_min: model.duration_min as u32,
+        description: model.description.clone(),
+        location: model.location.clone(),
+        min_notice_min: model.min_notice_min as u32,
+        horizon_days: model.horizon_days as u32,
+        buffer_before_min: model.buffer_before_min as u32,
+        buffer_after_min: model.buffer_after_min as u32,
+        active: model.active,
+    }
+}
+
+pub fn scheduling(model: &event_type::Model) -> Scheduling {
+    Scheduling {
+        duration_min: model.duration_min as u32,
+        min_notice_min: model.min_notice_min as u32,
+        horizon_days: model.horizon_days as u32,
+        buffer_before_min: model.buffer_before_min as u32,
+        buffer_after_min: model.buffer_after_min as u32,
+    }
+}
+
+/// A validated event type form.
+struct Parsed {
+    name: String,
+    slug: String,
+    description: String,
+    location: Option<String>,
+    scheduling: Scheduling,
+}
+
+fn minutes(errors: &mut FieldErrors, field: &str, raw: &str, default: u32) -> u32 {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return default;
+    }
+    errors.check(field, raw.parse::<u32>().map_err(|_| "Enter a whole number.")).unwrap_or(default)
+}
+
+fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", PersonName::parse(&form.name).map_err(|_| "Enter a name of up to 200 characters."));
+    let slug_raw = if form.slug.trim().is_empty() { crate::domain::slug::suggest(&form.name) } else { form.slug.clone() };
+    let slug = errors.check("slug", EventSlug::parse(&slug_raw));
+    let raw = Scheduling {
+        duration_min: minutes(&mut errors, "duration", &form.duration, 0),
+        min_notice_min: minutes(&mut errors, "min_notice", &form.min_notice, DEFAULT_MIN_NOTICE_MIN),
+        horizon_days: minutes(&mut errors, "horizon", &form.horizon, DEFAULT_HORIZON_DAYS),
+        buffer_before_min: minutes(&mut errors, "buffer_before", &form.buffer_before, 0),
+        buffer_after_min: minutes(&mut errors, "buffer_after", &form.buffer_after, 0),
+    };
+    let scheduling = match Scheduling::parse(raw) {
+        Ok(s) => Some(s),
+        Err(list) => {
+            for (field, message) in list {
+                errors.push(field, message);
+            }
+            None
+        }
+    };
+    if form.description.chars().count() > 5_000 {
+        errors.push("description", "Keep the description to 5,000 characters or fewer.");
+    }
+    let location = form.location.trim();
+    if location.chars().count() > 500 {
+        errors.push("location", "Keep the location to 500 characters or fewer.");
+    }
+    errors.into_result()?;
+    match (name, slug, scheduling) {
+        (Some(name), Some(slug), Some(scheduling)) => Ok(Parsed {
+            name: name.as_str().to_owned(),
+            slug: slug.as_str().to_owned(),
+            description: form.description.trim().to_owned(),
+            location: (!location.is_empty()).then(|| location.to_owned()),
+            scheduling,
+        }),
+        _ => Err(AppError::Internal),
+    }
+}
+
+fn slug_taken() -> AppError {
+    AppError::field("slug", "You already have an event type with this URL.")
+}
+
+pub async fn list(db: &DatabaseConnection, host: &user::Model) -> Result<Vec<EventTypeDto>, AppError> {
+    let rows = event_type::Entity::find()
+        .filter(event_type::Column::UserId.eq(&host.id))
+        .order_by_desc(event_type::Column::Active)
+        .order_by_asc(event_type::Column::Name)
+        .all(db)
+        .await?;
+    Ok(rows.iter().map(to_dto).collect())
+}
+
+/// One of the host's own event types; another host's is not found.
+pub async fn find_own(db: &DatabaseConnection, host: &user::Model, id: &str) -> Result<event_type::Model, AppError> {
+    event_type::Entity::find_by_id(id)
+        .filter(event_type::Column::UserId.eq(&host.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create(db: &DatabaseConnection, host: &user::Model, form: EventTypeForm) -> Result<EventTypeDto, AppError> {
+    let parsed = parse(&form)?;
+    let now = Utc::now();
+    let model = event_type::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(host.id.clone()),
+        name: Set(parsed.name),
+        slug: Set(parsed.slug),
+        duration_min: Set(parsed.scheduling.duration_min as i32),
+        description: Set(parsed.description),
+        location: Set(parsed.location),
+        min_notice_min: Set(parsed.scheduling.min_notice_min as i32),
+        horizon_days: Set(parsed.scheduling.horizon_days as i32),
+        buffer_before_min: Set(parsed.scheduling.buffer_before_min as i32),
+        buffer_after_min: Set(parsed.scheduling.buffer_after_min as i32),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| if is_unique_violation(&e) { slug_taken() } else { e.into() })?;
+    Ok(to_dto(&model))
+}
+
+#[tracing::instrument(skip_all, fields(event_type.id = %id))]
+pub async fn update(db: &DatabaseConnection, host: &user::Model, id: &str, form: EventTypeForm) -> Result<EventTypeDto, AppError> {
+    let existing = find_own(db, host, id).await?;
+    let parsed = parse(&form)?;
+    let mut model: event_type::ActiveModel = existing.into();
+    model.name = Set(parsed.name);
+    model.slug = Set(parsed.slug);
+    model.duration_min = Set(parsed.scheduling.duration_min as i32);
+    model.description = Set(parsed.description);
+    model.location = Set(parsed.location);
+    model.min_notice_min = Set(parsed.scheduling.min_notice_min as i32);
+    model.horizon_days = Set(parsed.scheduling.horizon_days as i32);
+    model.buffer_before_min = Set(parsed.scheduling.buffer_before_min as i32);
+    model.buffer_after_min = Set(parsed.scheduling.buffer_after_min as i32);
+    model.updated_at = Set(Utc::now());
+    let model = model
+        .update(db)
+        .await
+        .map_err(|e| if is_unique_violation(&e) { slug_taken() } else { e.into() })?;
+    Ok(to_dto(&model))
+}
+
+/// Deactivated event types stay with their bookings but take no new ones.
+pub async fn set_active(db: &DatabaseConnection, host: &user::Model, id: &str, active: bool) -> Result<EventTypeDto, AppError> {
+    let mut model: event_type::ActiveModel = find_own(db, host, id).await?.into();
+    model.active = Set(active);
+    model.updated_at = Set(Utc::now());
+    Ok(to_dto(&model.update(db).await?))
+}

@@ -1,0 +1,43 @@
+//! Application services: the rules of each resource, with the database.
+//! Server functions and the REST API call these and nothing below them.
+pub mod accounts;
+pub mod availability;
+pub mod booking_page;
+pub mod bookings;
+pub mod contacts;
+pub mod event_types;
+
+use crate::error::{AppError, FieldError};
+
+/// Collects field errors while a form is parsed, so that every wrong field
+/// is reported at once.
+#[derive(Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// Records the error of `result` under `field` and returns its value.
+    pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.push(field, error.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        if !self.0.iter().any(|e| e.field == field) {
+            self.0.push(FieldError::new(field, message));
+        }
+    }
+
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Validation(self.0)) }
+    }
+}
+
+/// True when a database error is a unique-constraint violation.
+pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}

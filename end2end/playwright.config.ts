@@ -1,0 +1,57 @@
+import { defineConfig, devices } from "@playwright/test";
+import * as path from "node:path";
+
+// One server for the whole run: the release binary on a fresh SQLite
+// database in .data/, with the demo host seeded and emails written to
+// .data/outbox (the specs read them there).
+const port = Number(process.env.SLOTLINE_E2E_PORT ?? 3100);
+export const baseURL = `http://127.0.0.1:${port}`;
+export const dataDir = path.resolve(__dirname, ".data");
+const serverBin = process.env.SLOTLINE_SERVER_BIN ?? path.resolve(__dirname, "../target/release/server");
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.resolve(__dirname, "../target/site");
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["html", { open: "never" }]],
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    screenshot: "on",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${serverBin}"`,
+    url: `${baseURL}/healthz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      SLOTLINE_DATA_DIR: dataDir,
+      SLOTLINE_DATABASE_URL: `sqlite://${dataDir}/slotline.db?mode=rwc`,
+      SLOTLINE_SEED_DEMO: "1",
+      SLOTLINE_PUBLIC_URL: baseURL,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      RUST_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,74 @@
+import { test as base, expect, Page, BrowserContext } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Fails the test on any uncaught page error or console error. */
+export function watchForErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+export const test = base.extend<{ errors: string[] }>({
+  errors: async ({ page }, use) => {
+    const errors = watchForErrors(page);
+    await use(errors);
+    expect(errors, "no page or console errors").toEqual([]);
+  },
+});
+export { expect };
+
+/** Opens a page and waits until the wasm has hydrated it. */
+export async function visit(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 20_000 });
+}
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join("test-results", "journeys", `${name}.png`), fullPage: true });
+}
+
+/** A new page in its own browser context, in `timezoneId`. */
+export async function pageIn(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  return page;
+}
+
+/** Waits for an email to `to` whose text contains `needle`; returns it. */
+export async function waitForEmail(to: string, needle: string, timeoutMs = 20_000): Promise<string> {
+  const outbox = path.resolve(__dirname, "..", ".data", "outbox");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fs.existsSync(outbox)) {
+      for (const file of fs.readdirSync(outbox)) {
+        const text = decodeQuotedPrintable(fs.readFileSync(path.join(outbox, file), "utf8"));
+        if (text.includes(`To: ${to}`) || text.includes(`<${to}>`)) {
+          if (text.includes(needle)) return text;
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no email to ${to} containing ${needle} within ${timeoutMs} ms`);
+}
+
+function decodeQuotedPrintable(raw: string): string {
+  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Picks the first day with free times, then its first slot; returns the slot's start. */
+export async function pickFirstSlot(page: Page, skip = 0): Promise<string> {
+  const days = page.locator('[data-available="true"]');
+  await expect(days.first()).toBeVisible();
+  await days.first().click();
+  const slots = page.getByTestId("slot");
+  await expect(slots.first()).toBeVisible();
+  const slot = slots.nth(skip);
+  const start = (await slot.getAttribute("data-start")) ?? "";
+  await slot.click();
+  await expect(page.getByTestId("selected-time")).toBeVisible();
+  return start;
+}

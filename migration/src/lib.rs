@@ -1,0 +1,41 @@
+//! Database schema for Slotline, as an ordered list of migrations.
+//!
+//! Migrations describe tables with SeaQuery only and never import the app's
+//! entities, so an old migration keeps meaning what it meant when it ran.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_teams_and_users;
+mod m20261123_000002_create_event_types;
+mod m20261123_000003_create_availability;
+mod m20261123_000004_create_contacts;
+mod m20261123_000005_create_bookings;
+mod m20261123_000006_create_jobs;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_teams_and_users::Migration),
+            Box::new(m20261123_000002_create_event_types::Migration),
+            Box::new(m20261123_000003_create_availability::Migration),
+            Box::new(m20261123_000004_create_contacts::Migration),
+            Box::new(m20261123_000005_create_bookings::Migration),
+            Box::new(m20261123_000006_create_jobs::Migration),
+        ]
+    }
+}
+
+/// Ids are CUID2 strings (24 characters).
+fn id_col<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).string_len(32).not_null().primary_key().to_owned()
+}
+
+fn fk_col<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).string_len(32).not_null().to_owned()
+}
+
+fn timestamp_col<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
+}

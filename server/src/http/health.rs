@@ -1,0 +1,21 @@
+//! `GET /healthz`: 200 once the database answers and is fully migrated.
+use app::ssr::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use migration::{Migrator, MigratorTrait};
+use serde_json::{Value, json};
+
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match Migrator::get_pending_migrations(&state.db).await {
+        Ok(pending) if pending.is_empty() => (StatusCode::OK, Json(json!({"status": "ok", "database": "ok"}))),
+        Ok(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable", "database": "migrations pending"})),
+        ),
+        Err(error) => {
+            tracing::warn!(error = %error, "health check could not reach the database");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "unreachable"})))
+        }
+    }
+}

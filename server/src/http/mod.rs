@@ -1,0 +1,46 @@
+//! The HTTP surface: health check, Leptos pages and server functions, and
+//! static files.
+mod health;
+
+use app::ssr::AppState;
+use axum::Router;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+/// Router state: the app's state plus what Leptos needs to render.
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: AppState,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(state: &ServerState) -> Self {
+        state.app.clone()
+    }
+}
+
+pub fn router(state: ServerState) -> Router {
+    let routes = generate_route_list(app::App);
+    let context_state = state.app.clone();
+    let leptos_options = state.leptos.clone();
+    Router::new()
+        .route("/healthz", axum::routing::get(health::healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || app::shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,60 @@
+//! `SendBookingEmail`: tells the invitee or the host about a booking change.
+use super::JobContext;
+use crate::email::templates::{BookingEmail, BookingEmailKind, Recipient, booking_message};
+use anyhow::Context;
+use app::ssr::entities::{booking, event_type, user};
+use app::ssr::jobs::{BookingNotice, NoticeRecipient};
+use sea_orm::EntityTrait;
+
+#[tracing::instrument(skip_all, fields(booking.id = %booking_id))]
+pub async fn run(
+    ctx: &JobContext,
+    booking_id: &str,
+    notice: BookingNotice,
+    recipient: NoticeRecipient,
+    manage_token: Option<&str>,
+) -> anyhow::Result<()> {
+    let booking = booking::Entity::find_by_id(booking_id)
+        .one(&ctx.db)
+        .await?
+        .context("booking no longer exists")?;
+    let host = user::Entity::find_by_id(&booking.host_id).one(&ctx.db).await?.context("host no longer exists")?;
+    let event = event_type::Entity::find_by_id(&booking.event_type_id)
+        .one(&ctx.db)
+        .await?
+        .context("event type no longer exists")?;
+    let manage_url = match manage_token {
+        Some(token) => format!("{}/bookings/{}?token={token}", ctx.public_url, booking.id),
+        None => format!("{}/{}/{}", ctx.public_url, host.slug, event.slug),
+    };
+    let email = BookingEmail {
+        kind: match notice {
+            BookingNotice::Confirmed => BookingEmailKind::Confirmed,
+            BookingNotice::Rescheduled => BookingEmailKind::Rescheduled,
+            BookingNotice::Cancelled => BookingEmailKind::Cancelled,
+        },
+        booking_id: booking.id.clone(),
+        sequence: booking.sequence.max(0) as u32,
+        event_name: event.name.clone(),
+        host_name: host.name.clone(),
+        host_email: host.email.clone(),
+        host_tz: host.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        invitee_name: booking.invitee_name.clone(),
+        invitee_email: booking.invitee_email.clone(),
+        invitee_tz: booking.invitee_time_zone.parse().unwrap_or(chrono_tz::UTC),
+        start: booking.start_at,
+        end: booking.end_at,
+        previous_start: booking.previous_start_at,
+        location: event.location.clone(),
+        notes: booking.notes.clone(),
+        cancel_reason: booking.cancel_reason.clone(),
+        manage_url,
+        host_booking_url: format!("{}/dashboard/bookings/{}", ctx.public_url, booking.id),
+    };
+    let to = match recipient {
+        NoticeRecipient::Invitee => Recipient::Invitee,
+        NoticeRecipient::Host => Recipient::Host,
+    };
+    let message = booking_message(&email, to, ctx.mailer.from_mailbox())?;
+    ctx.mailer.send(message).await.context("sending booking email")
+}

@@ -1,0 +1,9 @@
+//! Slotline's server: configuration, HTTP, the job runner and email.
+//! `main.rs` only wires these together; tests build the same
+//! [`startup::Application`] on a random port.
+pub mod config;
+pub mod email;
+pub mod http;
+pub mod jobs;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,103 @@
+//! Builds the whole server from a [`Config`]: database, migrations, mailer,
+//! job runner and router. Tests build it the same way on port 0.
+use crate::config::Config;
+use crate::email::Mailer;
+use crate::http::{ServerState, router};
+use crate::jobs::{JobContext, JobRunner};
+use anyhow::Context;
+use app::ssr::{AppConfig, AppState};
+use leptos::prelude::LeptosOptions;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    state: AppState,
+    runner: JobRunner,
+    leptos: LeptosOptions,
+    job_workers: usize,
+}
+
+pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(database_url.to_owned());
+    options.max_connections(16).sqlx_logging(false);
+    Database::connect(options).await.context("connecting to the database")
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+        let db = connect(&config.database_url).await?;
+        Migrator::up(&db, None).await.context("running migrations")?;
+        if config.seed_demo
+            && let Some(password) = app::ssr::services::accounts::seed_demo(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?
+        {
+            tracing::info!(
+                "Demo host created: book it at {}/demo/intro; log in as demo@slotline.test with password {password}",
+                config.public_url
+            );
+        }
+        let mailer = Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("outbox"), &config.mail_from)?;
+        let ready = Arc::new(Notify::new());
+        let state = AppState {
+            db: db.clone(),
+            config: Arc::new(AppConfig { public_url: config.public_url.clone() }),
+            jobs_ready: ready.clone(),
+        };
+        let runner = JobRunner::new(
+            JobContext { db, mailer, public_url: config.public_url.clone() },
+            ready,
+            chrono::Duration::seconds(60),
+        );
+        let listener = TcpListener::bind(config.site_addr).await.with_context(|| format!("binding {}", config.site_addr))?;
+        let address = listener.local_addr()?;
+        let leptos = LeptosOptions::builder()
+            .output_name("slotline")
+            .site_root(config.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .build();
+        Ok(Self { listener, address, state, runner, leptos, job_workers: config.job_workers })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn runner(&self) -> JobRunner {
+        self.runner.clone()
+    }
+
+    /// Serves HTTP and runs job workers until `shutdown` completes.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let workers = self.runner.spawn_workers(self.job_workers, stop_rx);
+        let sessions_db = self.state.db.clone();
+        let purge = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(error) = app::ssr::auth::purge_expired_sessions(&sessions_db).await {
+                    tracing::warn!(error = %error, "purging expired sessions failed");
+                }
+            }
+        });
+        let app = router(ServerState { app: self.state, leptos: self.leptos });
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let _ = stop_tx.send(true);
+        purge.abort();
+        for worker in workers {
+            let _ = worker.await;
+        }
+        served.context("serving HTTP")
+    }
+}

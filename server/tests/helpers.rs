@@ -1,0 +1,287 @@
+//! `spawn_app`: the real server on a random port against a fresh database,
+//! with a real SMTP sink; plus the few calls tests make through its front door.
+use crate::support::smtp_sink::SmtpSink;
+use app::error::AppError;
+use app::ssr::AppState;
+use leptos::server_fn::ServerFn;
+use server::config::Config;
+use server::jobs::JobRunner;
+use server::startup::Application;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub runner: JobRunner,
+    pub smtp: SmtpSink,
+    pub config: Config,
+    _database: TestDatabase,
+}
+
+/// A scratch directory and, on PostgreSQL, a database of this test's own;
+/// both removed when the test ends.
+struct TestDatabase {
+    dir: PathBuf,
+    postgres: Option<(String, String)>,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some((admin_url, name)) = self.postgres.take() {
+            // Drop runs outside any runtime guarantee, so use a thread of its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                runtime.block_on(async {
+                    let db = sea_orm::Database::connect(&admin_url).await.ok()?;
+                    use sea_orm::ConnectionTrait;
+                    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+fn unique(label: &str) -> String {
+    format!("{label}_{}", app::ssr::ids::new_id())
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("SLOTLINE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn create_postgres_database() -> Option<(String, String, String)> {
+    use sea_orm::ConnectionTrait;
+    let admin_url = postgres_admin_url();
+    let admin = match sea_orm::Database::connect(&admin_url).await {
+        Ok(db) => db,
+        Err(error) => {
+            if std::env::var("SLOTLINE_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                panic!("PostgreSQL is required (SLOTLINE_REQUIRE_POSTGRES=1) but {admin_url} does not answer: {error}");
+            }
+            eprintln!("!!!!!!!! PostgreSQL tests SKIPPED: no server at {admin_url} ({error}) !!!!!!!!");
+            return None;
+        }
+    };
+    let name = unique("slotline_test").to_lowercase();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("creating the test database");
+    let mut url = url::Url::parse(&admin_url).expect("SLOTLINE_TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    Some((admin_url, name, url.to_string()))
+}
+
+/// Starts the server; `None` when PostgreSQL is asked for but not running
+/// (and not required).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    server::telemetry::init();
+    let dir = std::env::temp_dir().join(unique("slotline-test"));
+    std::fs::create_dir_all(&dir).expect("creating the test directory");
+    let (database_url, postgres) = match backend {
+        Backend::Sqlite => (format!("sqlite://{}/slotline.db?mode=rwc", dir.display()), None),
+        Backend::Postgres => {
+            let (admin, name, url) = create_postgres_database().await?;
+            (url, Some((admin, name)))
+        }
+    };
+    let database = TestDatabase { dir: dir.clone(), postgres };
+    let smtp = SmtpSink::start().await;
+    let config = Config {
+        database_url,
+        site_addr: "127.0.0.1:0".parse().expect("an address"),
+        site_root: "target/site".into(),
+        public_url: "http://slotline.test".into(),
+        secret_key: [7; 32],
+        smtp_url: Some(smtp.url()),
+        mail_from: "Slotline <no-reply@slotline.test>".into(),
+        data_dir: dir,
+        seed_demo: false,
+        // Tests drain the queue themselves, so outcomes are deterministic.
+        job_workers: 0,
+    };
+    let app = Application::build(config.clone()).await.expect("building the application");
+    let address = format!("http://{}", app.address());
+    let state = app.state().clone();
+    let runner = app.runner();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    Some(TestApp { address, state, runner, smtp, config, _database: database })
+}
+
+/// Runs one async test body against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.expect("SQLite always runs");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// What a server function answered.
+pub enum Answer {
+    /// The function asked the browser to go somewhere else.
+    Redirect(String),
+    Ok(serde_json::Value),
+    Err(AppError),
+}
+
+impl Answer {
+    pub fn redirect(self) -> String {
+        match self {
+            Self::Redirect(to) => to,
+            Self::Ok(v) => panic!("expected a redirect, got {v}"),
+            Self::Err(e) => panic!("expected a redirect, got {e:?}"),
+        }
+    }
+
+    pub fn ok(self) -> serde_json::Value {
+        match self {
+            Self::Ok(v) => v,
+            Self::Redirect(to) => panic!("expected a value, got a redirect to {to}"),
+            Self::Err(e) => panic!("expected a value, got {e:?}"),
+        }
+    }
+
+    pub fn err(self) -> AppError {
+        match self {
+            Self::Err(e) => e,
+            Self::Ok(v) => panic!("expected an error, got {v}"),
+            Self::Redirect(to) => panic!("expected an error, got a redirect to {to}"),
+        }
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+}
+
+impl TestApp {
+    /// Calls server function `F` with form fields, as an `ActionForm` would.
+    pub async fn call<F: ServerFn>(&self, client: &reqwest::Client, fields: &[(&str, &str)]) -> Answer {
+        let response = client
+            .post(format!("{}{}", self.address, F::PATH))
+            .header("Accept", "application/json")
+            .form(fields)
+            .send()
+            .await
+            .expect("the server answers");
+        let redirect = response
+            .headers()
+            .get("serverfnredirect")
+            .or_else(|| response.headers().get("location"))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let status = response.status();
+        let body = response.text().await.expect("a body");
+        if let Some(to) = redirect.filter(|_| status.is_success() || status.is_redirection()) {
+            return Answer::Redirect(to);
+        }
+        if status.is_success() {
+            Answer::Ok(serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
+        } else {
+            Answer::Err(serde_json::from_str(&body).unwrap_or_else(|_| panic!("{status}: {body}")))
+        }
+    }
+
+    /// Signs a host up and returns a client logged in as them.
+    pub async fn sign_up(&self, slug: &str) -> reqwest::Client {
+        let client = browser();
+        let email = format!("{slug}@example.com");
+        let to = self
+            .call::<app::functions::auth::SignUp>(
+                &client,
+                &[
+                    ("form[name]", &format!("Host {slug}")),
+                    ("form[email]", &email),
+                    ("form[password]", "correct horse battery"),
+                    ("form[slug]", slug),
+                    ("form[time_zone]", "Europe/Berlin"),
+                ],
+            )
+            .await
+            .redirect();
+        assert_eq!(to, "/dashboard");
+        client
+    }
+
+    /// Creates an event type for the logged-in host; returns its id.
+    pub async fn create_event_type(&self, client: &reqwest::Client, slug: &str, duration: u32) -> String {
+        let created = self
+            .call::<app::functions::event_types::SaveEventType>(
+                client,
+                &[
+                    ("id", ""),
+                    ("form[name]", &format!("Event {slug}")),
+                    ("form[slug]", slug),
+                    ("form[duration]", &duration.to_string()),
+                    ("form[description]", ""),
+                    ("form[location]", ""),
+                    ("form[min_notice]", "0"),
+                    ("form[horizon]", "60"),
+                    ("form[buffer_before]", "0"),
+                    ("form[buffer_after]", "0"),
+                ],
+            )
+            .await;
+        match created {
+            Answer::Ok(v) => v["id"].as_str().expect("an id").to_owned(),
+            Answer::Redirect(_) => panic!("saving an event type answers with the saved event type"),
+            Answer::Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    /// The first free start of an event type, as the booking page offers it.
+    pub async fn first_free_slot(&self, host: &str, event: &str) -> String {
+        use app::ssr::services::booking_page::{PageQuery, load};
+        let page = load(&self.state.db, host, event, PageQuery::default()).await.expect("the booking page loads");
+        let day = page.days.iter().find(|d| d.has_slots).expect("a day with free times").date.clone();
+        let query = PageQuery { month: Some(page.month.clone()), date: Some(day), ..PageQuery::default() };
+        let page = load(&self.state.db, host, event, query).await.expect("the day loads");
+        page.slots.first().expect("a free time").start.clone()
+    }
+
+    /// Books `start` as an invitee; returns the server's answer.
+    pub async fn book(&self, host: &str, event: &str, start: &str, email: &str) -> Answer {
+        self.call::<app::functions::bookings::Book>(
+            &browser(),
+            &[
+                ("form[host]", host),
+                ("form[event]", event),
+                ("form[start]", start),
+                ("form[time_zone]", "America/New_York"),
+                ("form[name]", "Ada Lovelace"),
+                ("form[email]", email),
+                ("form[phone]", ""),
+                ("form[notes]", ""),
+            ],
+        )
+        .await
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real server on a random port against a fresh
+//! database — SQLite always, PostgreSQL when `SLOTLINE_TEST_POSTGRES_URL`'s
+//! server answers (see `helpers`).
+mod auth;
+mod bookings;
+mod email_delivery;
+mod helpers;
+mod jobs;
+mod support;

@@ -1,0 +1,4 @@
+//! Stand-ins for the outside services Slotline talks to, run on loopback by
+//! the integration tests.
+
+pub mod smtp_sink;
