@@ -22,8 +22,11 @@ run: build-release
 fmt-check:
 	cargo fmt --all -- --check
 
+# The app crate builds twice, for the server (ssr) and the browser
+# (hydrate), so each is linted in its own configuration.
 clippy:
-	cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server -p migration --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:

@@ -49,10 +49,7 @@ impl AppError {
     /// The message for one field, if this error names it.
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {
-            Self::Validation(errors) => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone()),
+            Self::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
             _ => None,
         }
     }

@@ -30,7 +30,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Users::Slug).string_len(40).not_null().unique_key())
                     .col(ColumnDef::new(Users::PasswordHash).string().not_null())
                     .col(ColumnDef::new(Users::TimeZone).string_len(64).not_null())
-                    .col(ColumnDef::new(Users::ScheduleVersion).big_integer().not_null().default(0))
+                    .col(
+                        ColumnDef::new(Users::ScheduleVersion)
+                            .big_integer()
+                            .not_null()
+                            .default(0),
+                    )
                     .col(timestamp_col(Users::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
@@ -45,7 +50,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Sessions::Table)
-                    .col(ColumnDef::new(Sessions::TokenHash).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Sessions::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(fk_col(Sessions::UserId))
                     .col(timestamp_col(Sessions::ExpiresAt))
                     .col(timestamp_col(Sessions::CreatedAt))
@@ -61,7 +71,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Sessions::Table).to_owned()).await?;
+        manager
+            .drop_table(Table::drop().table(Sessions::Table).to_owned())
+            .await?;
         manager.drop_table(Table::drop().table(Users::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(Teams::Table).to_owned()).await
     }

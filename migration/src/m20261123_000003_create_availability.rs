@@ -15,7 +15,11 @@ impl MigrationTrait for Migration {
                     .col(id_col(AvailabilityRules::Id))
                     .col(fk_col(AvailabilityRules::UserId))
                     .col(ColumnDef::new(AvailabilityRules::Weekday).small_integer().not_null())
-                    .col(ColumnDef::new(AvailabilityRules::StartMinute).small_integer().not_null())
+                    .col(
+                        ColumnDef::new(AvailabilityRules::StartMinute)
+                            .small_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AvailabilityRules::EndMinute).small_integer().not_null())
                     .foreign_key(
                         ForeignKey::create()
@@ -34,7 +38,11 @@ impl MigrationTrait for Migration {
                     .col(fk_col(AvailabilityOverrides::UserId))
                     .col(ColumnDef::new(AvailabilityOverrides::Date).date().not_null())
                     // Both null: the day is off.
-                    .col(ColumnDef::new(AvailabilityOverrides::StartMinute).small_integer().null())
+                    .col(
+                        ColumnDef::new(AvailabilityOverrides::StartMinute)
+                            .small_integer()
+                            .null(),
+                    )
                     .col(ColumnDef::new(AvailabilityOverrides::EndMinute).small_integer().null())
                     .foreign_key(
                         ForeignKey::create()

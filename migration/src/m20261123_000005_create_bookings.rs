@@ -31,8 +31,16 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Bookings::ManageTokenHash).string_len(64).not_null())
                     .col(ColumnDef::new(Bookings::CancelReason).text().null())
                     .col(ColumnDef::new(Bookings::CancelledBy).string_len(20).null())
-                    .col(ColumnDef::new(Bookings::PreviousStartAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(Bookings::PreviousEndAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(Bookings::PreviousStartAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Bookings::PreviousEndAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new(Bookings::Sequence).integer().not_null().default(0))
                     .col(timestamp_col(Bookings::CreatedAt))
                     .col(timestamp_col(Bookings::UpdatedAt))
@@ -82,7 +90,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Bookings::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Bookings::Table).to_owned())
+            .await
     }
 }
 

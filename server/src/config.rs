@@ -27,7 +27,8 @@ fn var(name: &str) -> Option<String> {
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
         let data_dir = PathBuf::from(var("SLOTLINE_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = var("SLOTLINE_DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/slotline.db?mode=rwc", data_dir.display()));
+        let database_url = var("SLOTLINE_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/slotline.db?mode=rwc", data_dir.display()));
         let site_addr = var("LEPTOS_SITE_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
@@ -60,7 +61,9 @@ fn decode_key(encoded: &str) -> anyhow::Result<[u8; 32]> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .context("SLOTLINE_SECRET_KEY must be base64")?;
-    bytes.try_into().map_err(|_| anyhow::anyhow!("SLOTLINE_SECRET_KEY must decode to exactly 32 bytes"))
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("SLOTLINE_SECRET_KEY must decode to exactly 32 bytes"))
 }
 
 /// For development on SQLite: a key generated once and kept beside the database.

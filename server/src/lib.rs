@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Slotline's server: configuration, HTTP, the job runner and email.
 //! `main.rs` only wires these together; tests build the same
 //! [`startup::Application`] on a random port.

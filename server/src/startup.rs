@@ -35,26 +35,40 @@ impl Application {
         let db = connect(&config.database_url).await?;
         Migrator::up(&db, None).await.context("running migrations")?;
         if config.seed_demo
-            && let Some(password) = app::ssr::services::accounts::seed_demo(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?
+            && let Some(password) = app::ssr::services::accounts::seed_demo(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
         {
             tracing::info!(
                 "Demo host created: book it at {}/demo/intro; log in as demo@slotline.test with password {password}",
                 config.public_url
             );
         }
-        let mailer = Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("outbox"), &config.mail_from)?;
+        let mailer = Mailer::new(
+            config.smtp_url.as_deref(),
+            &config.data_dir.join("outbox"),
+            &config.mail_from,
+        )?;
         let ready = Arc::new(Notify::new());
         let state = AppState {
             db: db.clone(),
-            config: Arc::new(AppConfig { public_url: config.public_url.clone() }),
+            config: Arc::new(AppConfig {
+                public_url: config.public_url.clone(),
+            }),
             jobs_ready: ready.clone(),
         };
         let runner = JobRunner::new(
-            JobContext { db, mailer, public_url: config.public_url.clone() },
+            JobContext {
+                db,
+                mailer,
+                public_url: config.public_url.clone(),
+            },
             ready,
             chrono::Duration::seconds(60),
         );
-        let listener = TcpListener::bind(config.site_addr).await.with_context(|| format!("binding {}", config.site_addr))?;
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .with_context(|| format!("binding {}", config.site_addr))?;
         let address = listener.local_addr()?;
         let leptos = LeptosOptions::builder()
             .output_name("slotline")
@@ -62,7 +76,14 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        Ok(Self { listener, address, state, runner, leptos, job_workers: config.job_workers })
+        Ok(Self {
+            listener,
+            address,
+            state,
+            runner,
+            leptos,
+            job_workers: config.job_workers,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -91,7 +112,10 @@ impl Application {
                 }
             }
         });
-        let app = router(ServerState { app: self.state, leptos: self.leptos });
+        let app = router(ServerState {
+            app: self.state,
+            leptos: self.leptos,
+        });
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);
         purge.abort();

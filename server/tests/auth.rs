@@ -27,18 +27,27 @@ async fn signing_up_logs_the_host_in_as_owner_of_a_free_team(app: TestApp) {
 async fn a_wrong_password_and_an_unknown_email_get_the_same_message(app: TestApp) {
     app.sign_up("ada").await;
     let wrong = app
-        .call::<LogIn>(&browser(), &[("email", "ada@example.com"), ("password", "not the password")])
+        .call::<LogIn>(
+            &browser(),
+            &[("email", "ada@example.com"), ("password", "not the password")],
+        )
         .await
         .err();
     let unknown = app
-        .call::<LogIn>(&browser(), &[("email", "nobody@example.com"), ("password", "correct horse battery")])
+        .call::<LogIn>(
+            &browser(),
+            &[("email", "nobody@example.com"), ("password", "correct horse battery")],
+        )
         .await
         .err();
     assert_eq!(wrong, unknown);
     assert!(wrong.message_for("password").is_some());
     let client = browser();
     let to = app
-        .call::<LogIn>(&client, &[("email", "ADA@example.com"), ("password", "correct horse battery")])
+        .call::<LogIn>(
+            &client,
+            &[("email", "ADA@example.com"), ("password", "correct horse battery")],
+        )
         .await
         .redirect();
     assert_eq!(to, "/dashboard");
@@ -90,9 +99,18 @@ async fn a_host_cannot_see_another_teams_event_types(app: TestApp) {
     let ada = app.sign_up("ada").await;
     let grace = app.sign_up("grace").await;
     let id = app.create_event_type(&ada, "intro", 30).await;
-    assert_eq!(app.call::<GetEventType>(&ada, &[("id", &id)]).await.ok()["slug"], "intro");
-    assert_eq!(app.call::<GetEventType>(&grace, &[("id", &id)]).await.err(), AppError::NotFound);
-    assert_eq!(app.call::<GetEventType>(&browser(), &[("id", &id)]).await.err(), AppError::Unauthorized);
+    assert_eq!(
+        app.call::<GetEventType>(&ada, &[("id", &id)]).await.ok()["slug"],
+        "intro"
+    );
+    assert_eq!(
+        app.call::<GetEventType>(&grace, &[("id", &id)]).await.err(),
+        AppError::NotFound
+    );
+    assert_eq!(
+        app.call::<GetEventType>(&browser(), &[("id", &id)]).await.err(),
+        AppError::Unauthorized
+    );
 }
 
 async fn passwords_are_stored_as_argon2id_hashes(app: TestApp) {
@@ -100,6 +118,10 @@ async fn passwords_are_stored_as_argon2id_hashes(app: TestApp) {
     use sea_orm::EntityTrait;
     app.sign_up("ada").await;
     let stored = user::Entity::find().one(&app.state.db).await.unwrap().unwrap();
-    assert!(stored.password_hash.starts_with("$argon2id$"), "{}", stored.password_hash);
+    assert!(
+        stored.password_hash.starts_with("$argon2id$"),
+        "{}",
+        stored.password_hash
+    );
     assert!(!stored.password_hash.contains("correct horse"));
 }

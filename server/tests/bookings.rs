@@ -37,14 +37,24 @@ fn manage_parts(redirect: &str) -> (String, String) {
 async fn an_invitee_books_a_free_slot_and_gets_a_manage_link(app: TestApp) {
     let (_, slot) = setup(&app).await;
     let to = app.book("ada", "intro", &slot, "grace@example.com").await.redirect();
-    assert!(to.starts_with("/bookings/") && to.contains("token=") && to.ends_with("confirmed=1"), "{to}");
+    assert!(
+        to.starts_with("/bookings/") && to.contains("token=") && to.ends_with("confirmed=1"),
+        "{to}"
+    );
     let (id, token) = manage_parts(&to);
-    let shown = app.call::<ManagedBooking>(&browser(), &[("id", &id), ("token", &token)]).await.ok();
+    let shown = app
+        .call::<ManagedBooking>(&browser(), &[("id", &id), ("token", &token)])
+        .await
+        .ok();
     assert_eq!(shown["status"], "confirmed");
     assert_eq!(shown["start"], slot.as_str());
     assert!(shown["when_invitee"].as_str().unwrap().ends_with("(America/New_York)"));
     assert!(shown["when_host"].as_str().unwrap().ends_with("(Europe/Berlin)"));
-    let stored = booking::Entity::find_by_id(&id).one(&app.state.db).await.unwrap().unwrap();
+    let stored = booking::Entity::find_by_id(&id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_ne!(stored.manage_token_hash, token, "the token is stored hashed");
 }
 
@@ -75,7 +85,10 @@ async fn a_booked_slot_is_no_longer_offered(app: TestApp) {
     app.book("ada", "intro", &slot, "grace@example.com").await.redirect();
     let next = app.first_free_slot("ada", "intro").await;
     assert_ne!(next, slot);
-    assert_eq!(app.book("ada", "intro", &slot, "late@example.com").await.err(), AppError::SlotTaken);
+    assert_eq!(
+        app.book("ada", "intro", &slot, "late@example.com").await.err(),
+        AppError::SlotTaken
+    );
 }
 
 async fn bad_booking_input_is_refused_field_by_field(app: TestApp) {
@@ -123,22 +136,36 @@ async fn bad_booking_input_is_refused_field_by_field(app: TestApp) {
 
 async fn an_unknown_host_or_event_is_not_found(app: TestApp) {
     let (_, slot) = setup(&app).await;
-    assert_eq!(app.book("nobody", "intro", &slot, "g@example.com").await.err(), AppError::NotFound);
-    assert_eq!(app.book("ada", "nothing", &slot, "g@example.com").await.err(), AppError::NotFound);
+    assert_eq!(
+        app.book("nobody", "intro", &slot, "g@example.com").await.err(),
+        AppError::NotFound
+    );
+    assert_eq!(
+        app.book("ada", "nothing", &slot, "g@example.com").await.err(),
+        AppError::NotFound
+    );
     for path in ["/nobody/intro", "/ada/nothing", "/nobody"] {
         let status = reqwest::get(format!("{}{path}", app.address)).await.unwrap().status();
         assert_eq!(status, 404, "{path}");
     }
-    let status = reqwest::get(format!("{}/ada/intro", app.address)).await.unwrap().status();
+    let status = reqwest::get(format!("{}/ada/intro", app.address))
+        .await
+        .unwrap()
+        .status();
     assert_eq!(status, 200);
 }
 
 async fn the_manage_link_needs_the_right_token(app: TestApp) {
     let (_, slot) = setup(&app).await;
     let (id, _) = manage_parts(&app.book("ada", "intro", &slot, "grace@example.com").await.redirect());
-    let wrong = app.call::<ManagedBooking>(&browser(), &[("id", &id), ("token", "guess")]).await.err();
+    let wrong = app
+        .call::<ManagedBooking>(&browser(), &[("id", &id), ("token", "guess")])
+        .await
+        .err();
     assert_eq!(wrong, AppError::NotFound);
-    let page = reqwest::get(format!("{}/bookings/{id}?token=guess", app.address)).await.unwrap();
+    let page = reqwest::get(format!("{}/bookings/{id}?token=guess", app.address))
+        .await
+        .unwrap();
     assert_eq!(page.status(), 404);
 }
 
@@ -151,9 +178,16 @@ async fn an_invitee_reschedules_keeping_the_booking_id(app: TestApp) {
         .await
         .redirect();
     assert!(to.starts_with(&format!("/bookings/{id}?token=")), "{to}");
-    let stored = booking::Entity::find_by_id(&id).one(&app.state.db).await.unwrap().unwrap();
+    let stored = booking::Entity::find_by_id(&id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(app::ssr::time_fmt::iso(stored.start_at), new_slot);
-    assert_eq!(stored.previous_start_at.map(app::ssr::time_fmt::iso), Some(slot.clone()));
+    assert_eq!(
+        stored.previous_start_at.map(app::ssr::time_fmt::iso),
+        Some(slot.clone())
+    );
     assert_eq!(stored.sequence, 1);
     // The old time is free again.
     app.book("ada", "intro", &slot, "late@example.com").await.redirect();
@@ -163,7 +197,10 @@ async fn an_invitee_cancels_with_a_reason(app: TestApp) {
     let (_, slot) = setup(&app).await;
     let (id, token) = manage_parts(&app.book("ada", "intro", &slot, "grace@example.com").await.redirect());
     let cancelled = app
-        .call::<CancelAsInvitee>(&browser(), &[("id", &id), ("token", &token), ("reason", "Something came up")])
+        .call::<CancelAsInvitee>(
+            &browser(),
+            &[("id", &id), ("token", &token), ("reason", "Something came up")],
+        )
         .await
         .ok();
     assert_eq!(cancelled["status"], "cancelled");
@@ -175,9 +212,20 @@ async fn a_host_sees_and_cancels_only_their_own_bookings(app: TestApp) {
     let (ada, slot) = setup(&app).await;
     let grace = app.sign_up("grace").await;
     let (id, _) = manage_parts(&app.book("ada", "intro", &slot, "x@example.com").await.redirect());
-    assert_eq!(app.call::<HostBooking>(&grace, &[("id", &id)]).await.err(), AppError::NotFound);
-    assert_eq!(app.call::<CancelAsHost>(&grace, &[("id", &id), ("reason", "")]).await.err(), AppError::NotFound);
-    let cancelled = app.call::<CancelAsHost>(&ada, &[("id", &id), ("reason", "Double-booked elsewhere")]).await.ok();
+    assert_eq!(
+        app.call::<HostBooking>(&grace, &[("id", &id)]).await.err(),
+        AppError::NotFound
+    );
+    assert_eq!(
+        app.call::<CancelAsHost>(&grace, &[("id", &id), ("reason", "")])
+            .await
+            .err(),
+        AppError::NotFound
+    );
+    let cancelled = app
+        .call::<CancelAsHost>(&ada, &[("id", &id), ("reason", "Double-booked elsewhere")])
+        .await
+        .ok();
     assert_eq!(cancelled["status"], "cancelled");
     assert_eq!(cancelled["cancelled_by"], "host");
 }

@@ -25,7 +25,8 @@ fn booking(kind: BookingEmailKind, sequence: u32) -> BookingEmail {
         invitee_tz: chrono_tz::Europe::Berlin,
         start: Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap(),
         end: Utc.with_ymd_and_hms(2026, 12, 1, 8, 30, 0).unwrap(),
-        previous_start: (kind == BookingEmailKind::Rescheduled).then(|| Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()),
+        previous_start: (kind == BookingEmailKind::Rescheduled)
+            .then(|| Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()),
         location: Some("https://meet.example.com/intro-ada".to_owned()),
         notes: None,
         cancel_reason: (kind == BookingEmailKind::Cancelled).then(|| "Ill".to_owned()),
@@ -69,8 +70,14 @@ async fn every_booking_email_kind_reaches_the_smtp_server_with_its_invitation() 
         assert_eq!(mail.mail_from, "no-reply@localhost");
         assert_eq!(mail.rcpt_to, ["zoe@example.org"]);
         let data = &mail.data;
-        assert!(data.contains(&format!("Subject: {verb}: Intro call with Ada Lovelace")), "{data}");
-        assert!(data.contains(&format!("Content-Type: text/calendar; charset=utf-8; method={method}")), "{data}");
+        assert!(
+            data.contains(&format!("Subject: {verb}: Intro call with Ada Lovelace")),
+            "{data}"
+        );
+        assert!(
+            data.contains(&format!("Content-Type: text/calendar; charset=utf-8; method={method}")),
+            "{data}"
+        );
         assert!(data.contains("filename=\"invite.ics\""), "{data}");
         assert!(data.contains(&format!("\r\nMETHOD:{method}\r\n")), "{data}");
         assert!(data.contains(&format!("\r\nSEQUENCE:{sequence}\r\n")), "{data}");
@@ -102,9 +109,17 @@ async fn without_an_smtp_url_emails_are_written_to_the_outbox_as_eml_files() {
     let scratch = ScratchDir::new("outbox");
     let outbox = scratch.0.join("data").join("outbox");
     let mailer = Mailer::new(None, &outbox, FROM).unwrap();
-    let message = booking_message(&booking(BookingEmailKind::Cancelled, 3), Recipient::Host, mailer.from_mailbox()).unwrap();
+    let message = booking_message(
+        &booking(BookingEmailKind::Cancelled, 3),
+        Recipient::Host,
+        mailer.from_mailbox(),
+    )
+    .unwrap();
     mailer.send(message).await.unwrap();
-    let files: Vec<PathBuf> = std::fs::read_dir(&outbox).unwrap().map(|entry| entry.unwrap().path()).collect();
+    let files: Vec<PathBuf> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     assert_eq!(files[0].extension().unwrap(), "eml");
     let eml = std::fs::read_to_string(&files[0]).unwrap();

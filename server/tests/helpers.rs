@@ -37,11 +37,16 @@ impl Drop for TestDatabase {
         if let Some((admin_url, name)) = self.postgres.take() {
             // Drop runs outside any runtime guarantee, so use a thread of its own.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 runtime.block_on(async {
                     let db = sea_orm::Database::connect(&admin_url).await.ok()?;
                     use sea_orm::ConnectionTrait;
-                    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok()
+                    db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .await
+                        .ok()
                 })
             })
             .join();
@@ -93,7 +98,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             (url, Some((admin, name)))
         }
     };
-    let database = TestDatabase { dir: dir.clone(), postgres };
+    let database = TestDatabase {
+        dir: dir.clone(),
+        postgres,
+    };
     let smtp = SmtpSink::start().await;
     let config = Config {
         database_url,
@@ -108,12 +116,21 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         // Tests drain the queue themselves, so outcomes are deterministic.
         job_workers: 0,
     };
-    let app = Application::build(config.clone()).await.expect("building the application");
+    let app = Application::build(config.clone())
+        .await
+        .expect("building the application");
     let address = format!("http://{}", app.address());
     let state = app.state().clone();
     let runner = app.runner();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    Some(TestApp { address, state, runner, smtp, config, _database: database })
+    Some(TestApp {
+        address,
+        state,
+        runner,
+        smtp,
+        config,
+        _database: database,
+    })
 }
 
 /// Runs one async test body against SQLite and against PostgreSQL.
@@ -192,11 +209,11 @@ impl TestApp {
             .send()
             .await
             .expect("the server answers");
-        let redirect = response
-            .headers()
-            .get("serverfnredirect")
-            .or_else(|| response.headers().get("location"))
-            .and_then(|v| v.to_str().ok())
+        let redirect = ["location", "serverfnredirect"]
+            .iter()
+            .filter_map(|name| response.headers().get(*name))
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| !v.is_empty())
             .map(str::to_owned);
         let status = response.status();
         let body = response.text().await.expect("a body");
@@ -260,9 +277,21 @@ impl TestApp {
     /// The first free start of an event type, as the booking page offers it.
     pub async fn first_free_slot(&self, host: &str, event: &str) -> String {
         use app::ssr::services::booking_page::{PageQuery, load};
-        let page = load(&self.state.db, host, event, PageQuery::default()).await.expect("the booking page loads");
-        let day = page.days.iter().find(|d| d.has_slots).expect("a day with free times").date.clone();
-        let query = PageQuery { month: Some(page.month.clone()), date: Some(day), ..PageQuery::default() };
+        let page = load(&self.state.db, host, event, PageQuery::default())
+            .await
+            .expect("the booking page loads");
+        let day = page
+            .days
+            .iter()
+            .find(|d| d.has_slots)
+            .expect("a day with free times")
+            .date
+            .clone();
+        let query = PageQuery {
+            month: Some(page.month.clone()),
+            date: Some(day),
+            ..PageQuery::default()
+        };
         let page = load(&self.state.db, host, event, query).await.expect("the day loads");
         page.slots.first().expect("a free time").start.clone()
     }

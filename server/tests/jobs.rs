@@ -16,9 +16,18 @@ on_both_databases!(
 );
 
 fn runner_with(app: &TestApp, smtp_url: &str, lease: chrono::Duration) -> JobRunner {
-    let mailer = Mailer::new(Some(smtp_url), &app.config.data_dir.join("outbox"), &app.config.mail_from).unwrap();
+    let mailer = Mailer::new(
+        Some(smtp_url),
+        &app.config.data_dir.join("outbox"),
+        &app.config.mail_from,
+    )
+    .unwrap();
     JobRunner::new(
-        JobContext { db: app.state.db.clone(), mailer, public_url: app.config.public_url.clone() },
+        JobContext {
+            db: app.state.db.clone(),
+            mailer,
+            public_url: app.config.public_url.clone(),
+        },
         Arc::new(tokio::sync::Notify::new()),
         lease,
     )
@@ -35,31 +44,58 @@ async fn booking_emails_reach_both_sides_through_smtp_with_the_manage_link(app: 
     let manage = book_one(&app).await;
     assert_eq!(app.runner.run_until_idle().await.unwrap(), 2);
     let mails = app.smtp.wait_for(2, Duration::from_secs(10)).await;
-    let to_invitee = mails.iter().find(|m| m.rcpt_to == ["grace@example.com"]).expect("the invitee's email");
-    let to_host = mails.iter().find(|m| m.rcpt_to == ["ada@example.com"]).expect("the host's email");
+    let to_invitee = mails
+        .iter()
+        .find(|m| m.rcpt_to == ["grace@example.com"])
+        .expect("the invitee's email");
+    let to_host = mails
+        .iter()
+        .find(|m| m.rcpt_to == ["ada@example.com"])
+        .expect("the host's email");
     let unfolded = to_invitee.data.replace("=\r\n", "").replace("=3D", "=");
-    assert!(unfolded.contains(&format!("http://slotline.test{}", manage.trim_end_matches("&confirmed=1"))), "{unfolded}");
+    assert!(
+        unfolded.contains(&format!(
+            "http://slotline.test{}",
+            manage.trim_end_matches("&confirmed=1")
+        )),
+        "{unfolded}"
+    );
     assert!(to_invitee.data.contains("METHOD:REQUEST"));
     assert!(to_host.data.contains("METHOD:REQUEST"));
     let jobs = job::Entity::find().all(&app.state.db).await.unwrap();
     assert!(jobs.iter().all(|j| j.status == job::DONE), "{jobs:?}");
-    assert!(jobs.iter().all(|j| !j.payload.contains("manage_token")), "secrets are blanked once sent");
+    assert!(
+        jobs.iter().all(|j| !j.payload.contains("manage_token")),
+        "secrets are blanked once sent"
+    );
 }
 
 async fn a_job_claimed_by_a_worker_that_died_runs_exactly_once_after_its_lease(app: TestApp) {
     book_one(&app).await;
-    let dying = runner_with(&app, &app.smtp.url(), chrono::Duration::seconds(1));
+    let dying = runner_with(&app, &app.smtp.url(), chrono::Duration::seconds(2));
     let claimed = dying.claim().await.unwrap().expect("a due job");
+    let lease_ends = tokio::time::Instant::now() + Duration::from_secs(2);
     drop(dying); // the process dies before running it
 
-    // While the lease lasts, only the other job runs.
-    assert_eq!(app.runner.run_until_idle().await.unwrap(), 1);
-    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    // While the lease lasts, the other job is claimable and this one is not.
+    let other = app.runner.claim().await.unwrap().expect("the other job");
+    assert_ne!(other.id, claimed.id);
+    assert!(
+        app.runner.claim().await.unwrap().is_none(),
+        "a leased job is not claimed twice"
+    );
+    app.runner.execute(other).await.unwrap();
+
+    tokio::time::sleep_until(lease_ends + Duration::from_millis(300)).await;
     assert_eq!(app.runner.run_until_idle().await.unwrap(), 1);
     assert_eq!(app.runner.run_until_idle().await.unwrap(), 0);
 
     assert_eq!(app.smtp.wait_for(2, Duration::from_secs(10)).await.len(), 2);
-    let rerun = job::Entity::find_by_id(&claimed.id).one(&app.state.db).await.unwrap().unwrap();
+    let rerun = job::Entity::find_by_id(&claimed.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(rerun.status, job::DONE);
     assert_eq!(rerun.attempts, 2);
 }

@@ -32,7 +32,10 @@ pub fn Calendar(
     }
     let weeks: Vec<Vec<Option<CalendarDay>>> = cells.chunks(7).map(<[_]>::to_vec).collect();
     let nav = |href: Option<String>, label: &'static str, testid: &'static str, glyph: &'static str| match href {
-        Some(href) => view! { <A href=href attr:class="month-nav" attr:aria-label=label attr:data-testid=testid>{glyph}</A> }.into_any(),
+        Some(href) => {
+            view! { <A href=href attr:class="month-nav" attr:aria-label=label attr:data-testid=testid>{glyph}</A> }
+                .into_any()
+        }
         None => view! { <span class="month-nav disabled" aria-hidden="true">{glyph}</span> }.into_any(),
     };
     view! {

@@ -48,7 +48,16 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_rejected() {
-        for raw in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "ada@@example.com", "ada@example."] {
+        for raw in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@@example.com",
+            "ada@example.",
+        ] {
             assert_eq!(Email::parse(raw), Err(InvalidEmail), "{raw:?}");
         }
     }

@@ -22,7 +22,10 @@ impl Scheduling {
     pub fn parse(raw: Scheduling) -> Result<Self, Vec<(&'static str, String)>> {
         let mut errors = Vec::new();
         if !(MIN_DURATION..=MAX_DURATION).contains(&raw.duration_min) {
-            errors.push(("duration", format!("Duration must be {MIN_DURATION} to {MAX_DURATION} minutes.")));
+            errors.push((
+                "duration",
+                format!("Duration must be {MIN_DURATION} to {MAX_DURATION} minutes."),
+            ));
         }
         if raw.min_notice_min > 60 * 24 * 365 {
             errors.push(("min_notice", "Minimum notice can be at most a year.".to_owned()));
@@ -72,14 +75,22 @@ mod tests {
     #[test]
     fn duration_bounds_are_enforced() {
         for (duration, ok) in [(4, false), (5, true), (720, true), (721, false)] {
-            let result = Scheduling::parse(Scheduling { duration_min: duration, ..valid() });
+            let result = Scheduling::parse(Scheduling {
+                duration_min: duration,
+                ..valid()
+            });
             assert_eq!(result.is_ok(), ok, "{duration}");
         }
     }
 
     #[test]
     fn every_bad_field_is_named() {
-        let errors = Scheduling::parse(Scheduling { duration_min: 0, horizon_days: 0, ..valid() }).unwrap_err();
+        let errors = Scheduling::parse(Scheduling {
+            duration_min: 0,
+            horizon_days: 0,
+            ..valid()
+        })
+        .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["duration", "horizon"]);
     }

@@ -34,9 +34,7 @@ impl Phone {
             return Ok(None);
         }
         let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let allowed = phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
         if !allowed || !(5..=20).contains(&digits) || phone.len() > 40 {
             return Err("Enter a phone number with 5 to 20 digits, like +49 30 1234567.".into());
         }

@@ -3,8 +3,7 @@
 //! the caller passes `now`.
 
 use chrono::{
-    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta,
-    TimeZone, Utc, Weekday,
+    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -121,14 +120,9 @@ pub fn compute_slots(q: &SlotQuery<'_>) -> Vec<DateTime<Utc>> {
     if rules.duration_min == 0 {
         return Vec::new();
     }
-    let earliest = q
-        .from
-        .max(q.now + TimeDelta::minutes(rules.min_notice_min.into()));
+    let earliest = q.from.max(q.now + TimeDelta::minutes(rules.min_notice_min.into()));
     // A horizon past chrono's range is no limit at all.
-    let latest = match q
-        .now
-        .checked_add_signed(TimeDelta::days(rules.horizon_days.into()))
-    {
+    let latest = match q.now.checked_add_signed(TimeDelta::days(rules.horizon_days.into())) {
         Some(horizon) => q.to.min(horizon),
         None => q.to,
     };
@@ -229,11 +223,7 @@ fn merge_busy(busy: &[Busy], lo: Nanos, hi: Nanos) -> Vec<(Nanos, Nanos)> {
 
 /// A range's start and end as instants. Fields are public, so a range built
 /// without [`MinuteRange::new`] may be invalid; it is skipped.
-fn range_instants(
-    tz: Tz,
-    date: NaiveDate,
-    range: MinuteRange,
-) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+fn range_instants(tz: Tz, date: NaiveDate, range: MinuteRange) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     if !range.is_valid() {
         return None;
     }
@@ -263,13 +253,8 @@ fn to_instant(tz: Tz, local: NaiveDateTime, later: bool) -> Option<DateTime<Utc>
 /// The transition instant ending the gap that swallowed `local`.
 fn gap_end(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     let offset_at = |secs: i64| {
-        DateTime::from_timestamp(secs, 0).map(|t| {
-            i64::from(
-                tz.offset_from_utc_datetime(&t.naive_utc())
-                    .fix()
-                    .local_minus_utc(),
-            )
-        })
+        DateTime::from_timestamp(secs, 0)
+            .map(|t| i64::from(tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc()))
     };
     let wall = local.and_utc().timestamp();
     // A day either side, the offsets are those before and after the transition T,
@@ -314,10 +299,7 @@ mod tests {
     /// An instant given as an existing, unambiguous wall-clock time in `tz`.
     fn at(tz: Tz, day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
         let local = day.and_hms_opt(h, m, 0).expect("valid time");
-        tz.from_local_datetime(&local)
-            .single()
-            .expect("unambiguous")
-            .to_utc()
+        tz.from_local_datetime(&local).single().expect("unambiguous").to_utc()
     }
 
     fn utc(day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
@@ -444,11 +426,7 @@ mod tests {
         assert_eq!(slots.len(), 16);
         assert_eq!(slots[0], utc(monday(), 7, 0));
         assert_eq!(slots[15], utc(monday(), 14, 30));
-        assert!(
-            slots
-                .windows(2)
-                .all(|w| w[1] - w[0] == TimeDelta::minutes(30))
-        );
+        assert!(slots.windows(2).all(|w| w[1] - w[0] == TimeDelta::minutes(30)));
     }
 
     #[test]
@@ -459,19 +437,10 @@ mod tests {
 
     #[test]
     fn several_ranges_in_one_day_each_yield_slots() {
-        let host = Host::new(weekdays(&[
-            range("09:00", "12:00"),
-            range("13:00", "15:00"),
-        ]));
+        let host = Host::new(weekdays(&[range("09:00", "12:00"), range("13:00", "15:00")]));
         assert_eq!(
             host_times(&host.duration(60).slots_on(monday())),
-            [
-                "Mon 09:00",
-                "Mon 10:00",
-                "Mon 11:00",
-                "Mon 13:00",
-                "Mon 14:00"
-            ]
+            ["Mon 09:00", "Mon 10:00", "Mon 11:00", "Mon 13:00", "Mon 14:00"]
         );
     }
 
@@ -524,10 +493,7 @@ mod tests {
         let saturday = date(2026, 6, 6);
         let hours = DateOverride::Hours(vec![range("10:00", "11:00")]);
         let host = Host::office_hours().override_on(saturday, hours);
-        assert_eq!(
-            host_times(&host.slots_on(saturday)),
-            ["Sat 10:00", "Sat 10:30"]
-        );
+        assert_eq!(host_times(&host.slots_on(saturday)), ["Sat 10:00", "Sat 10:30"]);
     }
 
     #[test]
@@ -644,19 +610,13 @@ mod tests {
         let host = Host::office_hours();
         let noon = at(HOST, monday(), 12, 0);
         assert!(host.slots_between(noon, noon).is_empty());
-        assert!(
-            host.slots_between(noon, noon - TimeDelta::hours(3))
-                .is_empty()
-        );
+        assert!(host.slots_between(noon, noon - TimeDelta::hours(3)).is_empty());
     }
 
     #[test]
     fn a_duration_not_dividing_the_range_drops_the_partial_slot() {
         let host = Host::new(weekdays(&[range("09:00", "10:40")])).duration(45);
-        assert_eq!(
-            host_times(&host.slots_on(monday())),
-            ["Mon 09:00", "Mon 09:45"]
-        );
+        assert_eq!(host_times(&host.slots_on(monday())), ["Mon 09:00", "Mon 09:45"]);
     }
 
     #[test]
@@ -677,17 +637,9 @@ mod tests {
         let host = Host::office_hours().override_on(day, hours);
         assert_eq!(
             host.slots_on(day),
-            [
-                utc(day, 0, 0),
-                utc(day, 0, 30),
-                utc(day, 1, 0),
-                utc(day, 1, 30)
-            ]
+            [utc(day, 0, 0), utc(day, 0, 30), utc(day, 1, 0), utc(day, 1, 30)]
         );
-        assert_eq!(
-            host.duration(60).slots_on(day),
-            [utc(day, 0, 0), utc(day, 1, 0)]
-        );
+        assert_eq!(host.duration(60).slots_on(day), [utc(day, 0, 0), utc(day, 1, 0)]);
     }
 
     #[test]
@@ -814,10 +766,7 @@ mod tests {
         assert_eq!(times[5], "Mon 16:30");
         assert_eq!(times[6], "Tue 09:00");
         assert_eq!(times[15], "Tue 13:30");
-        let (from, to) = (
-            at(Auckland, tuesday, 0, 0),
-            at(Auckland, date(2026, 6, 3), 0, 0),
-        );
+        let (from, to) = (at(Auckland, tuesday, 0, 0), at(Auckland, date(2026, 6, 3), 0, 0));
         assert!(slots.iter().all(|s| (from..to).contains(s)));
     }
 
@@ -825,10 +774,8 @@ mod tests {
     fn a_busy_interval_across_the_invitee_midnight_blocks_both_sides() {
         let tuesday = date(2026, 6, 2);
         // 23:00–01:00 in Los Angeles is Tuesday 08:00–10:00 in Berlin.
-        let host = Host::new(weekdays(&[range("07:00", "11:00")])).busy(
-            at(Los_Angeles, monday(), 23, 0),
-            at(Los_Angeles, tuesday, 1, 0),
-        );
+        let host = Host::new(weekdays(&[range("07:00", "11:00")]))
+            .busy(at(Los_Angeles, monday(), 23, 0), at(Los_Angeles, tuesday, 1, 0));
         assert_eq!(
             host_times(&host.slots_on_invitee_day(Los_Angeles, monday())),
             [
@@ -871,12 +818,7 @@ mod tests {
         let (before, after) = (TimeDelta::minutes(10), TimeDelta::minutes(35));
         let expected: Vec<_> = candidates
             .into_iter()
-            .filter(|&s| {
-                !host
-                    .busy
-                    .iter()
-                    .any(|b| b.start < s + after && b.end > s - before)
-            })
+            .filter(|&s| !host.busy.iter().any(|b| b.start < s + after && b.end > s - before))
             .collect();
         assert!(expected.len() > 100);
         assert_eq!(host.slots_between(month.0, month.1), expected);
@@ -884,31 +826,17 @@ mod tests {
 
     #[test]
     fn a_zero_duration_has_no_slots() {
-        assert!(
-            Host::office_hours()
-                .duration(0)
-                .slots_on(monday())
-                .is_empty()
-        );
+        assert!(Host::office_hours().duration(0).slots_on(monday()).is_empty());
     }
 
     #[test]
     fn ranges_built_without_the_constructor_are_skipped_when_invalid() {
         let host = Host::new(weekdays(&[
-            MinuteRange {
-                start: 600,
-                end: 540,
-            },
-            MinuteRange {
-                start: 1380,
-                end: 1500,
-            },
+            MinuteRange { start: 600, end: 540 },
+            MinuteRange { start: 1380, end: 1500 },
             range("09:00", "10:00"),
         ]));
-        assert_eq!(
-            host_times(&host.slots_on(monday())),
-            ["Mon 09:00", "Mon 09:30"]
-        );
+        assert_eq!(host_times(&host.slots_on(monday())), ["Mon 09:00", "Mon 09:30"]);
     }
 
     #[test]
@@ -929,13 +857,7 @@ mod tests {
                 Err(SlotError::InvalidRange { start, end })
             );
         }
-        assert_eq!(
-            MinuteRange::new(0, 1440),
-            Ok(MinuteRange {
-                start: 0,
-                end: 1440
-            })
-        );
+        assert_eq!(MinuteRange::new(0, 1440), Ok(MinuteRange { start: 0, end: 1440 }));
     }
 
     #[test]

@@ -3,10 +3,39 @@ use serde::{Deserialize, Serialize};
 
 /// Words the app routes itself; a host may not take them as a slug.
 const RESERVED: &[&str] = &[
-    "about", "account", "admin", "api", "app", "assets", "auth", "billing", "bookings", "contact",
-    "dashboard", "docs", "favicon.ico", "healthz", "help", "home", "integrations", "login", "logout",
-    "new", "oauth", "pkg", "pricing", "public", "robots.txt", "settings", "signup", "static",
-    "support", "terms", "privacy", "webhooks", "www",
+    "about",
+    "account",
+    "admin",
+    "api",
+    "app",
+    "assets",
+    "auth",
+    "billing",
+    "bookings",
+    "contact",
+    "dashboard",
+    "docs",
+    "favicon.ico",
+    "healthz",
+    "help",
+    "home",
+    "integrations",
+    "login",
+    "logout",
+    "new",
+    "oauth",
+    "pkg",
+    "pricing",
+    "public",
+    "robots.txt",
+    "settings",
+    "signup",
+    "static",
+    "support",
+    "terms",
+    "privacy",
+    "webhooks",
+    "www",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,7 +53,11 @@ fn check_format(raw: &str) -> Result<String, InvalidSlug> {
         && slug
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if valid { Ok(slug.to_owned()) } else { Err(InvalidSlug::Format) }
+    if valid {
+        Ok(slug.to_owned())
+    } else {
+        Err(InvalidSlug::Format)
+    }
 }
 
 /// A host's public slug.
@@ -93,7 +126,10 @@ mod tests {
 
     #[test]
     fn reserved_words_are_refused_for_hosts_in_any_case() {
-        assert_eq!(HostSlug::parse("Dashboard"), Err(InvalidSlug::Reserved("dashboard".into())));
+        assert_eq!(
+            HostSlug::parse("Dashboard"),
+            Err(InvalidSlug::Reserved("dashboard".into()))
+        );
         assert!(matches!(HostSlug::parse("api"), Err(InvalidSlug::Reserved(_))));
         assert!(EventSlug::parse("api").is_ok());
     }

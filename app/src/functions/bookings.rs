@@ -18,7 +18,11 @@ pub struct BookingPageQuery {
 
 #[server]
 pub async fn host_page(host: String) -> Result<HostPageDto, AppError> {
-    use crate::ssr::{context::state, entities::event_type, services::{bookings, event_types}};
+    use crate::ssr::{
+        context::state,
+        entities::event_type,
+        services::{bookings, event_types},
+    };
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let state = state()?;
     let host = bookings::find_host(&state.db, &host).await?;
@@ -55,7 +59,10 @@ pub async fn book(form: BookingForm) -> Result<(), AppError> {
     let state = state()?;
     let created = bookings::create(&state.db, form).await?;
     jobs_ready(&state);
-    leptos_axum::redirect(&format!("/bookings/{}?token={}&confirmed=1", created.booking.id, created.token));
+    leptos_axum::redirect(&format!(
+        "/bookings/{}?token={}&confirmed=1",
+        created.booking.id, created.token
+    ));
     Ok(())
 }
 

@@ -15,7 +15,9 @@ pub async fn get_event_type(id: String) -> Result<EventTypeDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::event_types};
     let state = state()?;
     let host = require_user(&state.db).await?;
-    Ok(event_types::to_dto(&event_types::find_own(&state.db, &host, &id).await?))
+    Ok(event_types::to_dto(
+        &event_types::find_own(&state.db, &host, &id).await?,
+    ))
 }
 
 /// Creates an event type, or updates it when `id` is given.

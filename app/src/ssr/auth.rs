@@ -8,10 +8,10 @@ use crate::error::AppError;
 use crate::ssr::context::AppConfig;
 use crate::ssr::entities::{session, user};
 use crate::ssr::ids::{hash_token, new_token};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rand::RngCore;
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, Utc};
+use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 pub const SESSION_COOKIE: &str = "slotline_session";

@@ -59,16 +59,26 @@ impl Job {
             booking_id: booking_id.to_owned(),
             notice,
             recipient,
-            manage_token: manage_token.filter(|_| recipient == NoticeRecipient::Invitee).map(str::to_owned),
+            manage_token: manage_token
+                .filter(|_| recipient == NoticeRecipient::Invitee)
+                .map(str::to_owned),
         })
     }
 
     /// The payload with secrets removed, kept once the job is over.
     pub fn redacted(&self) -> Job {
         match self.clone() {
-            Self::SendBookingEmail { booking_id, notice, recipient, .. } => {
-                Self::SendBookingEmail { booking_id, notice, recipient, manage_token: None }
-            }
+            Self::SendBookingEmail {
+                booking_id,
+                notice,
+                recipient,
+                ..
+            } => Self::SendBookingEmail {
+                booking_id,
+                notice,
+                recipient,
+                manage_token: None,
+            },
         }
     }
 }

@@ -5,7 +5,11 @@ use chrono_tz::Tz;
 /// "Tuesday, 1 December 2026, 09:00–09:30 (America/New_York)".
 pub fn range_in(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
     let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
-    let end_fmt = if s.date_naive() == e.date_naive() { "%H:%M" } else { "%A, %-d %B %Y, %H:%M" };
+    let end_fmt = if s.date_naive() == e.date_naive() {
+        "%H:%M"
+    } else {
+        "%A, %-d %B %Y, %H:%M"
+    };
     format!(
         "{}–{} ({})",
         s.format("%A, %-d %B %Y, %H:%M"),

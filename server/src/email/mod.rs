@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use lettre::message::Mailbox;
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
-};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 
 pub mod templates;
 
@@ -52,9 +50,8 @@ impl Mailer {
                     .build(),
             ),
             None => {
-                std::fs::create_dir_all(outbox_dir).with_context(|| {
-                    format!("creating the email outbox {}", outbox_dir.display())
-                })?;
+                std::fs::create_dir_all(outbox_dir)
+                    .with_context(|| format!("creating the email outbox {}", outbox_dir.display()))?;
                 Backend::Outbox {
                     transport: AsyncFileTransport::new(outbox_dir),
                     dir: outbox_dir.to_path_buf(),
@@ -141,12 +138,7 @@ mod tests {
     #[tokio::test]
     async fn a_refusal_keeps_the_reply_code_but_not_the_address_it_names() {
         let url = refusing_server().await;
-        let mailer = Mailer::new(
-            Some(&url),
-            &std::env::temp_dir(),
-            "Slotline <no-reply@localhost>",
-        )
-        .unwrap();
+        let mailer = Mailer::new(Some(&url), &std::env::temp_dir(), "Slotline <no-reply@localhost>").unwrap();
         let message = Message::builder()
             .from(mailer.from_mailbox().clone())
             .to("zoe@example.org".parse().unwrap())

@@ -15,7 +15,10 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>)
         ),
         Err(error) => {
             tracing::warn!(error = %error, "health check could not reach the database");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "unreachable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": "unreachable"})),
+            )
         }
     }
 }

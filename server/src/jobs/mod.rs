@@ -61,7 +61,11 @@ impl JobRunner {
             .add(job::Column::LockedUntil.lt(now))
     }
 
-    async fn try_claim(&self, conn: &impl ConnectionTrait, skip_locked: bool) -> Result<Option<job::Model>, sea_orm::DbErr> {
+    async fn try_claim(
+        &self,
+        conn: &impl ConnectionTrait,
+        skip_locked: bool,
+    ) -> Result<Option<job::Model>, sea_orm::DbErr> {
         let now = Utc::now();
         let mut candidate = job::Entity::find()
             .filter(job::Column::Status.eq(job::PENDING))
@@ -72,7 +76,9 @@ impl JobRunner {
         if skip_locked {
             candidate = candidate.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        let Some(found) = candidate.one(conn).await? else { return Ok(None) };
+        let Some(found) = candidate.one(conn).await? else {
+            return Ok(None);
+        };
         let locked_until = now + self.lease;
         let claimed = job::Entity::update_many()
             .col_expr(job::Column::LockedBy, Expr::value(self.worker_id.clone()))
@@ -116,12 +122,19 @@ impl JobRunner {
             Err(e) => Err(anyhow::anyhow!("unreadable payload: {e}")),
         };
         let now = Utc::now();
-        let redacted = parsed.as_ref().ok().and_then(|j| serde_json::to_string(&j.redacted()).ok());
+        let redacted = parsed
+            .as_ref()
+            .ok()
+            .and_then(|j| serde_json::to_string(&j.redacted()).ok());
         let (outcome, status, run_at, error) = match result {
             Ok(()) => (Outcome::Done, job::DONE, claimed.run_at, None),
             Err(e) if parsed.is_ok() && claimed.attempts < claimed.max_attempts => {
                 let delay = backoff::delay(claimed.attempts as u32);
-                tracing::warn!(error = format!("{e:#}"), retry_in_s = delay.num_seconds(), "job failed; will retry");
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    retry_in_s = delay.num_seconds(),
+                    "job failed; will retry"
+                );
                 (Outcome::Retry, job::PENDING, now + delay, Some(format!("{e:#}")))
             }
             Err(e) => {
@@ -136,7 +149,10 @@ impl JobRunner {
             .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(job::Column::UpdatedAt, Expr::value(now));
         if let Some(error) = error {
-            update = update.col_expr(job::Column::LastError, Expr::value(error.chars().take(2_000).collect::<String>()));
+            update = update.col_expr(
+                job::Column::LastError,
+                Expr::value(error.chars().take(2_000).collect::<String>()),
+            );
         }
         if outcome != Outcome::Retry
             && let Some(payload) = redacted
@@ -153,9 +169,12 @@ impl JobRunner {
 
     async fn dispatch(&self, job: &Job) -> anyhow::Result<()> {
         match job {
-            Job::SendBookingEmail { booking_id, notice, recipient, manage_token } => {
-                send_booking_email::run(&self.ctx, booking_id, *notice, *recipient, manage_token.as_deref()).await
-            }
+            Job::SendBookingEmail {
+                booking_id,
+                notice,
+                recipient,
+                manage_token,
+            } => send_booking_email::run(&self.ctx, booking_id, *notice, *recipient, manage_token.as_deref()).await,
         }
     }
 

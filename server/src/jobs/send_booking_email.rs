@@ -18,7 +18,10 @@ pub async fn run(
         .one(&ctx.db)
         .await?
         .context("booking no longer exists")?;
-    let host = user::Entity::find_by_id(&booking.host_id).one(&ctx.db).await?.context("host no longer exists")?;
+    let host = user::Entity::find_by_id(&booking.host_id)
+        .one(&ctx.db)
+        .await?
+        .context("host no longer exists")?;
     let event = event_type::Entity::find_by_id(&booking.event_type_id)
         .one(&ctx.db)
         .await?

@@ -45,11 +45,7 @@ impl SmtpSink {
             .port();
         let (mails, _) = watch::channel(Vec::new());
         let server = tokio::spawn(serve(listener, mails.clone()));
-        SmtpSink {
-            port,
-            mails,
-            server,
-        }
+        SmtpSink { port, mails, server }
     }
 
     /// The lettre SMTP URL of this server, e.g. `smtp://127.0.0.1:40123`.
@@ -101,10 +97,7 @@ async fn serve(listener: TcpListener, mails: watch::Sender<Vec<ReceivedMail>>) {
 }
 
 /// One SMTP dialogue, until `QUIT` or the client hangs up.
-async fn session(
-    stream: TcpStream,
-    mails: watch::Sender<Vec<ReceivedMail>>,
-) -> std::io::Result<()> {
+async fn session(stream: TcpStream, mails: watch::Sender<Vec<ReceivedMail>>) -> std::io::Result<()> {
     let (reader, mut writer) = stream.into_split();
     let mut reader = BufReader::new(reader);
     writer.write_all(b"220 slotline-sink ESMTP\r\n").await?;
@@ -139,9 +132,7 @@ async fn session(
         } else if upper == "DATA" {
             match mail_from.take() {
                 Some(from) if !rcpt_to.is_empty() => {
-                    writer
-                        .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                        .await?;
+                    writer.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
                     let data = read_data(&mut reader).await?;
                     // Recorded before the 250, so once lettre's send returns
                     // the message is already visible to the test.
@@ -240,9 +231,6 @@ mod tests {
     #[tokio::test]
     #[should_panic(expected = "expected at least 1 message(s)")]
     async fn waiting_for_mail_that_never_comes_panics() {
-        SmtpSink::start()
-            .await
-            .wait_for(1, Duration::from_millis(50))
-            .await;
+        SmtpSink::start().await.wait_for(1, Duration::from_millis(50)).await;
     }
 }

@@ -18,7 +18,10 @@ pub fn SignupPage() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
-            if let Some(tz) = js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into()).ok().and_then(|v| v.as_string()) {
+            if let Some(tz) = js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+                .ok()
+                .and_then(|v| v.as_string())
+            {
                 time_zone.set(tz);
             }
         }

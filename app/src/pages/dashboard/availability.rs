@@ -9,7 +9,15 @@ use crate::functions::availability::{SaveAvailability, get_availability};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const DAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 fn hhmm(minute: u16) -> String {
     format!("{:02}:{:02}", (minute / 60) % 24, minute % 60)
@@ -76,7 +84,10 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
         RwSignal::new(
             current.weekly.days[i]
                 .iter()
-                .map(|r| RangeRow { start: hhmm(r.start), end: hhmm(r.end) })
+                .map(|r| RangeRow {
+                    start: hhmm(r.start),
+                    end: hhmm(r.end),
+                })
                 .collect(),
         )
     });
@@ -102,7 +113,13 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
         Signal::derive(move || {
             local_errors
                 .with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()))
-                .or_else(|| value.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).and_then(|e| e.message_for(&field))))
+                .or_else(|| {
+                    value.with(|v| {
+                        v.as_ref()
+                            .and_then(|r| r.as_ref().err())
+                            .and_then(|e| e.message_for(&field))
+                    })
+                })
         })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -113,7 +130,10 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
             for row in day.get_untracked() {
                 match parse_range(&row.start, &row.end) {
                     Some(range) => weekly.days[i].push(range),
-                    None => errors.push((format!("day-{i}"), format!("{}: each end must be after its start.", DAY_NAMES[i]))),
+                    None => errors.push((
+                        format!("day-{i}"),
+                        format!("{}: each end must be after its start.", DAY_NAMES[i]),
+                    )),
                 }
             }
         }
@@ -135,7 +155,11 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
         local_errors.set(errors.clone());
         if errors.is_empty() {
             save.dispatch(SaveAvailability {
-                availability: AvailabilityDto { time_zone: time_zone.get_untracked(), weekly, overrides: list },
+                availability: AvailabilityDto {
+                    time_zone: time_zone.get_untracked(),
+                    weekly,
+                    overrides: list,
+                },
             });
         }
     };
@@ -230,10 +254,21 @@ fn DayEditor(index: usize, rows: RwSignal<Vec<RangeRow>>, error: Signal<Option<S
 }
 
 #[component]
-fn OverrideEditor(index: usize, row: OverrideRow, overrides: RwSignal<Vec<OverrideRow>>, error: Signal<Option<String>>) -> impl IntoView {
-    let update = move |f: fn(&mut OverrideRow, String)| move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        overrides.update(|l| if let Some(row) = l.get_mut(index) { f(row, v) });
+fn OverrideEditor(
+    index: usize,
+    row: OverrideRow,
+    overrides: RwSignal<Vec<OverrideRow>>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let update = move |f: fn(&mut OverrideRow, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            overrides.update(|l| {
+                if let Some(row) = l.get_mut(index) {
+                    f(row, v)
+                }
+            });
+        }
     };
     let off = row.off;
     view! {

@@ -132,7 +132,11 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
         text(|e| e.buffer_after_min.to_string(), "0"),
     );
     let id = event.as_ref().map(|e| e.id.clone()).unwrap_or_default();
-    let heading = if event.is_some() { "Edit event type" } else { "New event type" };
+    let heading = if event.is_some() {
+        "Edit event type"
+    } else {
+        "New event type"
+    };
     view! {
         <section class="card narrow" aria-labelledby="event-type-heading">
             <h1 id="event-type-heading">{heading}</h1>

@@ -45,23 +45,50 @@ impl UrlState {
             }
         }
         let query = query.finish();
-        if query.is_empty() { self.path.clone() } else { format!("{}?{query}", self.path) }
+        if query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{query}", self.path)
+        }
     }
 
     fn with_month(&self, month: String) -> String {
-        Self { month: Some(month), date: None, slot: None, ..self.clone() }.href()
+        Self {
+            month: Some(month),
+            date: None,
+            slot: None,
+            ..self.clone()
+        }
+        .href()
     }
 
     fn with_date(&self, month: &str, date: String) -> String {
-        Self { month: Some(month.to_owned()), date: Some(date), slot: None, ..self.clone() }.href()
+        Self {
+            month: Some(month.to_owned()),
+            date: Some(date),
+            slot: None,
+            ..self.clone()
+        }
+        .href()
     }
 
     fn with_slot(&self, month: &str, date: &str, slot: String) -> String {
-        Self { month: Some(month.to_owned()), date: Some(date.to_owned()), slot: Some(slot), ..self.clone() }.href()
+        Self {
+            month: Some(month.to_owned()),
+            date: Some(date.to_owned()),
+            slot: Some(slot),
+            ..self.clone()
+        }
+        .href()
     }
 
     fn with_time_zone(&self, time_zone: String) -> String {
-        Self { time_zone: Some(time_zone), slot: None, ..self.clone() }.href()
+        Self {
+            time_zone: Some(time_zone),
+            slot: None,
+            ..self.clone()
+        }
+        .href()
     }
 }
 
@@ -69,7 +96,9 @@ impl UrlState {
 #[cfg(feature = "hydrate")]
 fn browser_time_zone() -> Option<String> {
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
-    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into()).ok()?.as_string()
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()?
+        .as_string()
 }
 
 /// What the invitee typed, kept while the page re-renders around it.
@@ -102,7 +131,8 @@ pub fn BookingPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             let s = state.get();
-            let (host, event) = params.with(|p| (p.get("host").unwrap_or_default(), p.get("event").unwrap_or_default()));
+            let (host, event) =
+                params.with(|p| (p.get("host").unwrap_or_default(), p.get("event").unwrap_or_default()));
             let key = BookingPageQuery {
                 host,
                 event,
@@ -126,7 +156,14 @@ pub fn BookingPage() -> impl IntoView {
             if current.time_zone.is_none()
                 && let Some(tz) = browser_time_zone()
             {
-                navigate(&current.with_time_zone(tz), NavigateOptions { replace: true, scroll: false, ..Default::default() });
+                navigate(
+                    &current.with_time_zone(tz),
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
             }
         }
         #[cfg(not(feature = "hydrate"))]
@@ -175,11 +212,33 @@ fn BookingView(
     let day_state = state.clone();
     let day_href = Callback::new(move |date: String| day_state.with_date(&month, date));
     let taken = move || {
-        matches!(book.value().get(), Some(Err(AppError::SlotTaken))) || matches!(reschedule.value().get(), Some(Err(AppError::SlotTaken)))
+        matches!(book.value().get(), Some(Err(AppError::SlotTaken)))
+            || matches!(reschedule.value().get(), Some(Err(AppError::SlotTaken)))
     };
     let event = page.event.clone();
     let title = format!("{} with {}", event.name, page.host_name);
     let (host_href, host_name) = (format!("/{}", page.host_slug), page.host_name.clone());
+    let picker = view! {
+            <section class="card picker" aria-label="Choose a time">
+            <div role="alert" class="form-alert" data-testid="slot-taken" hidden=move || !taken()>
+                "That time was just taken. Please choose another time."
+            </div>
+            <TimeZoneSelect id="time-zone" label="Your time zone" value=page.time_zone.clone() on_change=on_tz/>
+            <div class="picker-columns">
+                <Calendar
+                    month_label=page.month_label.clone()
+                    leading_blanks=page.leading_blanks
+                    days=page.days.clone()
+                    selected=page.selected_date.clone()
+                    prev_href=page.prev_month.clone().map(|m| state.with_month(m))
+                    next_href=page.next_month.clone().map(|m| state.with_month(m))
+                    day_href
+                />
+                <SlotList page=page.clone() state=state.clone()/>
+            </div>
+        </section>
+    }
+    .into_any();
     view! {
         <Title text=title/>
         <div class="booking-layout">
@@ -198,24 +257,7 @@ fn BookingView(
                     </div>
                 })}
             </section>
-            <section class="card picker" aria-label="Choose a time">
-                <div role="alert" class="form-alert" data-testid="slot-taken" hidden=move || !taken()>
-                    "That time was just taken. Please choose another time."
-                </div>
-                <TimeZoneSelect id="time-zone" label="Your time zone" value=page.time_zone.clone() on_change=on_tz/>
-                <div class="picker-columns">
-                    <Calendar
-                        month_label=page.month_label.clone()
-                        leading_blanks=page.leading_blanks
-                        days=page.days.clone()
-                        selected=page.selected_date.clone()
-                        prev_href=page.prev_month.clone().map(|m| state.with_month(m))
-                        next_href=page.next_month.clone().map(|m| state.with_month(m))
-                        day_href
-                    />
-                    <SlotList page=page.clone() state=state.clone()/>
-                </div>
-            </section>
+            {picker}
             {page.selected_slot.clone().map(|start| {
                 let label = page.selected_slot_label.clone().unwrap_or_default();
                 if let (Some(id), Some(token)) = (state.reschedule.clone(), state.token.clone()) {
@@ -277,7 +319,13 @@ fn SlotList(page: BookingPageDto, state: UrlState) -> impl IntoView {
 }
 
 #[component]
-fn DetailsForm(action: ServerAction<Book>, page: BookingPageDto, start: String, label: String, details: Details) -> impl IntoView {
+fn DetailsForm(
+    action: ServerAction<Book>,
+    page: BookingPageDto,
+    start: String,
+    label: String,
+    details: Details,
+) -> impl IntoView {
     let value = action.value();
     let keep = |signal: RwSignal<String>| Callback::new(move |v: String| signal.set(v));
     view! {
@@ -303,7 +351,13 @@ fn DetailsForm(action: ServerAction<Book>, page: BookingPageDto, start: String, 
 }
 
 #[component]
-fn RescheduleForm(action: ServerAction<Reschedule>, id: String, token: String, start: String, label: String) -> impl IntoView {
+fn RescheduleForm(
+    action: ServerAction<Reschedule>,
+    id: String,
+    token: String,
+    start: String,
+    label: String,
+) -> impl IntoView {
     let value = action.value();
     view! {
         <section class="card details" aria-labelledby="reschedule-heading">

@@ -22,7 +22,11 @@ pub fn ManagePage() -> impl IntoView {
             (id, token, cancel.version().get())
         },
         |(id, token, _)| async move {
-            if token.is_empty() { Err(AppError::NotFound) } else { managed_booking(id, token).await }
+            if token.is_empty() {
+                Err(AppError::NotFound)
+            } else {
+                managed_booking(id, token).await
+            }
         },
     );
     let confirmed = move || query.read().get("confirmed").is_some();
@@ -43,7 +47,13 @@ pub fn ManagePage() -> impl IntoView {
 }
 
 #[component]
-fn ManageView(booking: BookingDto, token: String, cancel: ServerAction<CancelAsInvitee>, confirmed: bool, rescheduled: bool) -> impl IntoView {
+fn ManageView(
+    booking: BookingDto,
+    token: String,
+    cancel: ServerAction<CancelAsInvitee>,
+    confirmed: bool,
+    rescheduled: bool,
+) -> impl IntoView {
     let cancelled = booking.status == "cancelled";
     let heading = if cancelled {
         "This booking is cancelled"

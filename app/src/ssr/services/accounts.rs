@@ -9,7 +9,9 @@ use crate::ssr::entities::{team, user};
 use crate::ssr::ids::new_id;
 use crate::ssr::services::availability;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 const LOGIN_FAILED: &str = "That email and password don’t match an account.";
@@ -29,12 +31,20 @@ pub async fn sign_up(db: &DatabaseConnection, form: SignupForm) -> Result<user::
         errors.push("password", "Use at most 1024 characters.");
     }
     if let Some(email) = &email
-        && user::Entity::find().filter(user::Column::Email.eq(email.as_str())).count(db).await? > 0
+        && user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .count(db)
+            .await?
+            > 0
     {
         errors.push("email", "An account with this email already exists. Log in instead.");
     }
     if let Some(slug) = &slug
-        && user::Entity::find().filter(user::Column::Slug.eq(slug.as_str())).count(db).await? > 0
+        && user::Entity::find()
+            .filter(user::Column::Slug.eq(slug.as_str()))
+            .count(db)
+            .await?
+            > 0
     {
         errors.push("slug", "This URL is taken. Please choose another.");
     }
@@ -83,7 +93,10 @@ async fn create_host(
         Ok(host) => host,
         // Lost a race with another sign-up for the same email or slug.
         Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::field("email", "An account with this email or URL already exists."));
+            return Err(AppError::field(
+                "email",
+                "An account with this email or URL already exists.",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
@@ -100,7 +113,12 @@ async fn create_host(
 /// The host with this email and password; one message for every failure.
 pub async fn log_in(db: &DatabaseConnection, email: &str, password: String) -> Result<user::Model, AppError> {
     let found = match Email::parse(email) {
-        Ok(email) => user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?,
+        Ok(email) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(email.as_str()))
+                .one(db)
+                .await?
+        }
         Err(_) => None,
     };
     let stored = found.as_ref().map(|u| u.password_hash.clone());
@@ -111,7 +129,10 @@ pub async fn log_in(db: &DatabaseConnection, email: &str, password: String) -> R
 }
 
 pub async fn current_user_dto(db: &DatabaseConnection, user: &user::Model) -> Result<CurrentUser, AppError> {
-    let team = team::Entity::find_by_id(&user.team_id).one(db).await?.ok_or(AppError::Internal)?;
+    let team = team::Entity::find_by_id(&user.team_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
     Ok(CurrentUser {
         id: user.id.clone(),
         name: user.name.clone(),
@@ -144,7 +165,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<Option<String>, AppErr
     .await?;
     for (name, slug, duration, description) in [
         ("Intro call", "intro", 30, "A first 30-minute conversation."),
-        ("Deep dive", "deep-dive", 60, "An hour to work through the details together."),
+        (
+            "Deep dive",
+            "deep-dive",
+            60,
+            "An hour to work through the details together.",
+        ),
     ] {
         let form = crate::dto::EventTypeForm {
             name: name.into(),

@@ -6,12 +6,23 @@ use crate::error::AppError;
 use crate::ssr::entities::{availability_override, availability_rule, user};
 use crate::ssr::ids::new_id;
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 use std::collections::BTreeMap;
 
 const MAX_RANGES_PER_DAY: usize = 12;
 const MAX_OVERRIDES: usize = 400;
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 /// Everything the slot computation needs to know about a host's hours.
 pub struct Schedule {
@@ -80,7 +91,10 @@ fn check_day(errors: &mut Vec<(String, String)>, field: String, label: &str, ran
     ranges.sort_by_key(|r| r.start);
     // Ranges arrive as plain JSON, so re-check each one.
     if ranges.iter().any(|r| MinuteRange::new(r.start, r.end).is_err()) {
-        errors.push((field, format!("{label}: each range must end after it starts, by midnight.")));
+        errors.push((
+            field,
+            format!("{label}: each range must end after it starts, by midnight."),
+        ));
     } else if ranges.len() > MAX_RANGES_PER_DAY {
         errors.push((field, format!("{label}: at most {MAX_RANGES_PER_DAY} ranges a day.")));
     } else if ranges.windows(2).any(|w| w[1].start < w[0].end) {
@@ -90,7 +104,11 @@ fn check_day(errors: &mut Vec<(String, String)>, field: String, label: &str, ran
 
 /// Replaces the host's time zone, weekly hours and overrides at once.
 #[tracing::instrument(skip_all)]
-pub async fn save(db: &DatabaseConnection, host: &user::Model, mut input: AvailabilityDto) -> Result<AvailabilityDto, AppError> {
+pub async fn save(
+    db: &DatabaseConnection,
+    host: &user::Model,
+    mut input: AvailabilityDto,
+) -> Result<AvailabilityDto, AppError> {
     let mut errors = Vec::new();
     let time_zone = TimeZoneName::parse(&input.time_zone).map_err(|e| AppError::field("time_zone", e.to_string()))?;
     for (index, day) in input.weekly.days.iter_mut().enumerate() {
@@ -121,7 +139,10 @@ pub async fn save(db: &DatabaseConnection, host: &user::Model, mut input: Availa
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(
-            errors.into_iter().map(|(f, m)| crate::error::FieldError { field: f, message: m }).collect(),
+            errors
+                .into_iter()
+                .map(|(f, m)| crate::error::FieldError { field: f, message: m })
+                .collect(),
         ));
     }
     let txn = db.begin().await?;

@@ -45,7 +45,12 @@ fn add_months(first: NaiveDate, months: i32) -> NaiveDate {
 }
 
 #[tracing::instrument(skip_all, fields(host = %host_slug, event = %event_slug))]
-pub async fn load(db: &DatabaseConnection, host_slug: &str, event_slug: &str, query: PageQuery) -> Result<BookingPageDto, AppError> {
+pub async fn load(
+    db: &DatabaseConnection,
+    host_slug: &str,
+    event_slug: &str,
+    query: PageQuery,
+) -> Result<BookingPageDto, AppError> {
     let (host, event) = find_public_event(db, host_slug, event_slug).await?;
     let excluded: Option<booking::Model> = match &query.reschedule {
         Some((id, token)) => {
@@ -67,7 +72,11 @@ pub async fn load(db: &DatabaseConnection, host_slug: &str, event_slug: &str, qu
     let today = now.with_timezone(&tz).date_naive();
     let this_month = today.with_day(1).unwrap_or(today);
     let last_bookable = now + Duration::days(event.horizon_days.into());
-    let last_month = last_bookable.with_timezone(&tz).date_naive().with_day(1).unwrap_or(this_month);
+    let last_month = last_bookable
+        .with_timezone(&tz)
+        .date_naive()
+        .with_day(1)
+        .unwrap_or(this_month);
     let requested = query.month.as_deref().and_then(first_of_month);
     let exclude_id = excluded.as_ref().map(|b| b.id.as_str());
 
@@ -75,7 +84,9 @@ pub async fn load(db: &DatabaseConnection, host_slug: &str, event_slug: &str, qu
         let (from, to) = (start_of_day(tz, first), start_of_day(tz, add_months(first, 1)));
         free_slots(db, &host, &event, from, to, now, exclude_id)
     };
-    let mut month = requested.unwrap_or(this_month).clamp(this_month, last_month.max(this_month));
+    let mut month = requested
+        .unwrap_or(this_month)
+        .clamp(this_month, last_month.max(this_month));
     let mut slots = month_slots(month).await?;
     // Opened without a month and nothing is left this month: show the next.
     if requested.is_none() && slots.is_empty() && month < last_month {
@@ -85,7 +96,10 @@ pub async fn load(db: &DatabaseConnection, host_slug: &str, event_slug: &str, qu
 
     let mut by_day: BTreeMap<NaiveDate, Vec<DateTime<Utc>>> = BTreeMap::new();
     for slot in slots {
-        by_day.entry(slot.with_timezone(&tz).date_naive()).or_default().push(slot);
+        by_day
+            .entry(slot.with_timezone(&tz).date_naive())
+            .or_default()
+            .push(slot);
     }
     let next = add_months(month, 1);
     let days = month
@@ -156,6 +170,9 @@ mod tests {
         // Chile springs forward at midnight: 2026-09-06 00:00 does not exist in Santiago.
         let tz: Tz = "America/Santiago".parse().unwrap();
         let start = start_of_day(tz, NaiveDate::from_ymd_opt(2026, 9, 6).unwrap());
-        assert_eq!(start.with_timezone(&tz).date_naive(), NaiveDate::from_ymd_opt(2026, 9, 6).unwrap());
+        assert_eq!(
+            start.with_timezone(&tz).date_naive(),
+            NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()
+        );
     }
 }

@@ -99,7 +99,10 @@ pub async fn free_slots(
 /// Serializes calendar changes of one host; must be the transaction's first statement.
 async fn lock_host_schedule(txn: &DatabaseTransaction, host_id: &str) -> Result<(), AppError> {
     user::Entity::update_many()
-        .col_expr(user::Column::ScheduleVersion, Expr::col(user::Column::ScheduleVersion).add(1))
+        .col_expr(
+            user::Column::ScheduleVersion,
+            Expr::col(user::Column::ScheduleVersion).add(1),
+        )
         .filter(user::Column::Id.eq(host_id))
         .exec(txn)
         .await?;
@@ -113,7 +116,16 @@ async fn is_free(
     start: DateTime<Utc>,
     exclude: Option<&str>,
 ) -> Result<bool, AppError> {
-    let slots = free_slots(txn, host, event, start, start + Duration::minutes(1), Utc::now(), exclude).await?;
+    let slots = free_slots(
+        txn,
+        host,
+        event,
+        start,
+        start + Duration::minutes(1),
+        Utc::now(),
+        exclude,
+    )
+    .await?;
     Ok(slots.contains(&start))
 }
 
@@ -138,7 +150,10 @@ pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Create
     let phone = errors.check("phone", Phone::parse_optional(&form.phone));
     let notes = errors.check("notes", Notes::parse_optional(&form.notes));
     let time_zone = errors.check("time_zone", TimeZoneName::parse(&form.time_zone));
-    let start = errors.check("start", parse_start(&form.start).map_err(|_| "Choose a time from the list."));
+    let start = errors.check(
+        "start",
+        parse_start(&form.start).map_err(|_| "Choose a time from the list."),
+    );
     errors.into_result()?;
     let (Some(name), Some(email), Some(phone), Some(notes), Some(time_zone), Some(start)) =
         (name, email, phone, notes, time_zone, start)
@@ -220,23 +235,43 @@ async fn find_for(db: &impl ConnectionTrait, id: &str, actor: &Actor<'_>) -> Res
 }
 
 #[tracing::instrument(skip_all, fields(booking.id = %id))]
-pub async fn reschedule(db: &DatabaseConnection, id: &str, token: &str, new_start: &str) -> Result<booking::Model, AppError> {
+pub async fn reschedule(
+    db: &DatabaseConnection,
+    id: &str,
+    token: &str,
+    new_start: &str,
+) -> Result<booking::Model, AppError> {
     let start = parse_start(new_start)?;
     let current = find_by_token(db, id, token).await?;
     if current.status != booking::CONFIRMED {
-        return Err(AppError::field("start", "This booking was cancelled and can no longer be rescheduled."));
+        return Err(AppError::field(
+            "start",
+            "This booking was cancelled and can no longer be rescheduled.",
+        ));
     }
-    let host = user::Entity::find_by_id(&current.host_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let event = event_type::Entity::find_by_id(&current.event_type_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let host = user::Entity::find_by_id(&current.host_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = event_type::Entity::find_by_id(&current.event_type_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
 
     let txn = db.begin().await?;
     lock_host_schedule(&txn, &host.id).await?;
     let current = find_by_token(&txn, id, token).await?;
     if current.status != booking::CONFIRMED {
-        return Err(AppError::field("start", "This booking was cancelled and can no longer be rescheduled."));
+        return Err(AppError::field(
+            "start",
+            "This booking was cancelled and can no longer be rescheduled.",
+        ));
     }
     if start == current.start_at {
-        return Err(AppError::field("start", "That is the booking’s current time. Choose another."));
+        return Err(AppError::field(
+            "start",
+            "That is the booking’s current time. Choose another.",
+        ));
     }
     if !is_free(&txn, &host, &event, start, Some(&current.id)).await? {
         return Err(AppError::SlotTaken);
@@ -262,10 +297,18 @@ pub async fn reschedule(db: &DatabaseConnection, id: &str, token: &str, new_star
 }
 
 #[tracing::instrument(skip_all, fields(booking.id = %id))]
-pub async fn cancel(db: &DatabaseConnection, id: &str, actor: Actor<'_>, reason: &str) -> Result<booking::Model, AppError> {
+pub async fn cancel(
+    db: &DatabaseConnection,
+    id: &str,
+    actor: Actor<'_>,
+    reason: &str,
+) -> Result<booking::Model, AppError> {
     let reason = reason.trim();
     if reason.chars().count() > 1_000 {
-        return Err(AppError::field("reason", "Keep the reason to 1,000 characters or fewer."));
+        return Err(AppError::field(
+            "reason",
+            "Keep the reason to 1,000 characters or fewer.",
+        ));
     }
     let txn = db.begin().await?;
     let current = find_for(&txn, id, &actor).await?;
@@ -292,8 +335,14 @@ pub async fn cancel(db: &DatabaseConnection, id: &str, actor: Actor<'_>, reason:
 
 /// A booking as its invitee sees it (times in the invitee's zone first).
 pub async fn to_dto(db: &impl ConnectionTrait, booking: &booking::Model) -> Result<BookingDto, AppError> {
-    let host = user::Entity::find_by_id(&booking.host_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let event = event_type::Entity::find_by_id(&booking.event_type_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let host = user::Entity::find_by_id(&booking.host_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = event_type::Entity::find_by_id(&booking.event_type_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(dto_with(booking, &host, &event, Utc::now()))
 }
 
@@ -316,7 +365,10 @@ fn dto_with(b: &booking::Model, host: &user::Model, event: &event_type::Model, n
         start: crate::ssr::time_fmt::iso(b.start_at),
         when_invitee: range_in(invitee_tz, b.start_at, b.end_at),
         when_host: range_in(host_tz, b.start_at, b.end_at),
-        previous_when_invitee: b.previous_start_at.zip(b.previous_end_at).map(|(s, e)| range_in(invitee_tz, s, e)),
+        previous_when_invitee: b
+            .previous_start_at
+            .zip(b.previous_end_at)
+            .map(|(s, e)| range_in(invitee_tz, s, e)),
         location: event.location.clone(),
         notes: b.notes.clone(),
         cancel_reason: b.cancel_reason.clone(),
@@ -328,7 +380,10 @@ fn dto_with(b: &booking::Model, host: &user::Model, event: &event_type::Model, n
 /// The host's bookings, upcoming (soonest first) and past (latest first).
 pub async fn list_for_host(db: &DatabaseConnection, host: &user::Model) -> Result<DashboardBookings, AppError> {
     let now = Utc::now();
-    let events = event_type::Entity::find().filter(event_type::Column::UserId.eq(&host.id)).all(db).await?;
+    let events = event_type::Entity::find()
+        .filter(event_type::Column::UserId.eq(&host.id))
+        .all(db)
+        .await?;
     let rows = booking::Entity::find()
         .filter(booking::Column::HostId.eq(&host.id))
         .order_by_asc(booking::Column::StartAt)
@@ -336,12 +391,22 @@ pub async fn list_for_host(db: &DatabaseConnection, host: &user::Model) -> Resul
         .await?;
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
     for b in &rows {
-        let Some(event) = events.iter().find(|e| e.id == b.event_type_id) else { continue };
+        let Some(event) = events.iter().find(|e| e.id == b.event_type_id) else {
+            continue;
+        };
         let dto = dto_with(b, host, event, now);
-        if dto.is_past { past.push(dto) } else { upcoming.push(dto) }
+        if dto.is_past {
+            past.push(dto)
+        } else {
+            upcoming.push(dto)
+        }
     }
     past.reverse();
-    Ok(DashboardBookings { time_zone: host.time_zone.clone(), upcoming, past })
+    Ok(DashboardBookings {
+        time_zone: host.time_zone.clone(),
+        upcoming,
+        past,
+    })
 }
 
 pub async fn get_for_host(db: &DatabaseConnection, host: &user::Model, id: &str) -> Result<BookingDto, AppError> {

@@ -8,7 +8,9 @@ use crate::ssr::ids::new_id;
 use crate::ssr::time_fmt::iso;
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 pub fn to_dto(model: contact::Model) -> ContactDto {
     ContactDto {
@@ -48,7 +50,11 @@ pub async fn upsert_from_booking(
         update.push(contact::Column::Phone);
     }
     contact::Entity::insert(row)
-        .on_conflict(OnConflict::columns([contact::Column::TeamId, contact::Column::Email]).update_columns(update).to_owned())
+        .on_conflict(
+            OnConflict::columns([contact::Column::TeamId, contact::Column::Email])
+                .update_columns(update)
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
     let contact = contact::Entity::find()
@@ -70,7 +76,11 @@ pub async fn list(db: &DatabaseConnection, host: &user::Model) -> Result<Vec<Con
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create_manual(db: &DatabaseConnection, host: &user::Model, form: ContactForm) -> Result<ContactDto, AppError> {
+pub async fn create_manual(
+    db: &DatabaseConnection,
+    host: &user::Model,
+    form: ContactForm,
+) -> Result<ContactDto, AppError> {
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
     let email = errors.check("email", Email::parse(&form.email));

@@ -49,13 +49,22 @@ fn minutes(errors: &mut FieldErrors, field: &str, raw: &str, default: u32) -> u3
     if raw.is_empty() {
         return default;
     }
-    errors.check(field, raw.parse::<u32>().map_err(|_| "Enter a whole number.")).unwrap_or(default)
+    errors
+        .check(field, raw.parse::<u32>().map_err(|_| "Enter a whole number."))
+        .unwrap_or(default)
 }
 
 fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
     let mut errors = FieldErrors::default();
-    let name = errors.check("name", PersonName::parse(&form.name).map_err(|_| "Enter a name of up to 200 characters."));
-    let slug_raw = if form.slug.trim().is_empty() { crate::domain::slug::suggest(&form.name) } else { form.slug.clone() };
+    let name = errors.check(
+        "name",
+        PersonName::parse(&form.name).map_err(|_| "Enter a name of up to 200 characters."),
+    );
+    let slug_raw = if form.slug.trim().is_empty() {
+        crate::domain::slug::suggest(&form.name)
+    } else {
+        form.slug.clone()
+    };
     let slug = errors.check("slug", EventSlug::parse(&slug_raw));
     let raw = Scheduling {
         duration_min: minutes(&mut errors, "duration", &form.duration, 0),
@@ -117,7 +126,11 @@ pub async fn find_own(db: &DatabaseConnection, host: &user::Model, id: &str) -> 
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(db: &DatabaseConnection, host: &user::Model, form: EventTypeForm) -> Result<EventTypeDto, AppError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    host: &user::Model,
+    form: EventTypeForm,
+) -> Result<EventTypeDto, AppError> {
     let parsed = parse(&form)?;
     let now = Utc::now();
     let model = event_type::ActiveModel {
@@ -138,12 +151,23 @@ pub async fn create(db: &DatabaseConnection, host: &user::Model, form: EventType
     }
     .insert(db)
     .await
-    .map_err(|e| if is_unique_violation(&e) { slug_taken() } else { e.into() })?;
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            slug_taken()
+        } else {
+            e.into()
+        }
+    })?;
     Ok(to_dto(&model))
 }
 
 #[tracing::instrument(skip_all, fields(event_type.id = %id))]
-pub async fn update(db: &DatabaseConnection, host: &user::Model, id: &str, form: EventTypeForm) -> Result<EventTypeDto, AppError> {
+pub async fn update(
+    db: &DatabaseConnection,
+    host: &user::Model,
+    id: &str,
+    form: EventTypeForm,
+) -> Result<EventTypeDto, AppError> {
     let existing = find_own(db, host, id).await?;
     let parsed = parse(&form)?;
     let mut model: event_type::ActiveModel = existing.into();
@@ -157,15 +181,23 @@ pub async fn update(db: &DatabaseConnection, host: &user::Model, id: &str, form:
     model.buffer_before_min = Set(parsed.scheduling.buffer_before_min as i32);
     model.buffer_after_min = Set(parsed.scheduling.buffer_after_min as i32);
     model.updated_at = Set(Utc::now());
-    let model = model
-        .update(db)
-        .await
-        .map_err(|e| if is_unique_violation(&e) { slug_taken() } else { e.into() })?;
+    let model = model.update(db).await.map_err(|e| {
+        if is_unique_violation(&e) {
+            slug_taken()
+        } else {
+            e.into()
+        }
+    })?;
     Ok(to_dto(&model))
 }
 
 /// Deactivated event types stay with their bookings but take no new ones.
-pub async fn set_active(db: &DatabaseConnection, host: &user::Model, id: &str, active: bool) -> Result<EventTypeDto, AppError> {
+pub async fn set_active(
+    db: &DatabaseConnection,
+    host: &user::Model,
+    id: &str,
+    active: bool,
+) -> Result<EventTypeDto, AppError> {
     let mut model: event_type::ActiveModel = find_own(db, host, id).await?.into();
     model.active = Set(active);
     model.updated_at = Set(Utc::now());

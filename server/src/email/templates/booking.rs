@@ -17,15 +17,10 @@ use super::{BookingEmail, BookingEmailKind, Recipient, ics, non_blank};
 /// The message is `multipart/mixed`: a `text/plain` body, then `invite.ics`
 /// as `text/calendar; method=REQUEST` (or `CANCEL`). `Reply-To` is the other
 /// side of the booking, so a reply reaches a person rather than `from`.
-pub fn booking_message(
-    email: &BookingEmail,
-    to: Recipient,
-    from: &Mailbox,
-) -> anyhow::Result<Message> {
-    let invitee = mailbox(&email.invitee_name, &email.invitee_email)
-        .context("the invitee's email address is not valid")?;
-    let host = mailbox(&email.host_name, &email.host_email)
-        .context("the host's email address is not valid")?;
+pub fn booking_message(email: &BookingEmail, to: Recipient, from: &Mailbox) -> anyhow::Result<Message> {
+    let invitee =
+        mailbox(&email.invitee_name, &email.invitee_email).context("the invitee's email address is not valid")?;
+    let host = mailbox(&email.host_name, &email.host_email).context("the host's email address is not valid")?;
     let (recipient, counterpart) = match to {
         Recipient::Invitee => (invitee, host),
         Recipient::Host => (host, invitee),
@@ -35,8 +30,7 @@ pub fn booking_message(
         email.kind.ics_method()
     ))
     .context("building the invitation's content type")?;
-    let invitation =
-        Attachment::new("invite.ics".to_owned()).body(ics::render(email, to), calendar_type);
+    let invitation = Attachment::new("invite.ics".to_owned()).body(ics::render(email, to), calendar_type);
 
     Message::builder()
         .from(from.clone())
@@ -97,18 +91,9 @@ fn text_body(email: &BookingEmail, to: Recipient) -> String {
 
     // Writing into a String cannot fail, hence the discarded results.
     let mut body = format!("Hi {greeted},\n\n{headline}\n\n");
-    let _ = writeln!(
-        body,
-        "What: {} with {}",
-        email.event_name,
-        email.counterpart_name(to)
-    );
+    let _ = writeln!(body, "What: {} with {}", email.event_name, email.counterpart_name(to));
     if to == Recipient::Host {
-        let _ = writeln!(
-            body,
-            "Invitee: {} <{}>",
-            email.invitee_name, email.invitee_email
-        );
+        let _ = writeln!(body, "Invitee: {} <{}>", email.invitee_name, email.invitee_email);
     }
     let _ = writeln!(body, "When: {}", time_range(email.start, email.end, zone));
     if email.kind == BookingEmailKind::Rescheduled
@@ -147,9 +132,7 @@ fn text_body(email: &BookingEmail, to: Recipient) -> String {
         }
     }
     body.push_str(match email.kind {
-        BookingEmailKind::Cancelled => {
-            "\nThe attached invite.ics removes the meeting from your calendar.\n"
-        }
+        BookingEmailKind::Cancelled => "\nThe attached invite.ics removes the meeting from your calendar.\n",
         _ => "\nThe attached invite.ics adds the meeting to your calendar.\n",
     });
     body
@@ -253,11 +236,7 @@ mod tests {
         assert!(host.contains(&email.host_booking_url));
         assert!(!host.contains("token="));
         let host_message = booking_message(&email, Recipient::Host, &from()).unwrap();
-        assert!(
-            !String::from_utf8(host_message.formatted())
-                .unwrap()
-                .contains("MGT0k3n")
-        );
+        assert!(!String::from_utf8(host_message.formatted()).unwrap().contains("MGT0k3n"));
     }
 
     #[test]
@@ -272,10 +251,7 @@ mod tests {
 
     #[test]
     fn rescheduled_body_shows_the_previous_time() {
-        let body = text_body(
-            &sample_email(BookingEmailKind::Rescheduled),
-            Recipient::Invitee,
-        );
+        let body = text_body(&sample_email(BookingEmailKind::Rescheduled), Recipient::Invitee);
         assert!(body.contains("Previously: Monday, 30 November 2026, 10:00 (Europe/Berlin)"));
     }
 
@@ -284,28 +260,19 @@ mod tests {
         let email = sample_email(BookingEmailKind::Cancelled);
         let body = text_body(&email, Recipient::Host);
         assert!(body.contains("Reason: Something came up"));
-        assert!(
-            text_body(&email, Recipient::Invitee)
-                .contains(&format!("Booking details: {}", email.manage_url))
-        );
+        assert!(text_body(&email, Recipient::Invitee).contains(&format!("Booking details: {}", email.manage_url)));
     }
 
     #[test]
     fn message_goes_to_the_recipient_and_replies_to_the_other_side() {
         let email = sample_email(BookingEmailKind::Confirmed);
         let message = booking_message(&email, Recipient::Host, &from()).unwrap();
-        assert_eq!(
-            header_mailbox(&message, "To"),
-            pair("Ada Lovelace", "ada@example.com")
-        );
+        assert_eq!(header_mailbox(&message, "To"), pair("Ada Lovelace", "ada@example.com"));
         assert_eq!(
             header_mailbox(&message, "Reply-To"),
             pair("Zoë Ñúñez", "zoe@example.org")
         );
-        assert_eq!(
-            header_mailbox(&message, "From"),
-            pair("Slotline", "no-reply@localhost")
-        );
+        assert_eq!(header_mailbox(&message, "From"), pair("Slotline", "no-reply@localhost"));
     }
 
     #[test]
@@ -314,18 +281,12 @@ mod tests {
             (BookingEmailKind::Confirmed, "REQUEST"),
             (BookingEmailKind::Cancelled, "CANCEL"),
         ] {
-            let message =
-                booking_message(&sample_email(kind), Recipient::Invitee, &from()).unwrap();
+            let message = booking_message(&sample_email(kind), Recipient::Invitee, &from()).unwrap();
             let raw = String::from_utf8(message.formatted()).unwrap();
             assert!(raw.contains("Content-Type: multipart/mixed"), "{raw}");
+            assert!(raw.contains("Content-Type: text/plain; charset=utf-8"), "{raw}");
             assert!(
-                raw.contains("Content-Type: text/plain; charset=utf-8"),
-                "{raw}"
-            );
-            assert!(
-                raw.contains(&format!(
-                    "Content-Type: text/calendar; charset=utf-8; method={method}"
-                )),
+                raw.contains(&format!("Content-Type: text/calendar; charset=utf-8; method={method}")),
                 "{raw}"
             );
             assert!(raw.contains("filename=\"invite.ics\""), "{raw}");
@@ -337,10 +298,7 @@ mod tests {
     fn non_ascii_names_are_encoded_in_headers() {
         let email = sample_email(BookingEmailKind::Confirmed);
         let message = booking_message(&email, Recipient::Invitee, &from()).unwrap();
-        assert_eq!(
-            header_mailbox(&message, "To"),
-            pair("Zoë Ñúñez", "zoe@example.org")
-        );
+        assert_eq!(header_mailbox(&message, "To"), pair("Zoë Ñúñez", "zoe@example.org"));
         let raw = message.formatted();
         assert!(raw.is_ascii(), "a message on the wire must be 7-bit");
         let raw = String::from_utf8(raw).unwrap();

@@ -71,11 +71,7 @@ pub(super) fn render(email: &BookingEmail, to: Recipient) -> String {
 }
 
 fn description(email: &BookingEmail, to: Recipient) -> String {
-    let mut lines = vec![format!(
-        "{} with {}",
-        email.event_name,
-        email.counterpart_name(to)
-    )];
+    let mut lines = vec![format!("{} with {}", email.event_name, email.counterpart_name(to))];
     if let Some(notes) = non_blank(email.notes.as_deref()) {
         lines.push(format!("Notes: {notes}"));
     }
@@ -101,10 +97,7 @@ fn text(value: &str) -> String {
 /// parameter and needs quotes around `,`; the crate quotes only values with
 /// `:` or `;`, so a comma is quoted here (never both, or it would double up).
 fn common_name(name: &str) -> String {
-    let name: String = name
-        .chars()
-        .filter(|c| *c != '"' && !c.is_control())
-        .collect();
+    let name: String = name.chars().filter(|c| *c != '"' && !c.is_control()).collect();
     if name.contains(',') && !name.contains([':', ';']) {
         format!("\"{name}\"")
     } else {
@@ -125,19 +118,13 @@ mod tests {
 
     /// Content lines with folding undone, as a calendar reads them.
     fn lines(ics: &str) -> Vec<String> {
-        ics.replace("\r\n ", "")
-            .split("\r\n")
-            .map(str::to_owned)
-            .collect()
+        ics.replace("\r\n ", "").split("\r\n").map(str::to_owned).collect()
     }
 
     fn value<'a>(lines: &'a [String], name: &str) -> &'a str {
         lines
             .iter()
-            .find_map(|line| {
-                line.strip_prefix(name)
-                    .filter(|rest| rest.starts_with([':', ';']))
-            })
+            .find_map(|line| line.strip_prefix(name).filter(|rest| rest.starts_with([':', ';'])))
             .unwrap_or_else(|| panic!("no {name} in {lines:#?}"))
     }
 
@@ -185,10 +172,7 @@ mod tests {
     #[test]
     fn organizer_is_the_host_and_attendee_the_invitee() {
         let ics = lines(&booking_ics(&sample_email(BookingEmailKind::Confirmed)));
-        assert_eq!(
-            value(&ics, "ORGANIZER"),
-            ";CN=Ada Lovelace:mailto:ada@example.com"
-        );
+        assert_eq!(value(&ics, "ORGANIZER"), ";CN=Ada Lovelace:mailto:ada@example.com");
         let attendee = value(&ics, "ATTENDEE");
         let (params, address) = attendee.split_once(":mailto:").unwrap();
         assert_eq!(address, "zoe@example.org");
@@ -211,10 +195,7 @@ mod tests {
     fn location_is_written_only_when_set() {
         let mut email = sample_email(BookingEmailKind::Confirmed);
         let ics = lines(&booking_ics(&email));
-        assert_eq!(
-            value(&ics, "LOCATION"),
-            ":https://meet.example.com/intro-ada"
-        );
+        assert_eq!(value(&ics, "LOCATION"), ":https://meet.example.com/intro-ada");
         email.location = None;
         assert!(!booking_ics(&email).contains("LOCATION"));
     }

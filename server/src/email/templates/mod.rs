@@ -136,11 +136,8 @@ fn sample_email(kind: BookingEmailKind) -> BookingEmail {
             .then(|| Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()),
         location: Some("https://meet.example.com/intro-ada".to_owned()),
         notes: Some("Let's talk about the roadmap; bring numbers.".to_owned()),
-        cancel_reason: (kind == BookingEmailKind::Cancelled)
-            .then(|| "Something came up".to_owned()),
-        manage_url: "http://127.0.0.1:3000/bookings/b8k2x9q4m1n7p3r6s0t5v2w8?token=MGT0k3nXYZ"
-            .to_owned(),
-        host_booking_url: "http://127.0.0.1:3000/dashboard/bookings/b8k2x9q4m1n7p3r6s0t5v2w8"
-            .to_owned(),
+        cancel_reason: (kind == BookingEmailKind::Cancelled).then(|| "Something came up".to_owned()),
+        manage_url: "http://127.0.0.1:3000/bookings/b8k2x9q4m1n7p3r6s0t5v2w8?token=MGT0k3nXYZ".to_owned(),
+        host_booking_url: "http://127.0.0.1:3000/dashboard/bookings/b8k2x9q4m1n7p3r6s0t5v2w8".to_owned(),
     }
 }
