@@ -3,10 +3,8 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-# cargo-leptos writes the site under the workspace's target/ even when
-# CARGO_TARGET_DIR points the compiled code elsewhere.
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
-SERVER_BIN := $(or $(CARGO_TARGET_DIR),target)/release/server
+SERVER_BIN := $(CURDIR)/target/release/server
 
 .PHONY: setup run test fmt-check clippy test-rust test-e2e build-release
 

@@ -7,6 +7,7 @@ use axum::Router;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 /// Router state: the app's state plus what Leptos needs to render.
@@ -32,8 +33,16 @@ pub fn router(state: ServerState) -> Router {
     let routes = generate_route_list(app::App);
     let context_state = state.app.clone();
     let leptos_options = state.leptos.clone();
+    let site_root = std::path::PathBuf::from(state.leptos.site_root.as_ref());
+    // Explicit static routes: the fallback alone would never see `/pkg/x.js`,
+    // which the `/{host}/{event}` page route matches first.
     Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site_root.join(state.leptos.site_pkg_dir.as_ref())),
+        )
+        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .leptos_routes_with_context(
             &state,
             routes,

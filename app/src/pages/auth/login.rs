@@ -14,7 +14,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Log in"/>
         <section class="card narrow" aria-labelledby="login-heading">
             <h1 id="login-heading">"Log in"</h1>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <FormAlert value/>
                 <TextField id="login-email" name="email" label="Email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
                 <TextField id="login-password" name="password" label="Password" kind="password" autocomplete="current-password" required=true error=field_error(value, "password")/>
@@ -40,7 +40,7 @@ pub fn LogoutPage() -> impl IntoView {
 pub fn LogoutButton() -> impl IntoView {
     let action = ServerAction::<LogOut>::new();
     view! {
-        <ActionForm action attr:class="inline-form">
+        <ActionForm action attr:class="inline-form" attr:novalidate=true>
             <button type="submit" class="button link" data-testid="logout">"Log out"</button>
         </ActionForm>
     }

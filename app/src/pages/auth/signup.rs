@@ -30,7 +30,7 @@ pub fn SignupPage() -> impl IntoView {
         <Title text="Sign up"/>
         <section class="card narrow" aria-labelledby="signup-heading">
             <h1 id="signup-heading">"Create your booking page"</h1>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <FormAlert value/>
                 <TextField id="signup-name" name="form[name]" label="Your name" autocomplete="name" required=true error=field_error(value, "name")/>
                 <TextField id="signup-email" name="form[email]" label="Email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>

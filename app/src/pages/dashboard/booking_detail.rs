@@ -47,7 +47,7 @@ fn BookingDetail() -> impl IntoView {
                                     {b.cancel_reason.clone().map(|r| view! { <dt>"Cancel reason"</dt><dd>{r}</dd> })}
                                 </dl>
                                 {cancellable.then(|| view! {
-                                    <ActionForm action=cancel>
+                                    <ActionForm action=cancel attr:novalidate=true>
                                         <input type="hidden" name="id" value=b.id.clone()/>
                                         <FormAlert value/>
                                         <TextArea id="host-cancel-reason" name="reason" label="Reason (sent to the invitee)" error=field_error(value, "reason") rows=3/>

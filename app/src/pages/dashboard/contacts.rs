@@ -52,7 +52,7 @@ fn Contacts() -> impl IntoView {
         </Transition>
         <section class="card narrow" aria-labelledby="add-contact-heading">
             <h2 id="add-contact-heading">"Add a contact"</h2>
-            <ActionForm action=add>
+            <ActionForm action=add attr:novalidate=true>
                 <FormAlert value/>
                 <TextField id="contact-name" name="form[name]" label="Name" required=true error=field_error(value, "name")/>
                 <TextField id="contact-email" name="form[email]" label="Email" kind="email" required=true error=field_error(value, "email")/>

@@ -60,7 +60,7 @@ fn EventTypeCard(event: EventTypeDto, host_slug: String, toggle: ServerAction<Se
                 <A href=format!("/dashboard/event-types/{}", event.id) attr:data-testid="edit-event-type">"Edit"</A>
                 {event.active.then(|| view! { <A href=public.clone()>"Open booking page"</A> })}
             </p>
-            <ActionForm action=toggle attr:class="inline-form">
+            <ActionForm action=toggle attr:class="inline-form" attr:novalidate=true>
                 <input type="hidden" name="id" value=event.id.clone()/>
                 <input type="hidden" name="active" value=(!event.active).to_string()/>
                 <button type="submit" class="button small" data-testid="toggle-event-type">
@@ -140,7 +140,7 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
     view! {
         <section class="card narrow" aria-labelledby="event-type-heading">
             <h1 id="event-type-heading">{heading}</h1>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <input type="hidden" name="id" value=id/>
                 <FormAlert value/>
                 <TextField id="event-name" name="form[name]" label="Name" required=true value=name error=field_error(value, "name")/>

@@ -332,7 +332,7 @@ fn DetailsForm(
         <section class="card details" aria-labelledby="details-heading">
             <h2 id="details-heading">"Enter your details"</h2>
             <p class="selected-time" data-testid="selected-time">{label}</p>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <input type="hidden" name="form[host]" value=page.host_slug.clone()/>
                 <input type="hidden" name="form[event]" value=page.event.slug.clone()/>
                 <input type="hidden" name="form[start]" value=start/>
@@ -363,7 +363,7 @@ fn RescheduleForm(
         <section class="card details" aria-labelledby="reschedule-heading">
             <h2 id="reschedule-heading">"Confirm the new time"</h2>
             <p class="selected-time" data-testid="selected-time">{label}</p>
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="token" value=token/>
                 <input type="hidden" name="start" value=start/>

@@ -97,7 +97,7 @@ fn ManageView(
                 </div>
                 <details class="cancel-box">
                     <summary data-testid="cancel-toggle">"Cancel this booking"</summary>
-                    <ActionForm action=cancel>
+                    <ActionForm action=cancel attr:novalidate=true>
                         <input type="hidden" name="id" value=booking.id.clone()/>
                         <input type="hidden" name="token" value=token.clone()/>
                         <FormAlert value/>
