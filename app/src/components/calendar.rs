@@ -27,7 +27,7 @@ pub fn Calendar(
 ) -> impl IntoView {
     let mut cells: Vec<Option<CalendarDay>> = (0..leading_blanks).map(|_| None).collect();
     cells.extend(days.into_iter().map(Some));
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     let weeks: Vec<Vec<Option<CalendarDay>>> = cells.chunks(7).map(<[_]>::to_vec).collect();

@@ -283,11 +283,10 @@ fn SlotList(page: BookingPageDto, state: UrlState) -> impl IntoView {
         }
         .into_any();
     };
-    let heading = format!("{date_label}");
     let (month, date) = (page.month.clone(), page.selected_date.clone().unwrap_or_default());
     view! {
         <div class="slot-list">
-            <h2 id="slots-heading">{heading}</h2>
+            <h2 id="slots-heading">{date_label}</h2>
             <p class="muted">"Times in " <span data-testid="slots-time-zone">{page.time_zone.clone()}</span></p>
             {if page.slots.is_empty() {
                 view! { <p>"No times left on this day."</p> }.into_any()
