@@ -46,6 +46,19 @@ impl AppError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// The HTTP status this error answers with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Validation(_) => 422,
+            Self::SlotTaken => 409,
+            Self::NotFound => 404,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::Request(_) => 400,
+            Self::Internal => 500,
+        }
+    }
+
     /// The message for one field, if this error names it.
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {

@@ -39,3 +39,18 @@ fn fk_col<T: IntoIden>(name: T) -> ColumnDef {
 fn timestamp_col<T: IntoIden>(name: T) -> ColumnDef {
     ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
 }
+
+/// A foreign key whose rows go when their parent row goes.
+fn cascade<T, C, P, Q>(from: (T, C), to: (P, Q)) -> ForeignKeyCreateStatement
+where
+    T: IntoIden,
+    C: IntoIden,
+    P: IntoIden,
+    Q: IntoIden,
+{
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}

@@ -1,4 +1,4 @@
-use crate::{fk_col, id_col, timestamp_col};
+use crate::{cascade, fk_col, id_col, timestamp_col};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -37,12 +37,7 @@ impl MigrationTrait for Migration {
                             .default(0),
                     )
                     .col(timestamp_col(Users::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Users::Table, Users::TeamId)
-                            .to(Teams::Table, Teams::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade((Users::Table, Users::TeamId), (Teams::Table, Teams::Id)))
                     .to_owned(),
             )
             .await?;
@@ -59,12 +54,10 @@ impl MigrationTrait for Migration {
                     .col(fk_col(Sessions::UserId))
                     .col(timestamp_col(Sessions::ExpiresAt))
                     .col(timestamp_col(Sessions::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Sessions::Table, Sessions::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        (Sessions::Table, Sessions::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await

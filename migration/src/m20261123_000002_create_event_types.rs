@@ -1,5 +1,5 @@
 use crate::m20261123_000001_create_teams_and_users::Users;
-use crate::{fk_col, id_col, timestamp_col};
+use crate::{cascade, fk_col, id_col, timestamp_col};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -26,12 +26,10 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(EventTypes::Active).boolean().not_null())
                     .col(timestamp_col(EventTypes::CreatedAt))
                     .col(timestamp_col(EventTypes::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(EventTypes::Table, EventTypes::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        (EventTypes::Table, EventTypes::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .index(
                         Index::create()
                             .name("event_types_user_slug")

@@ -1,5 +1,5 @@
 use crate::m20261123_000001_create_teams_and_users::Users;
-use crate::{fk_col, id_col};
+use crate::{cascade, fk_col, id_col};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -21,12 +21,10 @@ impl MigrationTrait for Migration {
                             .not_null(),
                     )
                     .col(ColumnDef::new(AvailabilityRules::EndMinute).small_integer().not_null())
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(AvailabilityRules::Table, AvailabilityRules::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        (AvailabilityRules::Table, AvailabilityRules::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -44,12 +42,10 @@ impl MigrationTrait for Migration {
                             .null(),
                     )
                     .col(ColumnDef::new(AvailabilityOverrides::EndMinute).small_integer().null())
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(AvailabilityOverrides::Table, AvailabilityOverrides::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        (AvailabilityOverrides::Table, AvailabilityOverrides::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

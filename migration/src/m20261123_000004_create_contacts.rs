@@ -1,5 +1,5 @@
 use crate::m20261123_000001_create_teams_and_users::Teams;
-use crate::{fk_col, id_col, timestamp_col};
+use crate::{cascade, fk_col, id_col, timestamp_col};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -22,12 +22,10 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Contacts::Source).string_len(20).not_null())
                     .col(timestamp_col(Contacts::CreatedAt))
                     .col(timestamp_col(Contacts::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Contacts::Table, Contacts::TeamId)
-                            .to(Teams::Table, Teams::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        (Contacts::Table, Contacts::TeamId),
+                        (Teams::Table, Teams::Id),
+                    ))
                     .index(
                         Index::create()
                             .name("contacts_team_email")

@@ -1,7 +1,7 @@
 use crate::m20261123_000001_create_teams_and_users::Users;
 use crate::m20261123_000002_create_event_types::EventTypes;
 use crate::m20261123_000004_create_contacts::Contacts;
-use crate::{fk_col, id_col, timestamp_col};
+use crate::{cascade, fk_col, id_col, timestamp_col};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -44,24 +44,18 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Bookings::Sequence).integer().not_null().default(0))
                     .col(timestamp_col(Bookings::CreatedAt))
                     .col(timestamp_col(Bookings::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Bookings::Table, Bookings::HostId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Bookings::Table, Bookings::EventTypeId)
-                            .to(EventTypes::Table, EventTypes::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Bookings::Table, Bookings::ContactId)
-                            .to(Contacts::Table, Contacts::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        (Bookings::Table, Bookings::HostId),
+                        (Users::Table, Users::Id),
+                    ))
+                    .foreign_key(&mut cascade(
+                        (Bookings::Table, Bookings::EventTypeId),
+                        (EventTypes::Table, EventTypes::Id),
+                    ))
+                    .foreign_key(&mut cascade(
+                        (Bookings::Table, Bookings::ContactId),
+                        (Contacts::Table, Contacts::Id),
+                    ))
                     .to_owned(),
             )
             .await?;

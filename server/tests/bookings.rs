@@ -18,6 +18,7 @@ on_both_databases!(
     an_invitee_cancels_with_a_reason,
     a_host_sees_and_cancels_only_their_own_bookings,
     every_booking_upserts_one_contact_per_email,
+    errors_answer_with_their_http_status,
 );
 
 async fn setup(app: &TestApp) -> (reqwest::Client, String) {
@@ -239,4 +240,37 @@ async fn every_booking_upserts_one_contact_per_email(app: TestApp) {
     assert_eq!(contacts.len(), 1);
     assert_eq!(contacts[0].email, "grace@example.com");
     assert_eq!(contacts[0].source, "booking");
+}
+
+async fn errors_answer_with_their_http_status(app: TestApp) {
+    use leptos::server_fn::ServerFn;
+    let (_, slot) = setup(&app).await;
+    app.book("ada", "intro", &slot, "first@example.com").await.redirect();
+    let post = |email: &'static str, start: String| {
+        let url = format!("{}{}", app.address, app::functions::bookings::Book::PATH);
+        async move {
+            let fields = [
+                ("form[host]", "ada".to_owned()),
+                ("form[event]", "intro".to_owned()),
+                ("form[start]", start),
+                ("form[time_zone]", "UTC".to_owned()),
+                ("form[name]", "Grace".to_owned()),
+                ("form[email]", email.to_owned()),
+                ("form[phone]", String::new()),
+                ("form[notes]", String::new()),
+            ];
+            browser().post(url).form(&fields).send().await.unwrap().status()
+        }
+    };
+    assert_eq!(post("not-an-email", slot.clone()).await, 422);
+    assert_eq!(post("second@example.com", slot.clone()).await, 409);
+    let unknown = format!("{}{}", app.address, ManagedBooking::PATH);
+    let status = browser()
+        .post(unknown)
+        .form(&[("id", "nope"), ("token", "nope")])
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 404);
 }

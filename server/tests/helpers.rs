@@ -26,8 +26,8 @@ pub struct TestApp {
 
 /// A scratch directory and, on PostgreSQL, a database of this test's own;
 /// both removed when the test ends.
-struct TestDatabase {
-    dir: PathBuf,
+pub struct TestDatabase {
+    pub dir: PathBuf,
     postgres: Option<(String, String)>,
 }
 
@@ -85,10 +85,9 @@ async fn create_postgres_database() -> Option<(String, String, String)> {
     Some((admin_url, name, url.to_string()))
 }
 
-/// Starts the server; `None` when PostgreSQL is asked for but not running
-/// (and not required).
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    server::telemetry::init();
+/// A fresh database for `backend` and its URL; `None` when PostgreSQL is
+/// asked for but not running (and not required).
+pub async fn fresh_database(backend: Backend) -> Option<(TestDatabase, String)> {
     let dir = std::env::temp_dir().join(unique("slotline-test"));
     std::fs::create_dir_all(&dir).expect("creating the test directory");
     let (database_url, postgres) = match backend {
@@ -98,10 +97,15 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             (url, Some((admin, name)))
         }
     };
-    let database = TestDatabase {
-        dir: dir.clone(),
-        postgres,
-    };
+    Some((TestDatabase { dir, postgres }, database_url))
+}
+
+/// Starts the server; `None` when PostgreSQL is asked for but not running
+/// (and not required).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    server::telemetry::init();
+    let (database, database_url) = fresh_database(backend).await?;
+    let dir = database.dir.clone();
     let smtp = SmtpSink::start().await;
     let config = Config {
         database_url,

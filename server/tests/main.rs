@@ -6,4 +6,5 @@ mod bookings;
 mod email_delivery;
 mod helpers;
 mod jobs;
+mod process_restart;
 mod support;

@@ -49,6 +49,17 @@ impl MinuteRange {
     }
 }
 
+/// Day names in [`WeeklyHours::days`] order.
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 /// Weekly hours in the host's zone, index 0 = Monday .. 6 = Sunday; several ranges per day allowed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WeeklyHours {

@@ -1,6 +1,7 @@
 //! The HTTP surface: health check, Leptos pages and server functions, and
 //! static files.
 mod health;
+mod server_fn_status;
 
 use app::ssr::AppState;
 use axum::Router;
@@ -50,6 +51,7 @@ pub fn router(state: ServerState) -> Router {
             move || app::shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+        .layer(axum::middleware::from_fn(server_fn_status::map_error_status))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

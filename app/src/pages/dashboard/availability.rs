@@ -3,21 +3,11 @@
 use super::DashboardShell;
 use crate::components::time_zone_select::TimeZoneSelect;
 use crate::components::{ErrorNotice, FormAlert, Loading};
-use crate::domain::slots::{MinuteRange, WeeklyHours};
+use crate::domain::slots::{MinuteRange, WEEKDAY_NAMES, WeeklyHours};
 use crate::dto::{AvailabilityDto, DateOverrideDto};
 use crate::functions::availability::{SaveAvailability, get_availability};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-const DAY_NAMES: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 fn hhmm(minute: u16) -> String {
     format!("{:02}:{:02}", (minute / 60) % 24, minute % 60)
@@ -132,7 +122,7 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
                     Some(range) => weekly.days[i].push(range),
                     None => errors.push((
                         format!("day-{i}"),
-                        format!("{}: each end must be after its start.", DAY_NAMES[i]),
+                        format!("{}: each end must be after its start.", WEEKDAY_NAMES[i]),
                     )),
                 }
             }
@@ -203,7 +193,7 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
 
 #[component]
 fn DayEditor(index: usize, rows: RwSignal<Vec<RangeRow>>, error: Signal<Option<String>>) -> impl IntoView {
-    let name = DAY_NAMES[index];
+    let name = WEEKDAY_NAMES[index];
     let error_id = format!("day-{index}-error");
     view! {
         <div class="day-row" data-testid=format!("day-{index}") role="group" aria-labelledby=format!("day-{index}-label")>

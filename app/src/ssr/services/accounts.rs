@@ -1,5 +1,5 @@
 //! Hosts and their teams: sign-up, log-in, and the demo account.
-use super::{FieldErrors, is_unique_violation};
+use super::{FieldErrors, unique_or};
 use crate::domain::slots::{MinuteRange, WeeklyHours};
 use crate::domain::{Email, HostSlug, PersonName, TimeZoneName};
 use crate::dto::{CurrentUser, SignupForm};
@@ -89,17 +89,10 @@ async fn create_host(
     }
     .insert(&txn)
     .await;
-    let host = match inserted {
-        Ok(host) => host,
-        // Lost a race with another sign-up for the same email or slug.
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::field(
-                "email",
-                "An account with this email or URL already exists.",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    // A unique violation here means another sign-up won the race for the email or slug.
+    let host = inserted.map_err(unique_or(|| {
+        AppError::field("email", "An account with this email or URL already exists.")
+    }))?;
     let weekdays = MinuteRange::new(9 * 60, 17 * 60).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut weekly = WeeklyHours::default();
     for day in weekly.days.iter_mut().take(5) {

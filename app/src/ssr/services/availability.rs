@@ -1,6 +1,6 @@
 //! A host's weekly hours and date overrides, in their own time zone.
 use crate::domain::TimeZoneName;
-use crate::domain::slots::{DateOverride, MinuteRange, WeeklyHours};
+use crate::domain::slots::{DateOverride, MinuteRange, WEEKDAY_NAMES, WeeklyHours};
 use crate::dto::{AvailabilityDto, DateOverrideDto};
 use crate::error::AppError;
 use crate::ssr::entities::{availability_override, availability_rule, user};
@@ -14,15 +14,6 @@ use std::collections::BTreeMap;
 
 const MAX_RANGES_PER_DAY: usize = 12;
 const MAX_OVERRIDES: usize = 400;
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// Everything the slot computation needs to know about a host's hours.
 pub struct Schedule {
@@ -112,7 +103,7 @@ pub async fn save(
     let mut errors = Vec::new();
     let time_zone = TimeZoneName::parse(&input.time_zone).map_err(|e| AppError::field("time_zone", e.to_string()))?;
     for (index, day) in input.weekly.days.iter_mut().enumerate() {
-        check_day(&mut errors, format!("day-{index}"), WEEKDAYS[index], day);
+        check_day(&mut errors, format!("day-{index}"), WEEKDAY_NAMES[index], day);
     }
     if input.overrides.len() > MAX_OVERRIDES {
         errors.push(("overrides".into(), format!("At most {MAX_OVERRIDES} date overrides.")));

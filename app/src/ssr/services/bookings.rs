@@ -7,7 +7,7 @@
 //! so concurrent bookings of one host run one after another: each sees the
 //! bookings committed before it when it re-checks the slot. The partial
 //! unique index on `(host_id, start_at)` stays as the last line of defence.
-use super::{FieldErrors, availability, contacts, event_types, is_unique_violation};
+use super::{FieldErrors, availability, contacts, event_types, unique_or};
 use crate::domain::slots::{Busy, SlotQuery, compute_slots};
 use crate::domain::{Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::{BookingDto, BookingForm, DashboardBookings};
@@ -195,11 +195,7 @@ pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Create
     }
     .insert(&txn)
     .await;
-    let booking = match inserted {
-        Ok(b) => b,
-        Err(e) if is_unique_violation(&e) => return Err(AppError::SlotTaken),
-        Err(e) => return Err(e.into()),
-    };
+    let booking = inserted.map_err(unique_or(|| AppError::SlotTaken))?;
     for job in Job::booking_emails(&booking.id, BookingNotice::Confirmed, Some(&token)) {
         enqueue(&txn, &job).await?;
     }
@@ -283,11 +279,7 @@ pub async fn reschedule(
     model.end_at = Set(start + Duration::minutes(event.duration_min.into()));
     model.sequence = Set(current.sequence + 1);
     model.updated_at = Set(Utc::now());
-    let updated = match model.update(&txn).await {
-        Ok(b) => b,
-        Err(e) if is_unique_violation(&e) => return Err(AppError::SlotTaken),
-        Err(e) => return Err(e.into()),
-    };
+    let updated = model.update(&txn).await.map_err(unique_or(|| AppError::SlotTaken))?;
     for job in Job::booking_emails(&updated.id, BookingNotice::Rescheduled, Some(token)) {
         enqueue(&txn, &job).await?;
     }

@@ -1,5 +1,5 @@
 //! A team's contacts: everyone who booked, plus people added by hand.
-use super::{FieldErrors, is_unique_violation};
+use super::{FieldErrors, unique_or};
 use crate::domain::{Email, Notes, PersonName, Phone};
 use crate::dto::{ContactDto, ContactForm};
 use crate::error::AppError;
@@ -109,12 +109,8 @@ pub async fn create_manual(
     }
     .insert(db)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::field("email", "A contact with this email already exists.")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_or(|| {
+        AppError::field("email", "A contact with this email already exists.")
+    }))?;
     Ok(to_dto(model))
 }

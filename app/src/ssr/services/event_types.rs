@@ -1,5 +1,5 @@
 //! Event types of a host: what invitees can book.
-use super::{FieldErrors, is_unique_violation};
+use super::{FieldErrors, unique_or};
 use crate::domain::event_type::{DEFAULT_HORIZON_DAYS, DEFAULT_MIN_NOTICE_MIN, Scheduling};
 use crate::domain::{EventSlug, PersonName};
 use crate::dto::{EventTypeDto, EventTypeForm};
@@ -102,6 +102,20 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
     }
 }
 
+/// Writes a parsed form onto an event type row.
+fn apply(model: &mut event_type::ActiveModel, parsed: Parsed) {
+    model.name = Set(parsed.name);
+    model.slug = Set(parsed.slug);
+    model.duration_min = Set(parsed.scheduling.duration_min as i32);
+    model.description = Set(parsed.description);
+    model.location = Set(parsed.location);
+    model.min_notice_min = Set(parsed.scheduling.min_notice_min as i32);
+    model.horizon_days = Set(parsed.scheduling.horizon_days as i32);
+    model.buffer_before_min = Set(parsed.scheduling.buffer_before_min as i32);
+    model.buffer_after_min = Set(parsed.scheduling.buffer_after_min as i32);
+    model.updated_at = Set(Utc::now());
+}
+
 fn slug_taken() -> AppError {
     AppError::field("slug", "You already have an event type with this URL.")
 }
@@ -133,31 +147,15 @@ pub async fn create(
 ) -> Result<EventTypeDto, AppError> {
     let parsed = parse(&form)?;
     let now = Utc::now();
-    let model = event_type::ActiveModel {
+    let mut model = event_type::ActiveModel {
         id: Set(new_id()),
         user_id: Set(host.id.clone()),
-        name: Set(parsed.name),
-        slug: Set(parsed.slug),
-        duration_min: Set(parsed.scheduling.duration_min as i32),
-        description: Set(parsed.description),
-        location: Set(parsed.location),
-        min_notice_min: Set(parsed.scheduling.min_notice_min as i32),
-        horizon_days: Set(parsed.scheduling.horizon_days as i32),
-        buffer_before_min: Set(parsed.scheduling.buffer_before_min as i32),
-        buffer_after_min: Set(parsed.scheduling.buffer_after_min as i32),
         active: Set(true),
         created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            slug_taken()
-        } else {
-            e.into()
-        }
-    })?;
+        ..Default::default()
+    };
+    apply(&mut model, parsed);
+    let model = model.insert(db).await.map_err(unique_or(slug_taken))?;
     Ok(to_dto(&model))
 }
 
@@ -171,23 +169,8 @@ pub async fn update(
     let existing = find_own(db, host, id).await?;
     let parsed = parse(&form)?;
     let mut model: event_type::ActiveModel = existing.into();
-    model.name = Set(parsed.name);
-    model.slug = Set(parsed.slug);
-    model.duration_min = Set(parsed.scheduling.duration_min as i32);
-    model.description = Set(parsed.description);
-    model.location = Set(parsed.location);
-    model.min_notice_min = Set(parsed.scheduling.min_notice_min as i32);
-    model.horizon_days = Set(parsed.scheduling.horizon_days as i32);
-    model.buffer_before_min = Set(parsed.scheduling.buffer_before_min as i32);
-    model.buffer_after_min = Set(parsed.scheduling.buffer_after_min as i32);
-    model.updated_at = Set(Utc::now());
-    let model = model.update(db).await.map_err(|e| {
-        if is_unique_violation(&e) {
-            slug_taken()
-        } else {
-            e.into()
-        }
-    })?;
+    apply(&mut model, parsed);
+    let model = model.update(db).await.map_err(unique_or(slug_taken))?;
     Ok(to_dto(&model))
 }
 

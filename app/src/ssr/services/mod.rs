@@ -45,3 +45,15 @@ impl FieldErrors {
 pub fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// Maps a unique-constraint violation to the error `conflict` describes,
+/// and any other database error to [`AppError::Internal`].
+pub fn unique_or(conflict: impl FnOnce() -> AppError) -> impl FnOnce(sea_orm::DbErr) -> AppError {
+    move |error| {
+        if is_unique_violation(&error) {
+            conflict()
+        } else {
+            error.into()
+        }
+    }
+}
