@@ -45,7 +45,7 @@ pub fn Calendar(
                 <h2 id="calendar-heading" aria-live="polite" data-testid="month-label">{month_label}</h2>
                 {nav(next_href, "Next month", "next-month", "›")}
             </div>
-            <table class="calendar-grid">
+            <table class="calendar-grid" on:keydown=move_focus aria-describedby="calendar-keys">
                 <thead>
                     <tr>
                         {WEEKDAYS.map(|(short, long)| view! { <th scope="col"><abbr title=long>{short}</abbr></th> }).collect_view()}
@@ -67,7 +67,51 @@ pub fn Calendar(
                         .collect_view()}
                 </tbody>
             </table>
+            <p id="calendar-keys" class="visually-hidden">"Use the arrow keys to move between days with free times."</p>
         </section>
+    }
+}
+
+/// Arrow keys move focus between days with free times: left and right to
+/// the previous or next one, up and down by a week (or the nearest one).
+fn move_focus(ev: leptos::ev::KeyboardEvent) {
+    let step: i64 = match ev.key().as_str() {
+        "ArrowLeft" => -1,
+        "ArrowRight" => 1,
+        "ArrowUp" => -7,
+        "ArrowDown" => 7,
+        _ => return,
+    };
+    let Some(current) = document()
+        .active_element()
+        .and_then(|el| el.get_attribute("data-testid"))
+        .and_then(|id| id.strip_prefix("day-").map(str::to_owned))
+        .and_then(|date| chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok())
+    else {
+        return;
+    };
+    ev.prevent_default();
+    let available = document().query_selector_all("[data-available=\"true\"]").ok();
+    let dates: Vec<(chrono::NaiveDate, web_sys::HtmlElement)> = available
+        .map(|list| {
+            (0..list.length())
+                .filter_map(|i| list.item(i))
+                .filter_map(|node| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(node).ok())
+                .filter_map(|el| {
+                    let date = el.get_attribute("data-testid")?.strip_prefix("day-")?.to_owned();
+                    Some((chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?, el))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let target = current + chrono::Duration::days(step);
+    let next = if step > 0 {
+        dates.iter().filter(|(d, _)| *d >= target).min_by_key(|(d, _)| *d)
+    } else {
+        dates.iter().filter(|(d, _)| *d <= target).max_by_key(|(d, _)| *d)
+    };
+    if let Some((_, el)) = next {
+        let _ = el.focus();
     }
 }
 
