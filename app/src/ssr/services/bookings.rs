@@ -302,7 +302,9 @@ pub async fn cancel(
             "Keep the reason to 1,000 characters or fewer.",
         ));
     }
+    let host_id = find_for(db, id, &actor).await?.host_id;
     let txn = db.begin().await?;
+    lock_host_schedule(&txn, &host_id).await?;
     let current = find_for(&txn, id, &actor).await?;
     if current.status == booking::CANCELLED {
         return Ok(current);
