@@ -1,4 +1,4 @@
-import { test as base, expect, Page, BrowserContext } from "@playwright/test";
+import { test as base, expect, Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -35,12 +35,6 @@ export async function visit(page: Page, url: string) {
 
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join("test-results", "journeys", `${name}.png`), fullPage: true });
-}
-
-/** A new page in its own browser context, in `timezoneId`. */
-export async function pageIn(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  return page;
 }
 
 /** Waits for an email to `to` whose text contains `needle`; returns it. */

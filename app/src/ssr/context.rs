@@ -15,10 +15,6 @@ impl AppConfig {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.public_url, path)
-    }
 }
 
 #[derive(Clone)]

@@ -2,8 +2,9 @@
 use super::JobContext;
 use crate::email::templates::{BookingEmail, BookingEmailKind, Recipient, booking_message};
 use anyhow::Context;
-use app::ssr::entities::{booking, event_type, user};
+use app::ssr::entities::booking;
 use app::ssr::jobs::{BookingNotice, NoticeRecipient};
+use app::ssr::services::bookings;
 use sea_orm::EntityTrait;
 
 #[tracing::instrument(skip_all, fields(booking.id = %booking_id))]
@@ -18,14 +19,9 @@ pub async fn run(
         .one(&ctx.db)
         .await?
         .context("booking no longer exists")?;
-    let host = user::Entity::find_by_id(&booking.host_id)
-        .one(&ctx.db)
-        .await?
-        .context("host no longer exists")?;
-    let event = event_type::Entity::find_by_id(&booking.event_type_id)
-        .one(&ctx.db)
-        .await?
-        .context("event type no longer exists")?;
+    let (host, event) = bookings::host_and_event(&ctx.db, &booking)
+        .await
+        .context("host or event type no longer exists")?;
     let manage_url = match manage_token {
         Some(token) => format!("{}/bookings/{}?token={token}", ctx.public_url, booking.id),
         None => format!("{}/{}/{}", ctx.public_url, host.slug, event.slug),

@@ -238,21 +238,8 @@ pub async fn reschedule(
     new_start: &str,
 ) -> Result<booking::Model, AppError> {
     let start = parse_start(new_start)?;
-    let current = find_by_token(db, id, token).await?;
-    if current.status != booking::CONFIRMED {
-        return Err(AppError::field(
-            "start",
-            "This booking was cancelled and can no longer be rescheduled.",
-        ));
-    }
-    let host = user::Entity::find_by_id(&current.host_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let event = event_type::Entity::find_by_id(&current.event_type_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Read outside the transaction only to know whose schedule to lock.
+    let (host, event) = host_and_event(db, &find_by_token(db, id, token).await?).await?;
 
     let txn = db.begin().await?;
     lock_host_schedule(&txn, &host.id).await?;
@@ -327,8 +314,11 @@ pub async fn cancel(
     Ok(updated)
 }
 
-/// A booking as its invitee sees it (times in the invitee's zone first).
-pub async fn to_dto(db: &impl ConnectionTrait, booking: &booking::Model) -> Result<BookingDto, AppError> {
+/// The host and event type a booking belongs to.
+pub async fn host_and_event(
+    db: &impl ConnectionTrait,
+    booking: &booking::Model,
+) -> Result<(user::Model, event_type::Model), AppError> {
     let host = user::Entity::find_by_id(&booking.host_id)
         .one(db)
         .await?
@@ -337,6 +327,12 @@ pub async fn to_dto(db: &impl ConnectionTrait, booking: &booking::Model) -> Resu
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    Ok((host, event))
+}
+
+/// A booking as its invitee sees it (times in the invitee's zone first).
+pub async fn to_dto(db: &impl ConnectionTrait, booking: &booking::Model) -> Result<BookingDto, AppError> {
+    let (host, event) = host_and_event(db, booking).await?;
     Ok(dto_with(booking, &host, &event, Utc::now()))
 }
 
