@@ -10,6 +10,7 @@ mod m20261123_000003_create_availability;
 mod m20261123_000004_create_contacts;
 mod m20261123_000005_create_bookings;
 mod m20261123_000006_create_jobs;
+mod m20261123_000007_booking_questions;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_contacts::Migration),
             Box::new(m20261123_000005_create_bookings::Migration),
             Box::new(m20261123_000006_create_jobs::Migration),
+            Box::new(m20261123_000007_booking_questions::Migration),
         ]
     }
 }

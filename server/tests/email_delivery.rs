@@ -28,6 +28,8 @@ fn booking(kind: BookingEmailKind, sequence: u32) -> BookingEmail {
         previous_start: (kind == BookingEmailKind::Rescheduled)
             .then(|| Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()),
         location: Some("https://meet.example.com/intro-ada".to_owned()),
+        invitee_phone: None,
+        answers: Vec::new(),
         notes: None,
         cancel_reason: (kind == BookingEmailKind::Cancelled).then(|| "Ill".to_owned()),
         manage_url: format!("http://127.0.0.1:3000/bookings/{id}?token={TOKEN}"),

@@ -302,19 +302,24 @@ impl TestApp {
 
     /// Books `start` as an invitee; returns the server's answer.
     pub async fn book(&self, host: &str, event: &str, start: &str, email: &str) -> Answer {
-        self.call::<app::functions::bookings::Book>(
-            &browser(),
-            &[
-                ("form[host]", host),
-                ("form[event]", event),
-                ("form[start]", start),
-                ("form[time_zone]", "America/New_York"),
-                ("form[name]", "Ada Lovelace"),
-                ("form[email]", email),
-                ("form[phone]", ""),
-                ("form[notes]", ""),
-            ],
-        )
-        .await
+        self.book_with(host, event, start, email, &[]).await
+    }
+
+    /// Books `start` with more form fields (answers, phone), which replace
+    /// the defaults of the same name.
+    pub async fn book_with(&self, host: &str, event: &str, start: &str, email: &str, extra: &[(&str, &str)]) -> Answer {
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("form[host]", host),
+            ("form[event]", event),
+            ("form[start]", start),
+            ("form[time_zone]", "America/New_York"),
+            ("form[name]", "Ada Lovelace"),
+            ("form[email]", email),
+            ("form[phone]", ""),
+            ("form[notes]", ""),
+        ];
+        fields.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        fields.extend_from_slice(extra);
+        self.call::<app::functions::bookings::Book>(&browser(), &fields).await
     }
 }

@@ -7,4 +7,5 @@ mod email_delivery;
 mod helpers;
 mod jobs;
 mod process_restart;
+mod questions;
 mod support;

@@ -4,14 +4,15 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The message an action's last error has for `field`.
-pub fn field_error<S, T>(value: S, field: &'static str) -> Signal<Option<String>>
+pub fn field_error<S, T>(value: S, field: impl Into<String>) -> Signal<Option<String>>
 where
     S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
     T: 'static,
 {
+    let field = field.into();
     Signal::derive(move || {
         value.with(|v| match v {
-            Some(Err(e)) => e.message_for(field),
+            Some(Err(e)) => e.message_for(&field),
             _ => None,
         })
     })
@@ -20,10 +21,12 @@ where
 #[component]
 pub fn TextField(
     /// The input's `id`, also its `data-testid`.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The form field name sent to the server.
-    name: &'static str,
-    label: &'static str,
+    #[prop(into)]
+    name: String,
+    #[prop(into)] label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] value: Signal<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
@@ -38,22 +41,25 @@ pub fn TextField(
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = move || {
-        let mut ids = Vec::new();
-        if hint.is_some() {
-            ids.push(hint_id.clone());
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
         }
-        if error.get().is_some() {
-            ids.push(format!("{id}-error"));
-        }
-        (!ids.is_empty()).then(|| ids.join(" "))
     };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for=id>{label} {(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            <label for=id.clone()>{label} {(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=kind
                 data-testid=id
@@ -77,23 +83,24 @@ pub fn TextField(
 
 #[component]
 pub fn TextArea(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
     #[prop(optional, into)] value: Signal<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional)] required: bool,
     #[prop(default = 4)] rows: u32,
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {
+    let error_id = format!("{id}-error");
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for=id>{label} {(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
+            <label for=id.clone()>{label} {(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</label>
             <textarea
-                id=id
+                id=id.clone()
                 name=name
                 rows=rows
-                data-testid=id
+                data-testid=id.clone()
                 required=required
                 prop:value=move || value.get()
                 on:input=move |ev| {
@@ -102,11 +109,14 @@ pub fn TextArea(
                     }
                 }
                 aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=move || error.get().is_some().then(|| format!("{id}-error"))
+                aria-describedby={
+                    let error_id = error_id.clone();
+                    move || error.get().is_some().then(|| error_id.clone())
+                }
             >
                 {move || value.get_untracked()}
             </textarea>
-            <p class="field-error" id=format!("{id}-error") hidden=move || error.get().is_none()>{move || error.get()}</p>
+            <p class="field-error" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
         </div>
     }
 }
@@ -123,5 +133,117 @@ where
         <div class="form-alert" role="alert" data-testid="form-alert" hidden=move || message().is_none()>
             {message}
         </div>
+    }
+}
+
+#[component]
+pub fn SelectField(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    /// `(value, label)` pairs.
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(into)] value: String,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional)] on_change: Option<Callback<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id.clone()
+                name=name
+                data-testid=id
+                on:change=move |ev| {
+                    if let Some(cb) = on_change {
+                        cb.run(event_target_value(&ev));
+                    }
+                }
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby={
+                    let error_id = error_id.clone();
+                    move || error.get().is_some().then(|| error_id.clone())
+                }
+            >
+                {options.into_iter().map(|(v, l)| view! { <option value=v selected=v == value>{l}</option> }).collect_view()}
+            </select>
+            <p class="field-error" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A checkbox with its label beside it; sends `on` when ticked.
+#[component]
+pub fn CheckboxField(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(optional)] checked: bool,
+) -> impl IntoView {
+    view! {
+        <div class="field checkbox-field">
+            <input type="checkbox" id=id.clone() name=name value="on" data-testid=id.clone() checked=checked/>
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// One answer out of several, as a group of radio buttons.
+#[component]
+pub fn ChoiceField(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    options: Vec<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] value: Signal<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let legend_id = format!("{id}-legend");
+    view! {
+        <fieldset
+            class="field choice-field"
+            class:field-invalid=move || error.get().is_some()
+            role="radiogroup"
+            data-testid=id.clone()
+            aria-labelledby=legend_id.clone()
+            aria-required=required.then_some("true")
+            aria-invalid=move || error.get().is_some().then_some("true")
+            aria-describedby={
+                let error_id = error_id.clone();
+                move || error.get().is_some().then(|| error_id.clone())
+            }
+        >
+            <legend id=legend_id.clone()>{label} {(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</legend>
+            {options.into_iter().enumerate().map(|(index, option)| {
+                let option_id = format!("{id}-{index}");
+                let checked = {
+                    let option = option.clone();
+                    move || value.with(|v| *v == option)
+                };
+                let picked = option.clone();
+                view! {
+                    <div class="choice">
+                        <input
+                            type="radio"
+                            id=option_id.clone()
+                            name=name.clone()
+                            value=option.clone()
+                            prop:checked=checked
+                            on:change=move |_| {
+                                if let Some(cb) = on_input {
+                                    cb.run(picked.clone());
+                                }
+                            }
+                        />
+                        <label for=option_id>{option}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </fieldset>
     }
 }

@@ -4,5 +4,5 @@ pub mod field;
 pub mod status;
 pub mod time_zone_select;
 
-pub use field::{FormAlert, TextArea, TextField};
+pub use field::{CheckboxField, ChoiceField, FormAlert, SelectField, TextArea, TextField};
 pub use status::{ErrorNotice, Loading, set_not_found_status};

@@ -3,6 +3,7 @@
 pub mod email;
 pub mod event_type;
 pub mod person;
+pub mod questions;
 pub mod slots;
 pub mod slug;
 pub mod time_zone;

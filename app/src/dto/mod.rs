@@ -1,7 +1,9 @@
 //! What server functions send to the browser. Never an entity model: these
 //! carry only what a page shows, already formatted in the viewer's zone.
+use crate::domain::questions::{Answer, PhoneField, Question};
 use crate::domain::slots::{MinuteRange, WeeklyHours};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -28,6 +30,7 @@ pub struct EventTypeDto {
     pub buffer_before_min: u32,
     pub buffer_after_min: u32,
     pub active: bool,
+    pub phone_field: PhoneField,
 }
 
 /// The form an event type is created or edited with.
@@ -42,6 +45,22 @@ pub struct EventTypeForm {
     pub horizon: String,
     pub buffer_before: String,
     pub buffer_after: String,
+    /// See [`PhoneField::parse`]; blank means the default.
+    #[serde(default)]
+    pub phone_field: String,
+}
+
+/// The form one booking-form question is added or edited with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionForm {
+    pub label: String,
+    pub kind: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub required: Option<String>,
+    /// Choices, one per line.
+    #[serde(default)]
+    pub options: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,6 +109,8 @@ pub struct BookingPageDto {
     pub host_slug: String,
     pub host_time_zone: String,
     pub event: EventTypeDto,
+    /// The event type's own questions, in order.
+    pub questions: Vec<Question>,
     pub time_zone: String,
     /// `YYYY-MM`.
     pub month: String,
@@ -120,6 +141,9 @@ pub struct BookingForm {
     pub email: String,
     pub phone: String,
     pub notes: String,
+    /// Answers keyed by question id.
+    #[serde(default)]
+    pub answers: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,6 +167,7 @@ pub struct BookingDto {
     pub previous_when_invitee: Option<String>,
     pub location: Option<String>,
     pub notes: Option<String>,
+    pub answers: Vec<Answer>,
     pub cancel_reason: Option<String>,
     pub cancelled_by: Option<String>,
     pub is_past: bool,

@@ -5,3 +5,4 @@ pub mod availability;
 pub mod bookings;
 pub mod contacts;
 pub mod event_types;
+pub mod questions;

@@ -45,6 +45,8 @@ pub async fn run(
         end: booking.end_at,
         previous_start: booking.previous_start_at,
         location: event.location.clone(),
+        invitee_phone: booking.invitee_phone.clone(),
+        answers: bookings::answers(&booking),
         notes: booking.notes.clone(),
         cancel_reason: booking.cancel_reason.clone(),
         manage_url,

@@ -42,6 +42,7 @@ fn BookingDetail() -> impl IntoView {
                                     <dt>"Invitee’s time"</dt><dd>{b.when_invitee.clone()}</dd>
                                     <dt>"Invitee"</dt><dd>{format!("{} ({})", b.invitee_name, b.invitee_email)}</dd>
                                     {b.invitee_phone.clone().map(|p| view! { <dt>"Phone"</dt><dd>{p}</dd> })}
+                                    {b.answers.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd class="pre" data-testid="booking-answer">{a.value.clone()}</dd> }).collect_view()}
                                     {b.notes.clone().map(|n| view! { <dt>"Notes"</dt><dd class="pre">{n}</dd> })}
                                     <dt>"Status"</dt><dd data-testid="booking-status">{b.status.clone()}</dd>
                                     {b.cancel_reason.clone().map(|r| view! { <dt>"Cancel reason"</dt><dd>{r}</dd> })}

@@ -1,6 +1,8 @@
+use super::event_type_questions::QuestionsEditor;
 use super::{DashboardShell, use_current_user};
 use crate::components::field::field_error;
-use crate::components::{ErrorNotice, FormAlert, Loading, TextArea, TextField};
+use crate::components::{ErrorNotice, FormAlert, Loading, SelectField, TextArea, TextField};
+use crate::domain::questions::PhoneField;
 use crate::dto::EventTypeDto;
 use crate::functions::event_types::{SaveEventType, SetEventTypeActive, get_event_type, list_event_types};
 use leptos::form::ActionForm;
@@ -98,7 +100,15 @@ fn EventTypeEditor() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match existing.await {
-                    Ok(event) => view! { <EventTypeForm event/> }.into_any(),
+                    Ok(Some(event)) => {
+                        let id = event.id.clone();
+                        view! { <EventTypeForm event=Some(event)/> <QuestionsEditor event_type_id=id/> }.into_any()
+                    }
+                    Ok(None) => view! {
+                        <EventTypeForm event=None/>
+                        <p class="narrow muted">"Once the event type is saved, you can add questions to its booking form."</p>
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -131,6 +141,8 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
         text(|e| e.buffer_before_min.to_string(), "0"),
         text(|e| e.buffer_after_min.to_string(), "0"),
     );
+    let phone = event.as_ref().map(|e| e.phone_field).unwrap_or_default();
+    let phone_options = PhoneField::ALL.iter().map(|p| (p.as_str(), p.label())).collect();
     let id = event.as_ref().map(|e| e.id.clone()).unwrap_or_default();
     let heading = if event.is_some() {
         "Edit event type"
@@ -155,6 +167,7 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
                     <TextField id="event-buffer-before" name="form[buffer_before]" label="Buffer before (minutes)" kind="number" min="0" max="720" required=true value=buffer_before error=field_error(value, "buffer_before")/>
                     <TextField id="event-buffer-after" name="form[buffer_after]" label="Buffer after (minutes)" kind="number" min="0" max="720" required=true value=buffer_after error=field_error(value, "buffer_after")/>
                 </fieldset>
+                <SelectField id="event-phone" name="form[phone_field]" label="Phone number on the booking form" options=phone_options value=phone.as_str() error=field_error(value, "phone_field")/>
                 <button type="submit" class="button primary" data-testid="save-event-type" disabled=move || action.pending().get()>"Save"</button>
             </ActionForm>
         </section>

@@ -6,7 +6,8 @@
 use crate::components::calendar::Calendar;
 use crate::components::field::field_error;
 use crate::components::time_zone_select::TimeZoneSelect;
-use crate::components::{ErrorNotice, FormAlert, Loading, TextArea, TextField};
+use crate::components::{ChoiceField, ErrorNotice, FormAlert, Loading, TextArea, TextField};
+use crate::domain::questions::{PhoneField, Question, QuestionKind};
 use crate::dto::BookingPageDto;
 use crate::error::AppError;
 use crate::functions::bookings::{Book, BookingPageQuery, Reschedule, booking_page};
@@ -16,6 +17,7 @@ use leptos_meta::Title;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use std::collections::BTreeMap;
 
 /// The page's state as carried in its query string.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -108,6 +110,8 @@ struct Details {
     email: RwSignal<String>,
     phone: RwSignal<String>,
     notes: RwSignal<String>,
+    /// Keyed by question id.
+    answers: RwSignal<BTreeMap<String, String>>,
 }
 
 #[component]
@@ -184,6 +188,7 @@ pub fn BookingPage() -> impl IntoView {
         email: RwSignal::new(String::new()),
         phone: RwSignal::new(String::new()),
         notes: RwSignal::new(String::new()),
+        answers: RwSignal::new(BTreeMap::new()),
     };
     view! {
         <Transition fallback=Loading>
@@ -327,6 +332,7 @@ fn DetailsForm(
 ) -> impl IntoView {
     let value = action.value();
     let keep = |signal: RwSignal<String>| Callback::new(move |v: String| signal.set(v));
+    let phone_field = page.event.phone_field;
     view! {
         <section class="card details" aria-labelledby="details-heading">
             <h2 id="details-heading">"Enter your details"</h2>
@@ -339,13 +345,46 @@ fn DetailsForm(
                 <FormAlert value/>
                 <TextField id="name" name="form[name]" label="Your name" autocomplete="name" required=true value=details.name on_input=keep(details.name) error=field_error(value, "name")/>
                 <TextField id="email" name="form[email]" label="Email" kind="email" autocomplete="email" required=true value=details.email on_input=keep(details.email) error=field_error(value, "email")/>
-                <TextField id="phone" name="form[phone]" label="Phone" kind="tel" autocomplete="tel" value=details.phone on_input=keep(details.phone) error=field_error(value, "phone")/>
+                {(phone_field != PhoneField::Hidden).then(|| view! {
+                    <TextField id="phone" name="form[phone]" label="Phone" kind="tel" autocomplete="tel" required=phone_field == PhoneField::Required value=details.phone on_input=keep(details.phone) error=field_error(value, "phone")/>
+                })}
+                {page.questions.iter().map(|question| view! { <AnswerField question=question.clone() answers=details.answers value/> }).collect_view()}
                 <TextArea id="notes" name="form[notes]" label="Anything to share before the meeting?" value=details.notes on_input=keep(details.notes) error=field_error(value, "notes")/>
                 <button type="submit" class="button primary" data-testid="confirm-booking" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Booking…" } else { "Confirm booking" }}
                 </button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The input for one of the host's questions, named `form[answers][{id}]`.
+#[component]
+fn AnswerField(
+    question: Question,
+    answers: RwSignal<BTreeMap<String, String>>,
+    value: MappedSignal<Option<Result<(), AppError>>>,
+) -> impl IntoView {
+    let field = question.field();
+    let name = format!("form[answers][{}]", question.id);
+    let key = question.id.clone();
+    let current = Signal::derive(move || answers.with(|a| a.get(&key).cloned().unwrap_or_default()));
+    let key = question.id.clone();
+    let keep = Callback::new(move |v: String| answers.update(|a| _ = a.insert(key.clone(), v)));
+    let error = field_error(value, field.clone());
+    match question.kind {
+        QuestionKind::ShortText => view! {
+            <TextField id=field name label=question.label required=question.required value=current on_input=keep error/>
+        }
+        .into_any(),
+        QuestionKind::LongText => view! {
+            <TextArea id=field name label=question.label required=question.required value=current on_input=keep error/>
+        }
+        .into_any(),
+        QuestionKind::Choice => view! {
+            <ChoiceField id=field name label=question.label options=question.options required=question.required value=current on_input=keep error/>
+        }
+        .into_any(),
     }
 }
 

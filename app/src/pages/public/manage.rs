@@ -86,6 +86,8 @@ fn ManageView(
                 {booking.location.clone().map(|l| view! { <dt>"Where"</dt><dd>{l}</dd> })}
                 <dt>"Who"</dt>
                 <dd>{format!("{} ({})", booking.invitee_name, booking.invitee_email)}</dd>
+                {booking.invitee_phone.clone().map(|p| view! { <dt>"Phone"</dt><dd>{p}</dd> })}
+                {booking.answers.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd class="pre" data-testid="booking-answer">{a.value.clone()}</dd> }).collect_view()}
                 {booking.notes.clone().map(|n| view! { <dt>"Notes"</dt><dd class="pre">{n}</dd> })}
                 <dt>"Status"</dt>
                 <dd data-testid="booking-status">{if cancelled { "Cancelled" } else if booking.is_past { "Took place" } else { "Confirmed" }}</dd>

@@ -23,6 +23,8 @@ pub struct Model {
     pub invitee_phone: Option<String>,
     pub invitee_time_zone: String,
     pub notes: Option<String>,
+    /// The invitee's answers to the event type's questions: a JSON list of `Answer`.
+    pub answers: String,
     pub manage_token_hash: String,
     pub cancel_reason: Option<String>,
     /// `invitee` or `host`.

@@ -16,6 +16,8 @@ pub struct Model {
     pub buffer_before_min: i32,
     pub buffer_after_min: i32,
     pub active: bool,
+    /// `hidden`, `optional` or `required`: see `PhoneField`.
+    pub phone_field: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -4,6 +4,7 @@ pub mod availability_rule;
 pub mod booking;
 pub mod contact;
 pub mod event_type;
+pub mod event_type_question;
 pub mod job;
 pub mod session;
 pub mod team;

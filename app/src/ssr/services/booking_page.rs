@@ -1,7 +1,7 @@
 //! What the public booking page shows: a month of days with free slots and
 //! the slots of one day, all in the invitee's time zone.
 use super::bookings::{find_by_token, find_public_event, free_slots, host_tz};
-use super::event_types;
+use super::{event_types, questions};
 use crate::domain::TimeZoneName;
 use crate::dto::{BookingPageDto, CalendarDay, SlotDto};
 use crate::error::AppError;
@@ -132,6 +132,7 @@ pub async fn load(
         host_slug: host.slug.clone(),
         host_time_zone: host_zone.name().to_owned(),
         event: event_types::to_dto(&event),
+        questions: questions::for_event(db, &event.id).await?,
         time_zone: tz.name().to_owned(),
         month: month.format("%Y-%m").to_string(),
         month_label: month.format("%B %Y").to_string(),

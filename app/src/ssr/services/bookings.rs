@@ -7,7 +7,8 @@
 //! so concurrent bookings of one host run one after another: each sees the
 //! bookings committed before it when it re-checks the slot. The partial
 //! unique index on `(host_id, start_at)` stays as the last line of defence.
-use super::{FieldErrors, availability, contacts, event_types, unique_or};
+use super::{FieldErrors, availability, contacts, event_types, questions, unique_or};
+use crate::domain::questions::{Answer, PhoneField, check_answers};
 use crate::domain::slots::{Busy, SlotQuery, compute_slots};
 use crate::domain::{Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::{BookingDto, BookingForm, DashboardBookings};
@@ -147,16 +148,33 @@ pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Create
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
     let email = errors.check("email", Email::parse(&form.email));
-    let phone = errors.check("phone", Phone::parse_optional(&form.phone));
+    let phone = match event_types::phone_field(&event) {
+        PhoneField::Hidden => Some(None),
+        PhoneField::Optional => errors.check("phone", Phone::parse_optional(&form.phone)),
+        PhoneField::Required => errors.check(
+            "phone",
+            Phone::parse_optional(&form.phone)
+                .and_then(|p| p.map(Some).ok_or_else(|| "Enter a phone number.".to_owned())),
+        ),
+    };
     let notes = errors.check("notes", Notes::parse_optional(&form.notes));
     let time_zone = errors.check("time_zone", TimeZoneName::parse(&form.time_zone));
     let start = errors.check(
         "start",
         parse_start(&form.start).map_err(|_| "Choose a time from the list."),
     );
+    let answers = match check_answers(&questions::for_event(db, &event.id).await?, &form.answers) {
+        Ok(answers) => Some(answers),
+        Err(list) => {
+            for (field, message) in list {
+                errors.push(&field, message);
+            }
+            None
+        }
+    };
     errors.into_result()?;
-    let (Some(name), Some(email), Some(phone), Some(notes), Some(time_zone), Some(start)) =
-        (name, email, phone, notes, time_zone, start)
+    let (Some(name), Some(email), Some(phone), Some(notes), Some(time_zone), Some(start), Some(answers)) =
+        (name, email, phone, notes, time_zone, start, answers)
     else {
         return Err(AppError::Internal);
     };
@@ -184,6 +202,7 @@ pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Create
         invitee_phone: Set(phone.map(|p| p.as_str().to_owned())),
         invitee_time_zone: Set(time_zone.name().to_owned()),
         notes: Set(notes.map(|n| n.as_str().to_owned())),
+        answers: Set(serde_json::to_string(&answers).map_err(|_| AppError::Internal)?),
         manage_token_hash: Set(hash_token(&token)),
         cancel_reason: Set(None),
         cancelled_by: Set(None),
@@ -330,6 +349,14 @@ pub async fn host_and_event(
     Ok((host, event))
 }
 
+/// The invitee's answers to the event type's questions.
+pub fn answers(booking: &booking::Model) -> Vec<Answer> {
+    serde_json::from_str(&booking.answers).unwrap_or_else(|error| {
+        tracing::error!(booking.id = %booking.id, %error, "unreadable answers");
+        Vec::new()
+    })
+}
+
 /// A booking as its invitee sees it (times in the invitee's zone first).
 pub async fn to_dto(db: &impl ConnectionTrait, booking: &booking::Model) -> Result<BookingDto, AppError> {
     let (host, event) = host_and_event(db, booking).await?;
@@ -361,6 +388,7 @@ fn dto_with(b: &booking::Model, host: &user::Model, event: &event_type::Model, n
             .map(|(s, e)| range_in(invitee_tz, s, e)),
         location: event.location.clone(),
         notes: b.notes.clone(),
+        answers: answers(b),
         cancel_reason: b.cancel_reason.clone(),
         cancelled_by: b.cancelled_by.clone(),
         is_past: b.end_at <= now,

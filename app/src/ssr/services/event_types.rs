@@ -1,6 +1,7 @@
 //! Event types of a host: what invitees can book.
 use super::{FieldErrors, unique_or};
 use crate::domain::event_type::{DEFAULT_HORIZON_DAYS, DEFAULT_MIN_NOTICE_MIN, Scheduling};
+use crate::domain::questions::PhoneField;
 use crate::domain::{EventSlug, PersonName};
 use crate::dto::{EventTypeDto, EventTypeForm};
 use crate::error::AppError;
@@ -22,6 +23,7 @@ pub fn to_dto(model: &event_type::Model) -> EventTypeDto {
         buffer_before_min: model.buffer_before_min as u32,
         buffer_after_min: model.buffer_after_min as u32,
         active: model.active,
+        phone_field: phone_field(model),
     }
 }
 
@@ -35,6 +37,12 @@ pub fn scheduling(model: &event_type::Model) -> Scheduling {
     }
 }
 
+/// A stored value outside [`PhoneField`] cannot be written by this code;
+/// should one appear, asking (optionally) is the safe reading.
+pub fn phone_field(model: &event_type::Model) -> PhoneField {
+    PhoneField::parse(&model.phone_field).unwrap_or_default()
+}
+
 /// A validated event type form.
 struct Parsed {
     name: String,
@@ -42,6 +50,7 @@ struct Parsed {
     description: String,
     location: Option<String>,
     scheduling: Scheduling,
+    phone_field: PhoneField,
 }
 
 fn minutes(errors: &mut FieldErrors, field: &str, raw: &str, default: u32) -> u32 {
@@ -85,18 +94,20 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
     if form.description.chars().count() > 5_000 {
         errors.push("description", "Keep the description to 5,000 characters or fewer.");
     }
+    let phone_field = errors.check("phone_field", PhoneField::parse(&form.phone_field));
     let location = form.location.trim();
     if location.chars().count() > 500 {
         errors.push("location", "Keep the location to 500 characters or fewer.");
     }
     errors.into_result()?;
-    match (name, slug, scheduling) {
-        (Some(name), Some(slug), Some(scheduling)) => Ok(Parsed {
+    match (name, slug, scheduling, phone_field) {
+        (Some(name), Some(slug), Some(scheduling), Some(phone_field)) => Ok(Parsed {
             name: name.as_str().to_owned(),
             slug: slug.as_str().to_owned(),
             description: form.description.trim().to_owned(),
             location: (!location.is_empty()).then(|| location.to_owned()),
             scheduling,
+            phone_field,
         }),
         _ => Err(AppError::Internal),
     }
@@ -113,6 +124,7 @@ fn apply(model: &mut event_type::ActiveModel, parsed: Parsed) {
     model.horizon_days = Set(parsed.scheduling.horizon_days as i32);
     model.buffer_before_min = Set(parsed.scheduling.buffer_before_min as i32);
     model.buffer_after_min = Set(parsed.scheduling.buffer_after_min as i32);
+    model.phone_field = Set(parsed.phone_field.as_str().to_owned());
     model.updated_at = Set(Utc::now());
 }
 

@@ -94,6 +94,9 @@ fn text_body(email: &BookingEmail, to: Recipient) -> String {
     let _ = writeln!(body, "What: {} with {}", email.event_name, email.counterpart_name(to));
     if to == Recipient::Host {
         let _ = writeln!(body, "Invitee: {} <{}>", email.invitee_name, email.invitee_email);
+        if let Some(phone) = non_blank(email.invitee_phone.as_deref()) {
+            let _ = writeln!(body, "Phone: {phone}");
+        }
     }
     let _ = writeln!(body, "When: {}", time_range(email.start, email.end, zone));
     if email.kind == BookingEmailKind::Rescheduled
@@ -109,6 +112,9 @@ fn text_body(email: &BookingEmail, to: Recipient) -> String {
     }
     if let Some(location) = non_blank(email.location.as_deref()) {
         let _ = writeln!(body, "Where: {location}");
+    }
+    for answer in &email.answers {
+        let _ = writeln!(body, "{}: {}", answer.question, answer.value);
     }
     if let Some(notes) = non_blank(email.notes.as_deref()) {
         let _ = writeln!(body, "Notes: {notes}");
@@ -246,7 +252,11 @@ mod tests {
         assert!(host.contains("Where: https://meet.example.com/intro-ada"));
         assert!(host.contains("Notes: Let's talk about the roadmap; bring numbers."));
         assert!(host.contains("Invitee: Zoë Ñúñez <zoe@example.org>"));
-        assert!(!text_body(&email, Recipient::Invitee).contains("zoe@example.org"));
+        assert!(host.contains("Phone: +49 30 1234567"));
+        assert!(host.contains("Team size?: 11–50"));
+        let invitee = text_body(&email, Recipient::Invitee);
+        assert!(!invitee.contains("zoe@example.org"));
+        assert!(invitee.contains("Team size?: 11–50"));
     }
 
     #[test]

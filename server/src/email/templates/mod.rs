@@ -1,6 +1,7 @@
 //! The emails Slotline sends, built as lettre messages: one module per kind
 //! of message. Bookings are the only kind so far.
 
+use app::domain::questions::Answer;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -77,6 +78,10 @@ pub struct BookingEmail {
     pub previous_start: Option<DateTime<Utc>>,
     /// Where the meeting happens: an address or a meeting link.
     pub location: Option<String>,
+    /// The invitee's phone number, when the form asked for it; host copy only.
+    pub invitee_phone: Option<String>,
+    /// The invitee's answers to the event type's questions, in order.
+    pub answers: Vec<Answer>,
     /// The invitee's notes from the booking form.
     pub notes: Option<String>,
     /// Why the booking was cancelled, when someone said.
@@ -135,6 +140,12 @@ fn sample_email(kind: BookingEmailKind) -> BookingEmail {
         previous_start: (kind == BookingEmailKind::Rescheduled)
             .then(|| Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()),
         location: Some("https://meet.example.com/intro-ada".to_owned()),
+        invitee_phone: Some("+49 30 1234567".to_owned()),
+        answers: vec![Answer {
+            question_id: "q1".to_owned(),
+            question: "Team size?".to_owned(),
+            value: "11–50".to_owned(),
+        }],
         notes: Some("Let's talk about the roadmap; bring numbers.".to_owned()),
         cancel_reason: (kind == BookingEmailKind::Cancelled).then(|| "Something came up".to_owned()),
         manage_url: "http://127.0.0.1:3000/bookings/b8k2x9q4m1n7p3r6s0t5v2w8?token=MGT0k3nXYZ".to_owned(),

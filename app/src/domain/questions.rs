@@ -1,0 +1,325 @@
+//! What an event type's booking form asks beyond name and email: the phone
+//! number (if at all) and the host's own questions, with the rules their
+//! answers must satisfy.
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const MAX_QUESTIONS: usize = 20;
+pub const MAX_LABEL_CHARS: usize = 300;
+pub const MAX_OPTIONS: usize = 20;
+pub const MAX_OPTION_CHARS: usize = 200;
+pub const MAX_SHORT_ANSWER_CHARS: usize = 500;
+pub const MAX_LONG_ANSWER_CHARS: usize = 5_000;
+
+/// Whether the booking form asks for a phone number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneField {
+    Hidden,
+    #[default]
+    Optional,
+    Required,
+}
+
+impl PhoneField {
+    pub const ALL: [Self; 3] = [Self::Hidden, Self::Optional, Self::Required];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hidden => "hidden",
+            Self::Optional => "optional",
+            Self::Required => "required",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Hidden => "Don’t ask",
+            Self::Optional => "Ask, optional",
+            Self::Required => "Ask, required",
+        }
+    }
+
+    /// Blank means the default.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "" => Ok(Self::default()),
+            raw => Self::ALL
+                .into_iter()
+                .find(|p| p.as_str() == raw)
+                .ok_or_else(|| "Choose whether to ask for a phone number.".to_owned()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    #[default]
+    ShortText,
+    LongText,
+    /// One of the host's options, picked with radio buttons.
+    Choice,
+}
+
+impl QuestionKind {
+    pub const ALL: [Self; 3] = [Self::ShortText, Self::LongText, Self::Choice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ShortText => "short_text",
+            Self::LongText => "long_text",
+            Self::Choice => "choice",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ShortText => "Short answer",
+            Self::LongText => "Paragraph",
+            Self::Choice => "One of several options",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw.trim())
+            .ok_or_else(|| "Choose a question type.".to_owned())
+    }
+
+    fn max_answer_chars(self) -> usize {
+        match self {
+            Self::LongText => MAX_LONG_ANSWER_CHARS,
+            Self::ShortText | Self::Choice => MAX_SHORT_ANSWER_CHARS,
+        }
+    }
+}
+
+/// A question of an event type's booking form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub label: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    /// The choices of a [`QuestionKind::Choice`] question; empty otherwise.
+    pub options: Vec<String>,
+}
+
+impl Question {
+    /// The form field its answer is submitted and reported under.
+    pub fn field(&self) -> String {
+        answer_field(&self.id)
+    }
+}
+
+pub fn answer_field(question_id: &str) -> String {
+    format!("answer-{question_id}")
+}
+
+/// A question's settings, validated, without its identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionSpec {
+    pub label: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    pub options: Vec<String>,
+}
+
+impl QuestionSpec {
+    /// Checks the editor's fields; options come one per line.
+    pub fn parse(label: &str, kind: &str, required: bool, options: &str) -> Result<Self, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let label = label.trim();
+        if label.is_empty() {
+            errors.push(("label", "Enter the question.".to_owned()));
+        } else if label.chars().count() > MAX_LABEL_CHARS {
+            errors.push((
+                "label",
+                format!("Keep the question to {MAX_LABEL_CHARS} characters or fewer."),
+            ));
+        }
+        let kind = QuestionKind::parse(kind).map_err(|e| errors.push(("kind", e))).ok();
+        let mut list: Vec<String> = Vec::new();
+        for option in options.lines().map(str::trim).filter(|o| !o.is_empty()) {
+            if !list.iter().any(|o| o == option) {
+                list.push(option.to_owned());
+            }
+        }
+        if kind == Some(QuestionKind::Choice) {
+            if list.len() < 2 {
+                errors.push(("options", "Give at least two options, one per line.".to_owned()));
+            } else if list.len() > MAX_OPTIONS {
+                errors.push(("options", format!("Give at most {MAX_OPTIONS} options.")));
+            } else if list.iter().any(|o| o.chars().count() > MAX_OPTION_CHARS) {
+                errors.push((
+                    "options",
+                    format!("Keep each option to {MAX_OPTION_CHARS} characters or fewer."),
+                ));
+            }
+        } else {
+            list.clear();
+        }
+        match kind {
+            Some(kind) if errors.is_empty() => Ok(Self {
+                label: label.to_owned(),
+                kind,
+                required,
+                options: list,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An invitee's answer, kept with the question as it was asked so that
+/// later edits of the question do not change what was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub question_id: String,
+    pub question: String,
+    pub value: String,
+}
+
+/// Checks the submitted answers (keyed by question id) against the
+/// questions, in the questions' order. Unanswered optional questions are
+/// left out; answers to unknown questions are ignored. Errors name each
+/// question's [`Question::field`].
+pub fn check_answers(
+    questions: &[Question],
+    raw: &BTreeMap<String, String>,
+) -> Result<Vec<Answer>, Vec<(String, String)>> {
+    let mut answers = Vec::new();
+    let mut errors = Vec::new();
+    for question in questions {
+        let value = raw.get(&question.id).map(|v| v.trim()).unwrap_or_default();
+        if value.is_empty() {
+            if question.required {
+                let message = match question.kind {
+                    QuestionKind::Choice => "Choose an answer.",
+                    _ => "Answer this question.",
+                };
+                errors.push((question.field(), message.to_owned()));
+            }
+            continue;
+        }
+        let max = question.kind.max_answer_chars();
+        if value.chars().count() > max {
+            errors.push((
+                question.field(),
+                format!("Keep the answer to {max} characters or fewer."),
+            ));
+            continue;
+        }
+        if question.kind == QuestionKind::Choice && !question.options.iter().any(|o| o == value) {
+            errors.push((question.field(), "Choose one of the options.".to_owned()));
+            continue;
+        }
+        answers.push(Answer {
+            question_id: question.id.clone(),
+            question: question.label.clone(),
+            value: value.to_owned(),
+        });
+    }
+    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(id: &str, kind: QuestionKind, required: bool) -> Question {
+        Question {
+            id: id.to_owned(),
+            label: format!("Question {id}"),
+            kind,
+            required,
+            options: if kind == QuestionKind::Choice {
+                vec!["Small".to_owned(), "Large".to_owned()]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn raw(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn phone_field_defaults_to_optional_and_rejects_unknown_values() {
+        assert_eq!(PhoneField::parse(""), Ok(PhoneField::Optional));
+        assert_eq!(PhoneField::parse("required"), Ok(PhoneField::Required));
+        assert!(PhoneField::parse("sometimes").is_err());
+    }
+
+    #[test]
+    fn a_choice_question_needs_two_distinct_options() {
+        let errors = QuestionSpec::parse("Team size?", "choice", true, "Small\n\n Small ").unwrap_err();
+        assert_eq!(errors[0].0, "options");
+        let spec = QuestionSpec::parse(" Team size? ", "choice", true, "Small\n Large \n").unwrap();
+        assert_eq!(spec.label, "Team size?");
+        assert_eq!(spec.options, ["Small", "Large"]);
+    }
+
+    #[test]
+    fn text_questions_drop_options_and_need_a_label() {
+        let spec = QuestionSpec::parse("Company", "short_text", false, "left over").unwrap();
+        assert!(spec.options.is_empty());
+        let errors = QuestionSpec::parse(" ", "essay", false, "").unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["label", "kind"]);
+        assert!(QuestionSpec::parse(&"q".repeat(301), "short_text", false, "").is_err());
+    }
+
+    #[test]
+    fn required_answers_are_enforced_and_named_by_field() {
+        let questions = [
+            question("a", QuestionKind::ShortText, true),
+            question("b", QuestionKind::Choice, true),
+            question("c", QuestionKind::LongText, false),
+        ];
+        let errors = check_answers(&questions, &raw(&[("a", "  ")])).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["answer-a", "answer-b"]);
+    }
+
+    #[test]
+    fn answers_keep_the_question_order_and_text_and_skip_blank_optionals() {
+        let questions = [
+            question("a", QuestionKind::ShortText, false),
+            question("b", QuestionKind::Choice, true),
+            question("c", QuestionKind::LongText, false),
+        ];
+        let answers = check_answers(&questions, &raw(&[("c", " Hi "), ("b", "Large"), ("zzz", "ignored")])).unwrap();
+        assert_eq!(
+            answers,
+            [
+                Answer {
+                    question_id: "b".into(),
+                    question: "Question b".into(),
+                    value: "Large".into()
+                },
+                Answer {
+                    question_id: "c".into(),
+                    question: "Question c".into(),
+                    value: "Hi".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_choice_outside_the_options_and_an_overlong_answer_are_refused() {
+        let questions = [
+            question("b", QuestionKind::Choice, false),
+            question("s", QuestionKind::ShortText, false),
+            question("l", QuestionKind::LongText, false),
+        ];
+        let long = "x".repeat(501);
+        let errors = check_answers(&questions, &raw(&[("b", "Medium"), ("s", &long), ("l", &long)])).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["answer-b", "answer-s"]);
+    }
+}

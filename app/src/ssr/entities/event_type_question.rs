@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "event_type_questions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub event_type_id: String,
+    /// Order on the booking form, ascending.
+    pub position: i32,
+    pub label: String,
+    /// See `QuestionKind::as_str`.
+    pub kind: String,
+    pub required: bool,
+    /// The choices of a choice question, one per line.
+    pub options: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
