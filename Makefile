@@ -5,6 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 SERVER_BIN := $(CURDIR)/target/release/server
+SANDBOX_BIN := $(CURDIR)/target/release/hubspot-sandbox
 
 .PHONY: setup run test fmt-check clippy test-rust test-e2e build-release
 
@@ -13,9 +14,12 @@ setup:
 
 build-release: setup
 	cargo leptos build --release
+	cargo build --release -p hubspot-sandbox
 
+# Serves the demo against the HubSpot sandbox on :3900, unless real HubSpot
+# credentials are in the environment.
 run: build-release
-	SLOTLINE_SEED_DEMO=1 LEPTOS_SITE_ROOT=$(LEPTOS_SITE_ROOT) $(SERVER_BIN)
+	SERVER_BIN=$(SERVER_BIN) SANDBOX_BIN=$(SANDBOX_BIN) ./scripts/run.sh
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -24,15 +28,16 @@ fmt-check:
 # (hydrate), so each is linted in its own configuration.
 clippy:
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
-	cargo clippy -p server -p migration --all-targets -- -D warnings
+	cargo clippy -p server -p migration -p hubspot-sandbox --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:
 	cargo test -p app --features ssr
 	cargo test -p migration
+	cargo test -p hubspot-sandbox
 	cargo test -p server
 
 test-e2e: build-release
-	cd end2end && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npx playwright test
+	cd end2end && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) HUBSPOT_SANDBOX_BIN=$(abspath $(SANDBOX_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npx playwright test
 
 test: setup fmt-check clippy test-rust test-e2e

@@ -8,6 +8,12 @@ const port = Number(process.env.SLOTLINE_E2E_PORT ?? 3100);
 export const baseURL = `http://127.0.0.1:${port}`;
 export const dataDir = path.resolve(__dirname, ".data");
 const serverBin = process.env.SLOTLINE_SERVER_BIN ?? path.resolve(__dirname, "../target/release/server");
+const sandboxBin = process.env.HUBSPOT_SANDBOX_BIN ?? path.resolve(__dirname, "../target/release/hubspot-sandbox");
+const sandboxPort = Number(process.env.HUBSPOT_SANDBOX_E2E_PORT ?? 3901);
+/** The HubSpot sandbox the server is configured against. */
+export const sandboxURL = `http://127.0.0.1:${sandboxPort}`;
+/** The seeded demo host's password, fixed for these tests. */
+export const demoPassword = "demo-password-for-e2e";
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.resolve(__dirname, "../target/site");
 
 export default defineConfig({
@@ -37,21 +43,37 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
-    command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${serverBin}"`,
-    url: `${baseURL}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      SLOTLINE_DATA_DIR: dataDir,
-      SLOTLINE_DATABASE_URL: `sqlite://${dataDir}/slotline.db?mode=rwc`,
-      SLOTLINE_SEED_DEMO: "1",
-      SLOTLINE_PUBLIC_URL: baseURL,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: siteRoot,
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: `exec "${sandboxBin}"`,
+      url: `${sandboxURL}/_sandbox/state`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { HUBSPOT_SANDBOX_ADDR: `127.0.0.1:${sandboxPort}`, RUST_LOG: "warn" },
     },
-  },
+    {
+      command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${serverBin}"`,
+      url: `${baseURL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        SLOTLINE_DATA_DIR: dataDir,
+        SLOTLINE_DATABASE_URL: `sqlite://${dataDir}/slotline.db?mode=rwc`,
+        SLOTLINE_SEED_DEMO: "1",
+        SLOTLINE_DEMO_PASSWORD: demoPassword,
+        SLOTLINE_HUBSPOT_CLIENT_ID: "slotline-sandbox-client",
+        SLOTLINE_HUBSPOT_CLIENT_SECRET: "slotline-sandbox-secret",
+        SLOTLINE_HUBSPOT_API_BASE: sandboxURL,
+        SLOTLINE_HUBSPOT_AUTH_URL: `${sandboxURL}/oauth/authorize`,
+        SLOTLINE_PUBLIC_URL: baseURL,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: siteRoot,
+        RUST_LOG: "warn",
+      },
+    },
+  ],
 });

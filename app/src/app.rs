@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/event-types") view=dashboard::EventTypesPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/availability") view=dashboard::AvailabilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/contacts") view=dashboard::ContactsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard/integrations") view=dashboard::IntegrationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=dashboard::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:id") view=public::ManagePage ssr=SsrMode::Async/>
                     <Route path=path!("/:host/:event") view=public::BookingPage ssr=SsrMode::Async/>

@@ -33,8 +33,9 @@ pub enum AppError {
     NotFound,
     #[error("Please log in to continue.")]
     Unauthorized,
-    #[error("You are not allowed to do that.")]
-    Forbidden,
+    /// Says what the person may not do and why (their role, their plan).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("The request could not be completed: {0}")]
@@ -53,7 +54,7 @@ impl AppError {
             Self::SlotTaken => 409,
             Self::NotFound => 404,
             Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden(_) => 403,
             Self::Request(_) => 400,
             Self::Internal => 500,
         }

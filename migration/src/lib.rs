@@ -11,6 +11,7 @@ mod m20261123_000004_create_contacts;
 mod m20261123_000005_create_bookings;
 mod m20261123_000006_create_jobs;
 mod m20261123_000007_booking_questions;
+mod m20261123_000008_create_hubspot_connections;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_bookings::Migration),
             Box::new(m20261123_000006_create_jobs::Migration),
             Box::new(m20261123_000007_booking_questions::Migration),
+            Box::new(m20261123_000008_create_hubspot_connections::Migration),
         ]
     }
 }

@@ -17,7 +17,53 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Seed the demo host into an empty database (`make run` sets it).
     pub seed_demo: bool,
+    /// The demo host's password instead of a generated one (browser tests log in with it).
+    pub demo_password: Option<String>,
     pub job_workers: usize,
+    /// Set when HubSpot app credentials are.
+    pub hubspot: Option<HubspotSettings>,
+}
+
+/// A HubSpot public app and where HubSpot (or a stand-in) answers.
+#[derive(Clone)]
+pub struct HubspotSettings {
+    pub client_id: String,
+    pub client_secret: String,
+    /// API origin, e.g. `https://api.hubapi.com`.
+    pub api_base: String,
+    /// The consent page, e.g. `https://app.hubspot.com/oauth/authorize`.
+    pub auth_url: String,
+}
+
+impl std::fmt::Debug for HubspotSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubspotSettings")
+            .field("client_id", &self.client_id)
+            .field("api_base", &self.api_base)
+            .field("auth_url", &self.auth_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HubspotSettings {
+    fn from_env() -> anyhow::Result<Option<Self>> {
+        let (Some(client_id), Some(client_secret)) =
+            (var("SLOTLINE_HUBSPOT_CLIENT_ID"), var("SLOTLINE_HUBSPOT_CLIENT_SECRET"))
+        else {
+            return Ok(None);
+        };
+        let api_base = var("SLOTLINE_HUBSPOT_API_BASE").unwrap_or_else(|| "https://api.hubapi.com".into());
+        let auth_url =
+            var("SLOTLINE_HUBSPOT_AUTH_URL").unwrap_or_else(|| "https://app.hubspot.com/oauth/authorize".into());
+        url::Url::parse(&api_base).context("SLOTLINE_HUBSPOT_API_BASE must be an absolute URL")?;
+        url::Url::parse(&auth_url).context("SLOTLINE_HUBSPOT_AUTH_URL must be an absolute URL")?;
+        Ok(Some(Self {
+            client_id,
+            client_secret,
+            api_base: api_base.trim_end_matches('/').to_owned(),
+            auth_url,
+        }))
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -52,7 +98,9 @@ impl Config {
             mail_from: var("SLOTLINE_MAIL_FROM").unwrap_or_else(|| "Slotline <no-reply@localhost>".into()),
             data_dir,
             seed_demo: var("SLOTLINE_SEED_DEMO").is_some_and(|v| v == "1"),
+            demo_password: var("SLOTLINE_DEMO_PASSWORD"),
             job_workers: var("SLOTLINE_JOB_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(4),
+            hubspot: HubspotSettings::from_env()?,
         })
     }
 }

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod email;
 pub mod http;
+pub mod integrations;
 pub mod jobs;
 pub mod startup;
 pub mod telemetry;

@@ -3,8 +3,10 @@
 use crate::config::Config;
 use crate::email::Mailer;
 use crate::http::{ServerState, router};
+use crate::integrations::hubspot::HubspotOAuth;
 use crate::jobs::{JobContext, JobRunner};
 use anyhow::Context;
+use app::ssr::crypto::SecretBox;
 use app::ssr::{AppConfig, AppState};
 use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
@@ -20,6 +22,7 @@ pub struct Application {
     state: AppState,
     runner: JobRunner,
     leptos: LeptosOptions,
+    hubspot: Option<Arc<HubspotOAuth>>,
     job_workers: usize,
 }
 
@@ -35,7 +38,7 @@ impl Application {
         let db = connect(&config.database_url).await?;
         Migrator::up(&db, None).await.context("running migrations")?;
         if config.seed_demo
-            && let Some(password) = app::ssr::services::accounts::seed_demo(&db)
+            && let Some(password) = app::ssr::services::accounts::seed_demo(&db, config.demo_password.clone())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
         {
@@ -50,11 +53,20 @@ impl Application {
             &config.mail_from,
         )?;
         let ready = Arc::new(Notify::new());
+        let secrets = SecretBox::new(&config.secret_key);
+        let hubspot = config
+            .hubspot
+            .clone()
+            .map(|settings| HubspotOAuth::new(settings, &config.public_url).map(Arc::new))
+            .transpose()
+            .context("setting up the HubSpot OAuth client")?;
         let state = AppState {
             db: db.clone(),
             config: Arc::new(AppConfig {
                 public_url: config.public_url.clone(),
+                hubspot_configured: hubspot.is_some(),
             }),
+            secrets: secrets.clone(),
             jobs_ready: ready.clone(),
         };
         let runner = JobRunner::new(
@@ -62,6 +74,8 @@ impl Application {
                 db,
                 mailer,
                 public_url: config.public_url.clone(),
+                secrets,
+                hubspot: hubspot.clone(),
             },
             ready,
             chrono::Duration::seconds(60),
@@ -82,6 +96,7 @@ impl Application {
             state,
             runner,
             leptos,
+            hubspot,
             job_workers: config.job_workers,
         })
     }
@@ -115,6 +130,7 @@ impl Application {
         let app = router(ServerState {
             app: self.state,
             leptos: self.leptos,
+            hubspot: self.hubspot,
         });
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);

@@ -3,8 +3,9 @@
 use crate::support::smtp_sink::SmtpSink;
 use app::error::AppError;
 use app::ssr::AppState;
+use hubspot_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use leptos::server_fn::ServerFn;
-use server::config::Config;
+use server::config::{Config, HubspotSettings};
 use server::jobs::JobRunner;
 use server::startup::Application;
 use std::path::PathBuf;
@@ -20,6 +21,8 @@ pub struct TestApp {
     pub state: AppState,
     pub runner: JobRunner,
     pub smtp: SmtpSink,
+    /// The HubSpot stand-in this server is configured against.
+    pub hubspot: RunningSandbox,
     pub config: Config,
     _database: TestDatabase,
 }
@@ -107,6 +110,14 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let (database, database_url) = fresh_database(backend).await?;
     let dir = database.dir.clone();
     let smtp = SmtpSink::start().await;
+    let sandbox_config = SandboxConfig::default();
+    let hubspot_settings = HubspotSettings {
+        client_id: sandbox_config.client_id.clone(),
+        client_secret: sandbox_config.client_secret.clone(),
+        api_base: String::new(),
+        auth_url: String::new(),
+    };
+    let hubspot = Sandbox::spawn(sandbox_config).await;
     let config = Config {
         database_url,
         site_addr: "127.0.0.1:0".parse().expect("an address"),
@@ -117,8 +128,14 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         mail_from: "Slotline <no-reply@slotline.test>".into(),
         data_dir: dir,
         seed_demo: false,
+        demo_password: None,
         // Tests drain the queue themselves, so outcomes are deterministic.
         job_workers: 0,
+        hubspot: Some(HubspotSettings {
+            api_base: hubspot.base_url.clone(),
+            auth_url: format!("{}/oauth/authorize", hubspot.base_url),
+            ..hubspot_settings
+        }),
     };
     let app = Application::build(config.clone())
         .await
@@ -132,6 +149,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         state,
         runner,
         smtp,
+        hubspot,
         config,
         _database: database,
     })

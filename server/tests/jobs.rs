@@ -27,6 +27,8 @@ fn runner_with(app: &TestApp, smtp_url: &str, lease: chrono::Duration) -> JobRun
             db: app.state.db.clone(),
             mailer,
             public_url: app.config.public_url.clone(),
+            secrets: app.state.secrets.clone(),
+            hubspot: None,
         },
         Arc::new(tokio::sync::Notify::new()),
         lease,

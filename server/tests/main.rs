@@ -5,6 +5,7 @@ mod auth;
 mod bookings;
 mod email_delivery;
 mod helpers;
+mod hubspot_connect;
 mod jobs;
 mod process_restart;
 mod questions;

@@ -6,6 +6,7 @@ pub mod person;
 pub mod questions;
 pub mod slots;
 pub mod slug;
+pub mod team;
 pub mod time_zone;
 
 pub use email::Email;

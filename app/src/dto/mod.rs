@@ -208,3 +208,18 @@ pub struct SignupForm {
     pub slug: String,
     pub time_zone: String,
 }
+
+/// The HubSpot card on `/dashboard/integrations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HubspotCardDto {
+    /// The server has HubSpot app credentials.
+    pub configured: bool,
+    /// Why this user may not connect or disconnect (plan or role), if so.
+    pub refusal: Option<String>,
+    pub plan: crate::domain::team::Plan,
+    /// Set while connected.
+    pub portal_id: Option<String>,
+    pub connected_at: Option<String>,
+    pub last_success_at: Option<String>,
+    pub update_existing_contacts: bool,
+}

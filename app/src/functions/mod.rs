@@ -5,4 +5,5 @@ pub mod availability;
 pub mod bookings;
 pub mod contacts;
 pub mod event_types;
+pub mod integrations;
 pub mod questions;

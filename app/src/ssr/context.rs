@@ -1,6 +1,7 @@
 //! Shared server state, handed to server functions through Leptos context
 //! and to axum handlers as router state.
 use crate::error::AppError;
+use crate::ssr::crypto::SecretBox;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -9,6 +10,8 @@ use tokio::sync::Notify;
 pub struct AppConfig {
     /// Absolute base of links in emails and redirects, without a trailing slash.
     pub public_url: String,
+    /// HubSpot app credentials are set, so teams can connect.
+    pub hubspot_configured: bool,
 }
 
 impl AppConfig {
@@ -21,6 +24,8 @@ impl AppConfig {
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<AppConfig>,
+    /// Seals secrets stored in the database (OAuth tokens).
+    pub secrets: SecretBox,
     /// Woken after a transaction enqueued jobs, so workers start at once.
     pub jobs_ready: Arc<Notify>,
 }

@@ -36,12 +36,18 @@ pub enum Job {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         manage_token: Option<String>,
     },
+    /// Revokes a disconnected team's HubSpot refresh token, best effort.
+    RevokeHubspotToken {
+        /// Sealed with the server's `SecretBox`, as it was stored.
+        refresh_token_sealed: String,
+    },
 }
 
 impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::SendBookingEmail { .. } => "send_booking_email",
+            Self::RevokeHubspotToken { .. } => "revoke_hubspot_token",
         }
     }
 
@@ -49,6 +55,8 @@ impl Job {
         match self {
             // About a day of back-off before an email is given up.
             Self::SendBookingEmail { .. } => 12,
+            // Best effort: the tokens are already gone from Slotline.
+            Self::RevokeHubspotToken { .. } => 5,
         }
     }
 
@@ -78,6 +86,9 @@ impl Job {
                 notice,
                 recipient,
                 manage_token: None,
+            },
+            Self::RevokeHubspotToken { .. } => Self::RevokeHubspotToken {
+                refresh_token_sealed: String::new(),
             },
         }
     }

@@ -2,6 +2,7 @@
 //! the job queue. Server functions call into this; pages never do.
 pub mod auth;
 pub mod context;
+pub mod crypto;
 pub mod entities;
 pub mod ids;
 pub mod jobs;

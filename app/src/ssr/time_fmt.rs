@@ -18,6 +18,15 @@ pub fn range_in(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
     )
 }
 
+/// "23 Nov 2026, 18:40 (Europe/Berlin)": when something happened.
+pub fn moment_in(tz: Tz, instant: DateTime<Utc>) -> String {
+    format!(
+        "{} ({})",
+        instant.with_timezone(&tz).format("%-d %b %Y, %H:%M"),
+        tz.name()
+    )
+}
+
 /// Milliseconds, `Z`: the API's timestamp format.
 pub fn iso(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -1,13 +1,16 @@
 //! The HTTP surface: health check, Leptos pages and server functions, and
 //! static files.
 mod health;
+mod hubspot_oauth;
 mod server_fn_status;
 
+use crate::integrations::hubspot::HubspotOAuth;
 use app::ssr::AppState;
 use axum::Router;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -16,6 +19,8 @@ use tower_http::trace::TraceLayer;
 pub struct ServerState {
     pub app: AppState,
     pub leptos: LeptosOptions,
+    /// Set when HubSpot app credentials are configured.
+    pub hubspot: Option<Arc<HubspotOAuth>>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -39,6 +44,14 @@ pub fn router(state: ServerState) -> Router {
     // which the `/{host}/{event}` page route matches first.
     Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
+        .route(
+            "/integrations/hubspot/connect",
+            axum::routing::get(hubspot_oauth::connect),
+        )
+        .route(
+            "/integrations/hubspot/callback",
+            axum::routing::get(hubspot_oauth::callback),
+        )
         .nest_service(
             "/pkg",
             ServeDir::new(site_root.join(state.leptos.site_pkg_dir.as_ref())),

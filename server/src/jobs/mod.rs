@@ -8,9 +8,12 @@
 //! once its lease runs out; on PostgreSQL the candidate row is read with
 //! `FOR UPDATE SKIP LOCKED` so several server processes share one queue.
 mod backoff;
+mod revoke_hubspot_token;
 mod send_booking_email;
 
 use crate::email::Mailer;
+use crate::integrations::hubspot::HubspotOAuth;
+use app::ssr::crypto::SecretBox;
 use app::ssr::entities::job;
 use app::ssr::jobs::Job;
 use chrono::{DateTime, Duration, Utc};
@@ -27,6 +30,8 @@ pub struct JobContext {
     pub db: DatabaseConnection,
     pub mailer: Mailer,
     pub public_url: String,
+    pub secrets: SecretBox,
+    pub hubspot: Option<Arc<HubspotOAuth>>,
 }
 
 #[derive(Clone)]
@@ -175,6 +180,9 @@ impl JobRunner {
                 recipient,
                 manage_token,
             } => send_booking_email::run(&self.ctx, booking_id, *notice, *recipient, manage_token.as_deref()).await,
+            Job::RevokeHubspotToken { refresh_token_sealed } => {
+                revoke_hubspot_token::run(&self.ctx, refresh_token_sealed).await
+            }
         }
     }
 

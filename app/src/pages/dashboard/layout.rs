@@ -29,6 +29,7 @@ pub fn DashboardShell(children: ChildrenFn) -> impl IntoView {
                                     <A href="/dashboard/event-types">"Event types"</A>
                                     <A href="/dashboard/availability">"Availability"</A>
                                     <A href="/dashboard/contacts">"Contacts"</A>
+                                    <A href="/dashboard/integrations">"Integrations"</A>
                                 </nav>
                                 <div class="account">
                                     <A href=format!("/{}", user.slug) attr:data-testid="public-page-link">"Your page"</A>

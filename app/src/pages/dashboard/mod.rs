@@ -5,6 +5,7 @@ mod bookings;
 mod contacts;
 mod event_type_questions;
 mod event_types;
+mod integrations;
 mod layout;
 
 pub use availability::AvailabilityPage;
@@ -12,4 +13,5 @@ pub use booking_detail::BookingDetailPage;
 pub use bookings::BookingsPage;
 pub use contacts::ContactsPage;
 pub use event_types::{EventTypeEditPage, EventTypesPage};
+pub use integrations::IntegrationsPage;
 pub use layout::{DashboardShell, use_current_user};

@@ -140,12 +140,13 @@ pub async fn current_user_dto(db: &DatabaseConnection, user: &user::Model) -> Re
 
 /// On an empty database, creates the demo host (`demo`, on plan `pro`) with
 /// event types `intro` (30 min) and `deep-dive` (60 min) and weekday
-/// 09:00–17:00 in Europe/Berlin. Returns the generated password.
-pub async fn seed_demo(db: &DatabaseConnection) -> Result<Option<String>, AppError> {
+/// 09:00–17:00 in Europe/Berlin. Its password is `password` or, when none
+/// is given, a generated one; returns it.
+pub async fn seed_demo(db: &DatabaseConnection, password: Option<String>) -> Result<Option<String>, AppError> {
     if user::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
-    let password = crate::ssr::ids::new_token()[..16].to_owned();
+    let password = password.unwrap_or_else(|| crate::ssr::ids::new_token()[..16].to_owned());
     let host = create_host(
         db,
         PersonName::parse("Demo Host").map_err(|e| anyhow::anyhow!(e))?,

@@ -6,6 +6,7 @@ pub mod booking_page;
 pub mod bookings;
 pub mod contacts;
 pub mod event_types;
+pub mod hubspot;
 pub mod questions;
 
 use crate::error::{AppError, FieldError};

@@ -1,0 +1,79 @@
+//! Teams: the plan they pay for and the role each member plays, with what
+//! each allows.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    Free,
+    Pro,
+    Organization,
+}
+
+impl Plan {
+    /// Unknown stored values read as Free: the plan that allows least.
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "pro" => Self::Pro,
+            "organization" => Self::Organization,
+            _ => Self::Free,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Free => "Free",
+            Self::Pro => "Pro",
+            Self::Organization => "Organization",
+        }
+    }
+
+    pub fn allows_hubspot(self) -> bool {
+        self != Self::Free
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl Role {
+    /// Unknown stored values read as Member: the role that may do least.
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "owner" => Self::Owner,
+            "admin" => Self::Admin,
+            _ => Self::Member,
+        }
+    }
+
+    /// Connecting and disconnecting the team's outside services.
+    pub fn manages_integrations(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hubspot_needs_pro_or_organization() {
+        assert!(!Plan::parse("free").allows_hubspot());
+        assert!(Plan::parse("pro").allows_hubspot());
+        assert!(Plan::parse("organization").allows_hubspot());
+        assert!(!Plan::parse("enterprise??").allows_hubspot());
+    }
+
+    #[test]
+    fn only_owners_and_admins_manage_integrations() {
+        assert!(Role::parse("owner").manages_integrations());
+        assert!(Role::parse("admin").manages_integrations());
+        assert!(!Role::parse("member").manages_integrations());
+        assert!(!Role::parse("").manages_integrations());
+    }
+}

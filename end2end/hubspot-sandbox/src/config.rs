@@ -1,0 +1,88 @@
+//! How one sandbox instance is set up: the app's credentials, the portal, token lifetime, and the
+//! HubSpot behaviours (search lag, rate limit, chaos) a test can switch on.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::faults::Chaos;
+
+/// The app id introspection reports (HubSpot gives every public app one).
+pub const SANDBOX_APP_ID: u64 = 1_234_567;
+/// The id of the HubSpot user who "granted" access, as introspection reports it.
+pub const SANDBOX_USER_ID: u64 = 7_654_321;
+
+/// Settings of one sandbox instance. Build with `SandboxConfig { field, ..Default::default() }`.
+#[derive(Clone)]
+pub struct SandboxConfig {
+    /// The only client id the authorize page and the token endpoints accept.
+    pub client_id: String,
+    /// The client secret the token endpoints require alongside [`Self::client_id`].
+    pub client_secret: String,
+    /// The one portal (HubSpot account) of this sandbox; introspection reports it as `hub_id`.
+    pub hub_id: u64,
+    /// Lifetime of access tokens; the token response's `expires_in` is this in seconds.
+    pub access_token_ttl: Duration,
+    /// Whether the token response carries `hub_id`, `scopes` and `user_id` (HubSpot may omit them,
+    /// so the default is `false` and clients must introspect).
+    pub token_response_has_hub_id: bool,
+    /// Objects written less than this long ago are not yet visible to search.
+    pub search_lag: Duration,
+    /// At most this many authenticated non-search `/crm` calls per rolling window, or none.
+    pub rate_limit: Option<(u32, Duration)>,
+    /// Contact property names to accept besides the built-in list (custom properties).
+    pub extra_contact_properties: Vec<String>,
+    /// Random failures from the start; see [`Chaos`].
+    pub chaos: Option<Chaos>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            client_id: "slotline-sandbox-client".to_owned(),
+            client_secret: "slotline-sandbox-secret".to_owned(),
+            hub_id: 4_242_424,
+            access_token_ttl: Duration::from_secs(1800),
+            token_response_has_hub_id: false,
+            search_lag: Duration::ZERO,
+            rate_limit: None,
+            extra_contact_properties: Vec::new(),
+            chaos: None,
+        }
+    }
+}
+
+// Hand-written so the client secret stays out of logs and test output.
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("hub_id", &self.hub_id)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("token_response_has_hub_id", &self.token_response_has_hub_id)
+            .field("search_lag", &self.search_lag)
+            .field("rate_limit", &self.rate_limit)
+            .field("extra_contact_properties", &self.extra_contact_properties)
+            .field("chaos", &self.chaos)
+            .finish()
+    }
+}
+
+impl SandboxConfig {
+    /// The portal's domain as introspection reports it.
+    pub fn hub_domain(&self) -> String {
+        format!("sandbox-{}.hubspot.test", self.hub_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_client_secret() {
+        let shown = format!("{:?}", SandboxConfig::default());
+        assert!(!shown.contains("slotline-sandbox-secret"));
+        assert!(shown.contains("slotline-sandbox-client"));
+    }
+}

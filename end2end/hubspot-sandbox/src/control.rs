@@ -1,0 +1,174 @@
+//! The `/_sandbox/…` control endpoints for Playwright and humans: state as JSON, faults, chaos,
+//! token revocation and expiry, clock and reset. Not part of HubSpot's API.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::faults::{Chaos, Fault};
+use crate::objects::Selection;
+use crate::properties::ObjectKind;
+use crate::sandbox::Sandbox;
+use crate::state::iso;
+
+/// Most faults one call may queue, so a typo cannot queue billions.
+const MAX_FAULTS: u32 = 10_000;
+
+/// A refused control request: `400 {"message": …}`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct ControlError(String);
+
+impl IntoResponse for ControlError {
+    fn into_response(self) -> Response {
+        (StatusCode::BAD_REQUEST, Json(json!({"message": self.0}))).into_response()
+    }
+}
+
+/// Control bodies are read as JSON whatever the content type, so `curl -d` works too.
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ControlError> {
+    serde_json::from_slice(body).map_err(|error| ControlError(format!("invalid JSON body: {error}")))
+}
+
+/// `GET /_sandbox/state`.
+pub(crate) async fn state(State(sandbox): State<Sandbox>) -> Json<Value> {
+    let state = sandbox.lock();
+    let contacts: Vec<Value> = state
+        .objects
+        .all(ObjectKind::Contact)
+        .iter()
+        .map(|c| c.to_json(ObjectKind::Contact, Selection::Everything))
+        .collect();
+    let meetings: Vec<Value> = state
+        .objects
+        .all(ObjectKind::Meeting)
+        .iter()
+        .map(|meeting| {
+            let mut value = meeting.to_json(ObjectKind::Meeting, Selection::Everything);
+            value["contactIds"] = json!(meeting.contact_ids);
+            value
+        })
+        .collect();
+    let token_events: Vec<Value> = state
+        .tokens
+        .events()
+        .iter()
+        .map(|event| json!({"kind": event.kind.label(), "token": event.token, "at": iso(event.at)}))
+        .collect();
+    Json(json!({
+        "contacts": contacts,
+        "meetings": meetings,
+        "revocations": state.tokens.revocations(),
+        "tokenEvents": token_events,
+        "rateLimited": state.rate.rejected(),
+        "requests": state.requests.total(),
+        "pendingFaults": state.faults.pending(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FaultRequest {
+    kind: String,
+    count: Option<u32>,
+    retry_after: Option<u64>,
+    delay_ms: Option<u64>,
+}
+
+/// `POST /_sandbox/faults` `{"kind":"429"|"500"|"500_after_write"|"slow"|"401","count":N,…}` → `204`.
+pub(crate) async fn push_faults(State(sandbox): State<Sandbox>, body: Bytes) -> Result<StatusCode, ControlError> {
+    let request: FaultRequest = parse(&body)?;
+    let fault = fault_of(&request.kind, request.retry_after, request.delay_ms)?;
+    let count = request.count.unwrap_or(1);
+    if count > MAX_FAULTS {
+        return Err(ControlError(format!("count must be at most {MAX_FAULTS}")));
+    }
+    sandbox.push_faults(std::iter::repeat_n(fault, count as usize));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn fault_of(kind: &str, retry_after: Option<u64>, delay_ms: Option<u64>) -> Result<Fault, ControlError> {
+    Ok(match kind {
+        "429" => Fault::TooManyRequests { retry_after },
+        "500" => Fault::ServerError,
+        "500_after_write" => Fault::ServerErrorAfterWrite,
+        "slow" => Fault::Slow(Duration::from_millis(delay_ms.unwrap_or(2000))),
+        "401" => Fault::Unauthorized,
+        other => {
+            return Err(ControlError(format!(
+                "unknown fault kind {other:?}: use 429, 500, 500_after_write, slow or 401"
+            )));
+        }
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChaosRequest {
+    rate: f64,
+    seed: Option<u64>,
+    kinds: Option<Vec<String>>,
+    delay_ms: Option<u64>,
+}
+
+/// `POST /_sandbox/chaos` `{"rate":0.3,"seed":7?,"kinds":["429","500"]?}`; rate 0 turns it off.
+pub(crate) async fn set_chaos(State(sandbox): State<Sandbox>, body: Bytes) -> Result<StatusCode, ControlError> {
+    let request: ChaosRequest = parse(&body)?;
+    if !(0.0..=1.0).contains(&request.rate) {
+        return Err(ControlError("rate must be between 0 and 1".to_owned()));
+    }
+    if request.rate == 0.0 {
+        sandbox.set_chaos(None);
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let kinds = match request.kinds {
+        Some(kinds) => kinds
+            .iter()
+            .map(|kind| fault_of(kind, None, request.delay_ms.or(Some(1500))))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Chaos::default_kinds(),
+    };
+    sandbox.set_chaos(Some(Chaos {
+        rate: request.rate,
+        kinds,
+        seed: request.seed,
+    }));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /_sandbox/revoke-refresh-tokens`.
+pub(crate) async fn revoke_refresh_tokens(State(sandbox): State<Sandbox>) -> StatusCode {
+    sandbox.revoke_all_refresh_tokens();
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /_sandbox/expire-access-tokens`.
+pub(crate) async fn expire_access_tokens(State(sandbox): State<Sandbox>) -> StatusCode {
+    sandbox.expire_access_tokens();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct ClockRequest {
+    seconds: u64,
+}
+
+/// `POST /_sandbox/advance-clock` `{"seconds":N}`.
+pub(crate) async fn advance_clock(State(sandbox): State<Sandbox>, body: Bytes) -> Result<StatusCode, ControlError> {
+    let request: ClockRequest = parse(&body)?;
+    sandbox.advance_clock(Duration::from_secs(request.seconds));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /_sandbox/reset`: back to a fresh sandbox with the same configuration.
+pub(crate) async fn reset(State(sandbox): State<Sandbox>) -> StatusCode {
+    sandbox.reset();
+    StatusCode::NO_CONTENT
+}

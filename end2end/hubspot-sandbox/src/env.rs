@@ -1,0 +1,177 @@
+//! Settings of the `hubspot-sandbox` binary, read from `HUBSPOT_SANDBOX_*` environment variables.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::config::SandboxConfig;
+
+/// The default listen address of the binary.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3900";
+
+/// A bad environment variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{name} must be {expected}, got {value:?}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    expected: &'static str,
+}
+
+/// Where to listen and how to configure the sandbox.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// `HUBSPOT_SANDBOX_ADDR`, default `127.0.0.1:3900`.
+    pub addr: SocketAddr,
+    /// The sandbox configuration; unset variables keep [`SandboxConfig::default`].
+    pub config: SandboxConfig,
+}
+
+impl ServeOptions {
+    /// Reads the process environment:
+    ///
+    /// | variable | meaning |
+    /// | --- | --- |
+    /// | `HUBSPOT_SANDBOX_ADDR` | listen address (`127.0.0.1:3900`) |
+    /// | `HUBSPOT_SANDBOX_CLIENT_ID`, `HUBSPOT_SANDBOX_CLIENT_SECRET` | the app's credentials |
+    /// | `HUBSPOT_SANDBOX_HUB_ID` | portal id (`4242424`) |
+    /// | `HUBSPOT_SANDBOX_TOKEN_TTL_SECS` | access token lifetime (`1800`) |
+    /// | `HUBSPOT_SANDBOX_RATE_LIMIT` | `N/S`: N calls per S seconds, e.g. `100/10` (off) |
+    /// | `HUBSPOT_SANDBOX_SEARCH_LAG_MS` | search lag in milliseconds (`0`) |
+    /// | `HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID` | `1` puts `hub_id` and `scopes` in token responses (`0`) |
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ServeOptions::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        let mut config = SandboxConfig::default();
+        let addr = get("HUBSPOT_SANDBOX_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned());
+        let addr: SocketAddr = addr
+            .parse()
+            .map_err(|_| invalid("HUBSPOT_SANDBOX_ADDR", &addr, "an address such as 127.0.0.1:3900"))?;
+        if let Some(client_id) = get("HUBSPOT_SANDBOX_CLIENT_ID") {
+            config.client_id = client_id;
+        }
+        if let Some(client_secret) = get("HUBSPOT_SANDBOX_CLIENT_SECRET") {
+            config.client_secret = client_secret;
+        }
+        if let Some(hub_id) = parse("HUBSPOT_SANDBOX_HUB_ID", get("HUBSPOT_SANDBOX_HUB_ID"), "a number")? {
+            config.hub_id = hub_id;
+        }
+        let ttl = parse(
+            "HUBSPOT_SANDBOX_TOKEN_TTL_SECS",
+            get("HUBSPOT_SANDBOX_TOKEN_TTL_SECS"),
+            "a number of seconds",
+        )?;
+        if let Some(ttl) = ttl {
+            config.access_token_ttl = Duration::from_secs(ttl);
+        }
+        if let Some(limit) = get("HUBSPOT_SANDBOX_RATE_LIMIT") {
+            config.rate_limit = Some(parse_rate_limit(&limit)?);
+        }
+        let lag = parse(
+            "HUBSPOT_SANDBOX_SEARCH_LAG_MS",
+            get("HUBSPOT_SANDBOX_SEARCH_LAG_MS"),
+            "milliseconds",
+        )?;
+        if let Some(lag) = lag {
+            config.search_lag = Duration::from_millis(lag);
+        }
+        if let Some(flag) = get("HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID") {
+            config.token_response_has_hub_id = match flag.as_str() {
+                "1" | "true" => true,
+                "0" | "false" => false,
+                _ => return Err(invalid("HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID", &flag, "0 or 1")),
+            };
+        }
+        Ok(Self { addr, config })
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    name: &'static str,
+    value: Option<String>,
+    expected: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    value
+        .map(|value| value.parse().map_err(|_| invalid(name, &value, expected)))
+        .transpose()
+}
+
+fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
+    ConfigError {
+        name,
+        value: value.to_owned(),
+        expected,
+    }
+}
+
+/// Reads `N/S` (N calls per S seconds), e.g. `100/10`.
+pub fn parse_rate_limit(text: &str) -> Result<(u32, Duration), ConfigError> {
+    let bad = || {
+        invalid(
+            "HUBSPOT_SANDBOX_RATE_LIMIT",
+            text,
+            "N/S, e.g. 100/10 for 100 calls per 10 s",
+        )
+    };
+    let (calls, seconds) = text.split_once('/').ok_or_else(bad)?;
+    let calls: u32 = calls.trim().parse().map_err(|_| bad())?;
+    let seconds: u64 = seconds.trim().parse().map_err(|_| bad())?;
+    if calls == 0 || seconds == 0 {
+        return Err(bad());
+    }
+    Ok((calls, Duration::from_secs(seconds)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn options(vars: &[(&str, &str)]) -> Result<ServeOptions, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        ServeOptions::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn unset_variables_keep_the_defaults() {
+        let Ok(options) = options(&[]) else {
+            panic!("defaults must parse")
+        };
+        assert_eq!(options.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(options.config.hub_id, 4_242_424);
+        assert_eq!(options.config.rate_limit, None);
+    }
+
+    #[test]
+    fn variables_override_the_defaults() {
+        let parsed = options(&[
+            ("HUBSPOT_SANDBOX_ADDR", "0.0.0.0:4000"),
+            ("HUBSPOT_SANDBOX_HUB_ID", "99"),
+            ("HUBSPOT_SANDBOX_TOKEN_TTL_SECS", "60"),
+            ("HUBSPOT_SANDBOX_RATE_LIMIT", "100/10"),
+        ]);
+        let Ok(options) = parsed else {
+            panic!("valid variables must parse")
+        };
+        assert_eq!(options.addr.port(), 4000);
+        assert_eq!(options.config.hub_id, 99);
+        assert_eq!(options.config.access_token_ttl, Duration::from_secs(60));
+        assert_eq!(options.config.rate_limit, Some((100, Duration::from_secs(10))));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let error = options(&[("HUBSPOT_SANDBOX_RATE_LIMIT", "100 per 10")])
+            .err()
+            .map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("HUBSPOT_SANDBOX_RATE_LIMIT")));
+        assert!(options(&[("HUBSPOT_SANDBOX_HUB_ID", "x")]).is_err());
+    }
+}

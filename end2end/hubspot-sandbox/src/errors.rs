@@ -1,0 +1,213 @@
+//! HubSpot's error bodies: the CRM shape (`status`, `message`, `correlationId`, `category`) and the
+//! OAuth shape (RFC 6749 `error`/`error_description` next to HubSpot's legacy `status`/`message`).
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::ids::uuid_like;
+
+const MISSING_CREDENTIALS: &str = "Authentication credentials not found. This API supports OAuth 2.0 authentication \
+and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview";
+
+/// One rejected property value, serialised inside the `message` of a `VALIDATION_ERROR` exactly as
+/// HubSpot does (`isValid`, `message`, `error`, `name`, in that order).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PropertyIssue {
+    #[serde(rename = "isValid")]
+    is_valid: bool,
+    message: String,
+    error: &'static str,
+    name: String,
+}
+
+impl PropertyIssue {
+    pub(crate) fn new(name: &str, error: &'static str, message: String) -> Self {
+        Self {
+            is_valid: false,
+            message,
+            error,
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// Why a `/crm` call failed; each variant answers with HubSpot's status code and body.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ApiError {
+    #[error("missing or unknown access token")]
+    InvalidAuthentication,
+    #[error("access token expired {seconds_ago} s ago")]
+    ExpiredAuthentication { seconds_ago: i64 },
+    #[error("the token lacks scope {0}")]
+    MissingScopes(&'static str),
+    #[error("{0}")]
+    Validation(String),
+    #[error("property values were not valid")]
+    InvalidProperties(Vec<PropertyIssue>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("resource not found")]
+    NotFound,
+    #[error("content type must be application/json")]
+    UnsupportedMediaType,
+    #[error("ten-secondly rolling limit reached")]
+    RateLimited,
+    #[error("injected 429")]
+    InjectedTooManyRequests { retry_after: Option<u64> },
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<Vec<PropertyIssue>> for ApiError {
+    fn from(issues: Vec<PropertyIssue>) -> Self {
+        Self::InvalidProperties(issues)
+    }
+}
+
+fn body(category: &str, message: &str) -> Value {
+    json!({"status": "error", "message": message, "correlationId": uuid_like(), "category": category})
+}
+
+fn rate_limit_body() -> Value {
+    json!({
+        "status": "error",
+        "message": "You have reached your ten_secondly_rolling limit.",
+        "errorType": "RATE_LIMIT",
+        "category": "RATE_LIMITS",
+        "correlationId": uuid_like(),
+        "policyName": "TEN_SECONDLY_ROLLING",
+        "requestId": uuid_like(),
+    })
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, value) = match &self {
+            Self::InvalidAuthentication => (
+                StatusCode::UNAUTHORIZED,
+                body("INVALID_AUTHENTICATION", MISSING_CREDENTIALS),
+            ),
+            Self::ExpiredAuthentication { seconds_ago } => {
+                let message = format!("The OAuth token used to make this call expired {seconds_ago} second(s) ago.");
+                (StatusCode::UNAUTHORIZED, body("EXPIRED_AUTHENTICATION", &message))
+            }
+            Self::MissingScopes(scope) => {
+                let mut value = body(
+                    "MISSING_SCOPES",
+                    "This app hasn't been granted all required scopes to make this call. \
+                     Read more about required scopes here: https://developers.hubspot.com/scopes.",
+                );
+                value["errors"] = json!([{
+                    "message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": [scope]},
+                }]);
+                (StatusCode::FORBIDDEN, value)
+            }
+            Self::Validation(message) => (StatusCode::BAD_REQUEST, body("VALIDATION_ERROR", message)),
+            Self::InvalidProperties(issues) => {
+                // Serialising plain strings and bools cannot fail.
+                let list = serde_json::to_string(issues).unwrap_or_default();
+                let message = format!("Property values were not valid: {list}");
+                (StatusCode::BAD_REQUEST, body("VALIDATION_ERROR", &message))
+            }
+            Self::Conflict(message) => (StatusCode::CONFLICT, body("CONFLICT", message)),
+            Self::NotFound => (StatusCode::NOT_FOUND, body("OBJECT_NOT_FOUND", "resource not found")),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                body("VALIDATION_ERROR", "Content-Type must be application/json"),
+            ),
+            Self::RateLimited | Self::InjectedTooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, rate_limit_body())
+            }
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                body("INTERNAL_ERROR", "internal error"),
+            ),
+        };
+        let mut response = (status, Json(value)).into_response();
+        if let Self::InjectedTooManyRequests {
+            retry_after: Some(seconds),
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+/// A failed OAuth token, introspection or revocation call: always `400` with both error vocabularies.
+#[derive(Debug, thiserror::Error)]
+#[error("{error} ({status}): {message}")]
+pub(crate) struct OAuthError {
+    error: &'static str,
+    status: &'static str,
+    message: String,
+}
+
+impl OAuthError {
+    pub(crate) fn invalid_request(message: String) -> Self {
+        Self {
+            error: "invalid_request",
+            status: "BAD_REQUEST",
+            message,
+        }
+    }
+
+    pub(crate) fn invalid_client(message: &str) -> Self {
+        Self {
+            error: "invalid_client",
+            status: "BAD_CLIENT_ID",
+            message: message.to_owned(),
+        }
+    }
+
+    pub(crate) fn bad_auth_code(message: &str) -> Self {
+        Self {
+            error: "invalid_grant",
+            status: "BAD_AUTH_CODE",
+            message: message.to_owned(),
+        }
+    }
+
+    pub(crate) fn bad_refresh_token() -> Self {
+        Self {
+            error: "invalid_grant",
+            status: "BAD_REFRESH_TOKEN",
+            message: "refresh token is invalid, expired or revoked".to_owned(),
+        }
+    }
+
+    pub(crate) fn unsupported_grant_type(grant_type: &str) -> Self {
+        Self {
+            error: "unsupported_grant_type",
+            status: "BAD_GRANT_TYPE",
+            message: format!("grant_type {grant_type:?} is not supported"),
+        }
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let value = json!({
+            "error": self.error,
+            "error_description": self.message,
+            "status": self.status,
+            "message": self.message,
+        });
+        (StatusCode::BAD_REQUEST, Json(value)).into_response()
+    }
+}
+
+/// The answer to a path the sandbox does not serve.
+pub(crate) async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(body("OBJECT_NOT_FOUND", "resource not found")),
+    )
+        .into_response()
+}

@@ -1,0 +1,183 @@
+//! The read-only "HubSpot sandbox" page (`GET /`): contacts, meetings, token events, revocations and
+//! the latest requests, as captioned tables with `data-testid`s for Playwright.
+
+use std::fmt::Write;
+
+use axum::extract::State;
+use axum::response::Html;
+
+use crate::html::{escape, page};
+use crate::properties::ObjectKind;
+use crate::sandbox::Sandbox;
+use crate::state::{State as SandboxState, iso};
+
+/// How many recent requests the page lists.
+const RECENT_REQUESTS: usize = 200;
+
+pub(crate) async fn show(State(sandbox): State<Sandbox>) -> Html<String> {
+    let state = sandbox.lock();
+    let config = sandbox.config();
+    let mut body = format!(
+        "<h1>HubSpot sandbox</h1>\n<p>Portal <strong>{}</strong> (hub id {}), app <code>{}</code>. \
+         JSON at <a href=\"/_sandbox/state\">/_sandbox/state</a>.</p>\n",
+        escape(&config.hub_domain()),
+        config.hub_id,
+        escape(&config.client_id),
+    );
+    body.push_str(&contacts_table(&state));
+    body.push_str(&meetings_table(&state));
+    body.push_str(&token_tables(&state));
+    body.push_str(&requests_table(&state));
+    Html(page("HubSpot sandbox", &body))
+}
+
+/// A captioned table; `rows` must already be escaped HTML.
+fn table(id: &str, caption: &str, headings: &[&str], rows: &str) -> String {
+    let head: String = headings.iter().map(|h| format!("<th scope=\"col\">{h}</th>")).collect();
+    format!(
+        "<table id=\"{id}\" data-testid=\"{id}\">\n<caption>{caption}</caption>\n\
+         <thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
+    )
+}
+
+fn cells(testid: &str, values: &[&str]) -> String {
+    let cells: String = values
+        .iter()
+        .map(|value| format!("<td>{}</td>", escape(value)))
+        .collect();
+    format!("<tr data-testid=\"{testid}\">{cells}</tr>\n")
+}
+
+fn contacts_table(state: &SandboxState) -> String {
+    let contacts = state.objects.all(ObjectKind::Contact);
+    let rows: String = contacts
+        .iter()
+        .map(|contact| {
+            let get = |name| contact.property(name).unwrap_or("");
+            let updated = iso(contact.snapshot().updated_at);
+            cells(
+                "contact-row",
+                &[
+                    &contact.id,
+                    get("email"),
+                    get("firstname"),
+                    get("lastname"),
+                    get("phone"),
+                    &updated,
+                ],
+            )
+        })
+        .collect();
+    let caption = format!("Contacts ({})", contacts.len());
+    table(
+        "contacts",
+        &caption,
+        &["Id", "Email", "First name", "Last name", "Phone", "Updated"],
+        &rows,
+    )
+}
+
+fn meetings_table(state: &SandboxState) -> String {
+    let meetings = state.objects.all(ObjectKind::Meeting);
+    let rows: String = meetings
+        .iter()
+        .map(|meeting| {
+            let get = |name| meeting.property(name).unwrap_or("");
+            let contacts: Vec<String> = meeting
+                .contact_ids
+                .iter()
+                .map(|id| {
+                    let found = state.objects.position(ObjectKind::Contact, id);
+                    let email = found.and_then(|index| state.objects.get(ObjectKind::Contact, index));
+                    match email.and_then(|contact| contact.property("email")) {
+                        Some(email) => format!("{email} ({id})"),
+                        None => id.clone(),
+                    }
+                })
+                .collect();
+            let contacts = contacts.join(", ");
+            let values = [
+                meeting.id.as_str(),
+                get("hs_meeting_title"),
+                get("hs_meeting_start_time"),
+                get("hs_meeting_end_time"),
+                get("hs_meeting_outcome"),
+                &contacts,
+                get("hs_meeting_external_url"),
+            ];
+            cells("meeting-row", &values)
+        })
+        .collect();
+    let caption = format!("Meetings ({})", meetings.len());
+    let headings = ["Id", "Title", "Start", "End", "Outcome", "Contacts", "External URL"];
+    table("meetings", &caption, &headings, &rows)
+}
+
+/// Tokens are shown shortened: enough to tell them apart, not enough to reuse from a screenshot.
+fn short(token: &str) -> String {
+    let tail: String = token
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("…{tail}")
+}
+
+fn token_tables(state: &SandboxState) -> String {
+    let events: String = state
+        .tokens
+        .events()
+        .iter()
+        .map(|event| {
+            let token = event.token.as_deref().map(short).unwrap_or_default();
+            cells("token-event-row", &[&iso(event.at), event.kind.label(), &token])
+        })
+        .collect();
+    let revocations: String = state
+        .tokens
+        .revocations()
+        .iter()
+        .map(|token| cells("revocation-row", &[&short(token)]))
+        .collect();
+    let mut html = table(
+        "token-events",
+        "Token events",
+        &["At", "Event", "Refresh token"],
+        &events,
+    );
+    let caption = format!(
+        "Revocations through the revoke endpoint ({})",
+        state.tokens.revocations().len()
+    );
+    let _ = write!(html, "{}", table("revocations", &caption, &["Token"], &revocations));
+    html
+}
+
+fn requests_table(state: &SandboxState) -> String {
+    let rows: String = state
+        .requests
+        .entries()
+        .rev()
+        .take(RECENT_REQUESTS)
+        .map(|request| {
+            cells(
+                "request-row",
+                &[
+                    &iso(request.at),
+                    &request.method,
+                    &request.path,
+                    &request.status.to_string(),
+                ],
+            )
+        })
+        .collect();
+    let caption = format!(
+        "Latest requests, newest first (last {RECENT_REQUESTS} of {}; rate limited: {})",
+        state.requests.total(),
+        state.rate.rejected()
+    );
+    table("requests", &caption, &["At", "Method", "Path", "Status"], &rows)
+}

@@ -1,0 +1,222 @@
+//! The `Sandbox` handle: shared state plus the Rust API tests use to set faults, move time and
+//! inspect what the client did; and `RunningSandbox`, one served on a free local port.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use chrono::{DateTime, Utc};
+
+use crate::config::SandboxConfig;
+use crate::faults::{Chaos, Fault};
+use crate::properties::ObjectKind;
+use crate::snapshot::{RecordedRequest, SandboxMeeting, SandboxObject, TokenEvent};
+use crate::state::State;
+use crate::tokens::AccessCheck;
+
+/// A HubSpot stand-in: one portal, one app. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: SandboxConfig,
+    state: Mutex<State>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// A fresh sandbox with no tokens, objects or faults.
+    pub fn new(config: SandboxConfig) -> Self {
+        let state = Mutex::new(State::new(&config));
+        Self {
+            inner: Arc::new(Inner { config, state }),
+        }
+    }
+
+    /// All routes (OAuth, CRM, control endpoints and the HTML page), ready to serve or nest.
+    pub fn router(&self) -> Router {
+        crate::router::build(self.clone())
+    }
+
+    /// Serves a new sandbox on `127.0.0.1:0` in a background tokio task.
+    ///
+    /// # Panics
+    /// If no local port can be bound: a test cannot go on without its HubSpot.
+    pub async fn spawn(config: SandboxConfig) -> RunningSandbox {
+        let sandbox = Self::new(config);
+        let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+            Ok(listener) => listener,
+            Err(error) => panic!("hubspot sandbox: cannot bind 127.0.0.1:0: {error}"),
+        };
+        let address = match listener.local_addr() {
+            Ok(address) => address,
+            Err(error) => panic!("hubspot sandbox: no local address: {error}"),
+        };
+        let router = sandbox.router();
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!(%error, "hubspot sandbox stopped serving");
+            }
+        });
+        RunningSandbox {
+            sandbox,
+            base_url: format!("http://{address}"),
+        }
+    }
+
+    /// The configuration this sandbox was built with.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.inner.config
+    }
+
+    /// Queues faults for the next `/crm` calls, one per call, in order.
+    pub fn push_faults(&self, faults: impl IntoIterator<Item = Fault>) {
+        self.lock().faults.push(faults);
+    }
+
+    /// How many queued faults have not been used yet.
+    pub fn pending_faults(&self) -> usize {
+        self.lock().faults.pending()
+    }
+
+    /// Turns random failures on (`Some`) or off (`None`).
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        self.lock().faults.set_chaos(chaos);
+    }
+
+    /// Changes the rate limit (and empties its window).
+    pub fn set_rate_limit(&self, limit: Option<(u32, Duration)>) {
+        self.lock().rate.set_limit(limit);
+    }
+
+    /// Contacts, in creation order.
+    pub fn contacts(&self) -> Vec<SandboxObject> {
+        self.lock()
+            .objects
+            .all(ObjectKind::Contact)
+            .iter()
+            .map(|contact| contact.snapshot())
+            .collect()
+    }
+
+    /// Meetings with their associated contact ids, in creation order.
+    pub fn meetings(&self) -> Vec<SandboxMeeting> {
+        let state = self.lock();
+        let meetings = state.objects.all(ObjectKind::Meeting);
+        meetings
+            .iter()
+            .map(|meeting| SandboxMeeting {
+                object: meeting.snapshot(),
+                contact_ids: meeting.contact_ids.clone(),
+            })
+            .collect()
+    }
+
+    /// Every token the revoke endpoint accepted (with valid client credentials), in order.
+    pub fn revocations(&self) -> Vec<String> {
+        self.lock().tokens.revocations().to_vec()
+    }
+
+    /// The history of issued, refreshed, revoked and expired tokens.
+    pub fn token_events(&self) -> Vec<TokenEvent> {
+        self.lock().tokens.events().to_vec()
+    }
+
+    /// Models an uninstall: every refresh token stops working, and so does every access token.
+    pub fn revoke_all_refresh_tokens(&self) {
+        let mut state = self.lock();
+        let now = state.now();
+        state.tokens.revoke_all_refresh(now);
+    }
+
+    /// Every access token issued so far is expired from now on (refresh still works).
+    pub fn expire_access_tokens(&self) {
+        let mut state = self.lock();
+        let now = state.now();
+        state.tokens.expire_all_access(now);
+    }
+
+    /// Moves the sandbox clock forward: codes and access tokens age, search lag passes.
+    /// Real time still governs `Fault::Slow` and the rate limit.
+    pub fn advance_clock(&self, by: Duration) {
+        self.lock().advance_clock(by);
+    }
+
+    /// The last 10,000 requests answered, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.entries().cloned().collect()
+    }
+
+    /// How many calls the rate limiter refused (injected 429 faults are not counted).
+    pub fn rate_limited_count(&self) -> u64 {
+        self.lock().rate.rejected()
+    }
+
+    /// Back to a fresh sandbox with the same configuration (chaos and rate limit as configured).
+    pub fn reset(&self) {
+        let fresh = State::new(&self.inner.config);
+        *self.lock() = fresh;
+    }
+
+    /// The sandbox clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.lock().now()
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking test thread must not take every later request down with it.
+        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn check_access(&self, token: &str) -> AccessCheck {
+        let state = self.lock();
+        state.tokens.check_access(token, state.now())
+    }
+
+    pub(crate) fn admit_call(&self) -> bool {
+        self.lock().rate.admit(Instant::now())
+    }
+
+    pub(crate) fn next_fault(&self) -> Option<Fault> {
+        self.lock().faults.next()
+    }
+
+    pub(crate) fn record_request(&self, request: RecordedRequest) {
+        self.lock().requests.push(request);
+    }
+}
+
+/// A sandbox served on a local port. Dereferences to [`Sandbox`].
+#[derive(Debug, Clone)]
+pub struct RunningSandbox {
+    /// The served sandbox.
+    pub sandbox: Sandbox,
+    /// Its origin, e.g. `http://127.0.0.1:41234`: the value for `SLOTLINE_HUBSPOT_API_BASE`.
+    pub base_url: String,
+}
+
+impl RunningSandbox {
+    /// The value for `SLOTLINE_HUBSPOT_AUTH_URL`.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth/authorize", self.base_url)
+    }
+}
+
+impl Deref for RunningSandbox {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.sandbox
+    }
+}

@@ -1,0 +1,116 @@
+//! Everything a sandbox instance remembers, behind one lock, and the clock tests can move.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+
+use crate::config::SandboxConfig;
+use crate::faults::FaultPlan;
+use crate::objects::ObjectStore;
+use crate::rate_limit::RateLimiter;
+use crate::snapshot::RecordedRequest;
+use crate::tokens::TokenStore;
+
+/// How many requests the log keeps; older ones are dropped so a long `make run` stays small.
+const REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// The mutable state of one sandbox. Never held across an `.await`.
+pub(crate) struct State {
+    /// Added to the wall clock; tests move it forward to expire codes and tokens or pass search lag.
+    clock_offset: TimeDelta,
+    pub(crate) tokens: TokenStore,
+    pub(crate) objects: ObjectStore,
+    pub(crate) faults: FaultPlan,
+    pub(crate) rate: RateLimiter,
+    pub(crate) requests: RequestLog,
+}
+
+impl State {
+    pub(crate) fn new(config: &SandboxConfig) -> Self {
+        Self {
+            clock_offset: TimeDelta::zero(),
+            tokens: TokenStore::default(),
+            objects: ObjectStore::default(),
+            faults: FaultPlan::new(config.chaos.clone()),
+            rate: RateLimiter::new(config.rate_limit),
+            requests: RequestLog::default(),
+        }
+    }
+
+    /// The sandbox clock: wall clock plus whatever tests advanced it by.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_offset
+    }
+
+    pub(crate) fn advance_clock(&mut self, by: Duration) {
+        let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
+        self.clock_offset = self.clock_offset.checked_add(&by).unwrap_or(TimeDelta::MAX);
+    }
+}
+
+/// The requests the sandbox answered, newest last.
+#[derive(Default)]
+pub(crate) struct RequestLog {
+    entries: VecDeque<RecordedRequest>,
+    total: u64,
+}
+
+impl RequestLog {
+    pub(crate) fn push(&mut self, request: RecordedRequest) {
+        if self.entries.len() == REQUEST_LOG_CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(request);
+        self.total += 1;
+    }
+
+    pub(crate) fn entries(&self) -> impl DoubleEndedIterator<Item = &RecordedRequest> {
+        self.entries.iter()
+    }
+
+    /// Every request ever answered, including those dropped from the log.
+    pub(crate) fn total(&self) -> u64 {
+        self.total
+    }
+}
+
+/// `at + by`, saturating instead of overflowing.
+pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(by)
+        .ok()
+        .and_then(|by| at.checked_add_signed(by))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// `at - by`, saturating instead of overflowing.
+pub(crate) fn earlier(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(by)
+        .ok()
+        .and_then(|by| at.checked_sub_signed(by))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// HubSpot's timestamp format: ISO 8601, UTC, milliseconds, `Z`.
+pub(crate) fn iso(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advancing_the_clock_moves_now_forward() {
+        let mut state = State::new(&SandboxConfig::default());
+        let before = state.now();
+        state.advance_clock(Duration::from_secs(3600));
+        assert!(state.now() - before >= TimeDelta::seconds(3600));
+    }
+
+    #[test]
+    fn timestamps_use_milliseconds_and_z() {
+        let at = DateTime::parse_from_rfc3339("2026-11-23T10:00:00.5+01:00").map(|d| d.to_utc());
+        assert_eq!(at.map(iso).ok().as_deref(), Some("2026-11-23T09:00:00.500Z"));
+    }
+}

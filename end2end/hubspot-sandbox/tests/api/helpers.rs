@@ -1,0 +1,163 @@
+//! Spawning a sandbox and talking to it the way an app would.
+
+use hubspot_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use serde_json::Value;
+
+pub const REDIRECT_URI: &str = "http://127.0.0.1:3000/integrations/hubspot/callback";
+pub const SCOPES: &str = "oauth crm.objects.contacts.read crm.objects.contacts.write";
+
+pub struct TestApp {
+    pub hub: RunningSandbox,
+    pub http: Client,
+}
+
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(SandboxConfig::default()).await
+    }
+
+    pub async fn spawn_with(config: SandboxConfig) -> Self {
+        let hub = Sandbox::spawn(config).await;
+        // Redirects are what the tests look at, so they are never followed.
+        let http = Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("reqwest client");
+        Self { hub, http }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.hub.base_url)
+    }
+
+    pub fn crm(&self, path: &str) -> String {
+        self.url(&format!("/crm/objects/2026-03/{path}"))
+    }
+
+    pub fn authorize_url_with(&self, scope: &str, state: &str) -> String {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", &self.hub.config().client_id)
+            .append_pair("redirect_uri", REDIRECT_URI)
+            .append_pair("scope", scope)
+            .append_pair("state", state)
+            .finish();
+        format!("{}?{query}", self.hub.authorize_url())
+    }
+
+    pub fn authorize_url(&self, state: &str) -> String {
+        self.authorize_url_with(SCOPES, state)
+    }
+
+    /// A fresh authorization code, as if the user clicked "Grant access".
+    pub async fn code_for(&self, scope: &str) -> String {
+        let redirect = self.hub.grant(&self.authorize_url_with(scope, "st")).await;
+        let url = url::Url::parse(&redirect).expect("redirect is a URL");
+        url.query_pairs()
+            .find(|(k, _)| k == "code")
+            .map(|(_, v)| v.into_owned())
+            .expect("redirect has a code")
+    }
+
+    pub async fn token_call(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.http
+            .post(self.url(&format!("/oauth/2026-03/{path}")))
+            .form(form)
+            .send()
+            .await
+            .expect("token call")
+    }
+
+    pub async fn exchange(&self, code: &str, redirect_uri: &str) -> Response {
+        let config = self.hub.config();
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("client_id", config.client_id.as_str()),
+            ("client_secret", config.client_secret.as_str()),
+            ("redirect_uri", redirect_uri),
+            ("code", code),
+        ];
+        self.token_call("token", &form).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        let config = self.hub.config();
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("client_id", config.client_id.as_str()),
+            ("client_secret", config.client_secret.as_str()),
+            ("refresh_token", refresh_token),
+        ];
+        self.token_call("token", &form).await
+    }
+
+    pub async fn connect_with(&self, scope: &str) -> Tokens {
+        let code = self.code_for(scope).await;
+        let body = json(self.exchange(&code, REDIRECT_URI).await).await;
+        Tokens {
+            access: body["access_token"].as_str().expect("access_token").to_owned(),
+            refresh: body["refresh_token"].as_str().expect("refresh_token").to_owned(),
+        }
+    }
+
+    pub async fn connect(&self) -> Tokens {
+        self.connect_with(SCOPES).await
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.http
+            .post(self.crm(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn patch(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.http
+            .patch(self.crm(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        self.http
+            .get(self.crm(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+    }
+}
+
+pub async fn json(response: Response) -> Value {
+    response.json().await.expect("JSON body")
+}
+
+/// A search body with all four fields the spec requires.
+pub fn search_by(property: &str, value: &str) -> Value {
+    serde_json::json!({
+        "filterGroups": [{"filters": [{"propertyName": property, "operator": "EQ", "value": value}]}],
+        "properties": ["email", "firstname"],
+        "limit": 10,
+        "after": "0",
+        "sorts": [],
+    })
+}
+
+pub fn assert_hubspot_error(body: &Value, category: &str) {
+    assert_eq!(body["status"], "error", "{body}");
+    assert_eq!(body["category"], category, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert_eq!(body["correlationId"].as_str().map(str::len), Some(36), "{body}");
+}

@@ -1,0 +1,10 @@
+//! Integration tests: a real sandbox on a free port, driven over HTTP with reqwest, one file per area.
+
+mod contacts;
+mod control;
+mod faults;
+mod helpers;
+mod meetings;
+mod oauth;
+mod rate_limit;
+mod search;

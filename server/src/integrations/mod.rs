@@ -1,0 +1,2 @@
+//! Outside services Slotline pushes bookings to.
+pub mod hubspot;
