@@ -12,6 +12,7 @@ mod m20261123_000005_create_bookings;
 mod m20261123_000006_create_jobs;
 mod m20261123_000007_booking_questions;
 mod m20261123_000008_create_hubspot_connections;
+mod m20261123_000009_hubspot_sync;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_jobs::Migration),
             Box::new(m20261123_000007_booking_questions::Migration),
             Box::new(m20261123_000008_create_hubspot_connections::Migration),
+            Box::new(m20261123_000009_hubspot_sync::Migration),
         ]
     }
 }

@@ -33,6 +33,10 @@ pub struct HubspotSettings {
     pub api_base: String,
     /// The consent page, e.g. `https://app.hubspot.com/oauth/authorize`.
     pub auth_url: String,
+    /// Requests per 10 s per portal Slotline allows itself (HubSpot allows 110).
+    pub requests_per_10s: u32,
+    /// How long HubSpot's search takes to show a new object.
+    pub search_lag: std::time::Duration,
 }
 
 impl std::fmt::Debug for HubspotSettings {
@@ -57,11 +61,18 @@ impl HubspotSettings {
             var("SLOTLINE_HUBSPOT_AUTH_URL").unwrap_or_else(|| "https://app.hubspot.com/oauth/authorize".into());
         url::Url::parse(&api_base).context("SLOTLINE_HUBSPOT_API_BASE must be an absolute URL")?;
         url::Url::parse(&auth_url).context("SLOTLINE_HUBSPOT_AUTH_URL must be an absolute URL")?;
+        let number = |name: &str, default: u64| -> anyhow::Result<u64> {
+            var(name).map_or(Ok(default), |v| {
+                v.parse().with_context(|| format!("{name} must be a whole number"))
+            })
+        };
         Ok(Some(Self {
             client_id,
             client_secret,
             api_base: api_base.trim_end_matches('/').to_owned(),
             auth_url,
+            requests_per_10s: u32::try_from(number("SLOTLINE_HUBSPOT_REQUESTS_PER_10S", 100)?)?,
+            search_lag: std::time::Duration::from_millis(number("SLOTLINE_HUBSPOT_SEARCH_LAG_MS", 10_000)?),
         }))
     }
 }

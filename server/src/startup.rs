@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::email::Mailer;
 use crate::http::{ServerState, router};
-use crate::integrations::hubspot::HubspotOAuth;
+use crate::integrations::hubspot::{HubspotApi, HubspotOAuth};
 use crate::jobs::{JobContext, JobRunner};
 use anyhow::Context;
 use app::ssr::crypto::SecretBox;
@@ -60,6 +60,12 @@ impl Application {
             .map(|settings| HubspotOAuth::new(settings, &config.public_url).map(Arc::new))
             .transpose()
             .context("setting up the HubSpot OAuth client")?;
+        let hubspot_api = config
+            .hubspot
+            .as_ref()
+            .map(|settings| HubspotApi::new(&settings.api_base, settings.requests_per_10s).map(Arc::new))
+            .transpose()
+            .context("setting up the HubSpot API client")?;
         let state = AppState {
             db: db.clone(),
             config: Arc::new(AppConfig {
@@ -76,6 +82,11 @@ impl Application {
                 public_url: config.public_url.clone(),
                 secrets,
                 hubspot: hubspot.clone(),
+                hubspot_api,
+                hubspot_search_lag: config
+                    .hubspot
+                    .as_ref()
+                    .map_or(std::time::Duration::ZERO, |settings| settings.search_lag),
             },
             ready,
             chrono::Duration::seconds(60),

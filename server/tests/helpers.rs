@@ -116,6 +116,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         client_secret: sandbox_config.client_secret.clone(),
         api_base: String::new(),
         auth_url: String::new(),
+        requests_per_10s: 100,
+        // The sandbox's search shows writes at once.
+        search_lag: std::time::Duration::from_millis(200),
     };
     let hubspot = Sandbox::spawn(sandbox_config).await;
     let config = Config {
@@ -339,5 +342,82 @@ impl TestApp {
         fields.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
         fields.extend_from_slice(extra);
         self.call::<app::functions::bookings::Book>(&browser(), &fields).await
+    }
+
+    /// Moves the team of host `slug` to `plan`.
+    pub async fn set_plan(&self, slug: &str, plan: &str) {
+        use app::ssr::entities::{team, user};
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let host = user::Entity::find()
+            .filter(user::Column::Slug.eq(slug))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .expect("the host exists");
+        let mut team: team::ActiveModel = team::Entity::find_by_id(&host.team_id)
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .expect("the team exists")
+            .into();
+        team.plan = Set(plan.to_owned());
+        team.update(&self.state.db).await.unwrap();
+    }
+
+    /// A signed-up owner whose team is on the Pro plan.
+    pub async fn pro_owner(&self, slug: &str) -> reqwest::Client {
+        let client = self.sign_up(slug).await;
+        self.set_plan(slug, "pro").await;
+        client
+    }
+
+    /// Where a GET of `path_and_query` redirects `client`.
+    pub async fn location(&self, client: &reqwest::Client, path_and_query: &str) -> String {
+        let response = client
+            .get(format!("{}{path_and_query}", self.address))
+            .send()
+            .await
+            .expect("the server answers");
+        assert!(response.status().is_redirection(), "{}", response.status());
+        response.headers()["location"].to_str().unwrap().to_owned()
+    }
+
+    /// Connects the logged-in owner's team to the sandbox as a "Grant
+    /// access" click would; returns the callback path used and where it led.
+    pub async fn connect_hubspot(&self, client: &reqwest::Client) -> (String, String) {
+        let authorize = self.location(client, "/integrations/hubspot/connect").await;
+        assert!(authorize.starts_with(&self.hubspot.base_url), "{authorize}");
+        let callback = url::Url::parse(&self.hubspot.grant(&authorize).await).unwrap();
+        let callback = format!("{}?{}", callback.path(), callback.query().unwrap_or_default());
+        let landed = self.location(client, &callback).await;
+        (callback, landed)
+    }
+
+    /// Runs jobs until none is left, moving retries forward instead of
+    /// waiting out their back-off.
+    pub async fn drain_jobs(&self) {
+        use app::ssr::entities::job;
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        loop {
+            self.runner.run_until_idle().await.unwrap();
+            let pending = job::Entity::find()
+                .filter(job::Column::Status.eq(job::PENDING))
+                .count(&self.state.db)
+                .await
+                .unwrap();
+            if pending == 0 {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "{pending} jobs still pending");
+            job::Entity::update_many()
+                .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now()))
+                .filter(job::Column::Status.eq(job::PENDING))
+                .exec(&self.state.db)
+                .await
+                .unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 }

@@ -4,7 +4,7 @@ use crate::helpers::{TestApp, browser};
 use crate::on_both_databases;
 use app::error::AppError;
 use app::functions::integrations::{DisconnectHubspot, HubspotCard};
-use app::ssr::entities::{hubspot_connection, oauth_state, team, user};
+use app::ssr::entities::{hubspot_connection, oauth_state, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement};
 
 on_both_databases!(
@@ -25,35 +25,6 @@ async fn user_by_slug(app: &TestApp, slug: &str) -> user::Model {
         .unwrap()
 }
 
-async fn set_plan(app: &TestApp, slug: &str, plan: &str) {
-    let host = user_by_slug(app, slug).await;
-    let mut team: team::ActiveModel = team::Entity::find_by_id(&host.team_id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into();
-    team.plan = Set(plan.to_owned());
-    team.update(&app.state.db).await.unwrap();
-}
-
-/// A signed-up owner on the Pro plan.
-async fn pro_owner(app: &TestApp, slug: &str) -> reqwest::Client {
-    let client = app.sign_up(slug).await;
-    set_plan(app, slug, "pro").await;
-    client
-}
-
-async fn get_location(app: &TestApp, client: &reqwest::Client, path_and_query: &str) -> String {
-    let response = client
-        .get(format!("{}{path_and_query}", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_redirection(), "{}", response.status());
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
 /// Path and query of an absolute URL, to replay it against the test server.
 fn path_and_query(url: &str) -> String {
     let url = url::Url::parse(url).unwrap();
@@ -62,18 +33,9 @@ fn path_and_query(url: &str) -> String {
 
 /// Starts a connect; returns HubSpot's authorize URL.
 async fn start_connect(app: &TestApp, client: &reqwest::Client) -> String {
-    let authorize = get_location(app, client, "/integrations/hubspot/connect").await;
+    let authorize = app.location(client, "/integrations/hubspot/connect").await;
     assert!(authorize.starts_with(&app.hubspot.base_url), "{authorize}");
     authorize
-}
-
-/// Runs the whole flow as a "Grant access" click would; returns the
-/// callback path used and where the callback sent the browser.
-async fn connect(app: &TestApp, client: &reqwest::Client) -> (String, String) {
-    let authorize = start_connect(app, client).await;
-    let callback = path_and_query(&app.hubspot.grant(&authorize).await);
-    let landed = get_location(app, client, &callback).await;
-    (callback, landed)
 }
 
 async fn connection_of(app: &TestApp, slug: &str) -> Option<hubspot_connection::Model> {
@@ -104,7 +66,7 @@ async fn raw_connections(app: &TestApp) -> String {
 }
 
 async fn an_owner_on_pro_connects_through_the_consent_page_and_tokens_are_sealed(app: TestApp) {
-    let ada = pro_owner(&app, "ada").await;
+    let ada = app.pro_owner("ada").await;
     let authorize = start_connect(&app, &ada).await;
     let query: std::collections::HashMap<_, _> = url::Url::parse(&authorize)
         .unwrap()
@@ -124,7 +86,7 @@ async fn an_owner_on_pro_connects_through_the_consent_page_and_tokens_are_sealed
 
     let callback = path_and_query(&app.hubspot.grant(&authorize).await);
     assert_eq!(
-        get_location(&app, &ada, &callback).await,
+        app.location(&ada, &callback).await,
         "/dashboard/integrations?connected=1"
     );
     let stored = connection_of(&app, "ada").await.expect("a connection");
@@ -166,39 +128,41 @@ async fn an_owner_on_pro_connects_through_the_consent_page_and_tokens_are_sealed
 }
 
 async fn a_forged_replayed_or_foreign_state_is_refused(app: TestApp) {
-    let ada = pro_owner(&app, "ada").await;
-    let forged = get_location(&app, &ada, "/integrations/hubspot/callback?code=abc&state=forged-state").await;
+    let ada = app.pro_owner("ada").await;
+    let forged = app
+        .location(&ada, "/integrations/hubspot/callback?code=abc&state=forged-state")
+        .await;
     assert_eq!(forged, "/dashboard/integrations?error=state");
-    let missing = get_location(&app, &ada, "/integrations/hubspot/callback?code=abc").await;
+    let missing = app.location(&ada, "/integrations/hubspot/callback?code=abc").await;
     assert_eq!(missing, "/dashboard/integrations?error=state");
 
     // A state begun in Ada's session is no good in Grace's, even for a code HubSpot issued.
-    let grace = pro_owner(&app, "grace").await;
+    let grace = app.pro_owner("grace").await;
     let authorize = start_connect(&app, &ada).await;
     let callback = path_and_query(&app.hubspot.grant(&authorize).await);
     assert_eq!(
-        get_location(&app, &grace, &callback).await,
+        app.location(&grace, &callback).await,
         "/dashboard/integrations?error=state"
     );
     // …and that attempt used it up, so Ada cannot finish it either.
     assert_eq!(
-        get_location(&app, &ada, &callback).await,
+        app.location(&ada, &callback).await,
         "/dashboard/integrations?error=state"
     );
     assert!(connection_of(&app, "ada").await.is_none() && connection_of(&app, "grace").await.is_none());
 
     // A completed callback cannot be replayed.
-    let (callback, landed) = connect(&app, &ada).await;
+    let (callback, landed) = app.connect_hubspot(&ada).await;
     assert_eq!(landed, "/dashboard/integrations?connected=1");
     assert_eq!(
-        get_location(&app, &ada, &callback).await,
+        app.location(&ada, &callback).await,
         "/dashboard/integrations?error=state"
     );
     assert_eq!(oauth_state::Entity::find().all(&app.state.db).await.unwrap().len(), 0);
 }
 
 async fn a_denied_consent_connects_nothing_and_says_so(app: TestApp) {
-    let ada = pro_owner(&app, "ada").await;
+    let ada = app.pro_owner("ada").await;
     let authorize = start_connect(&app, &ada).await;
     let state = url::Url::parse(&authorize)
         .unwrap()
@@ -210,7 +174,7 @@ async fn a_denied_consent_connects_nothing_and_says_so(app: TestApp) {
     let denied =
         format!("/integrations/hubspot/callback?error=access_denied&error_description=The+user+declined&state={state}");
     assert_eq!(
-        get_location(&app, &ada, &denied).await,
+        app.location(&ada, &denied).await,
         "/dashboard/integrations?error=access_denied"
     );
     assert!(connection_of(&app, "ada").await.is_none());
@@ -228,7 +192,7 @@ async fn a_denied_consent_connects_nothing_and_says_so(app: TestApp) {
 async fn a_free_team_cannot_connect(app: TestApp) {
     let ada = app.sign_up("ada").await;
     assert_eq!(
-        get_location(&app, &ada, "/integrations/hubspot/connect").await,
+        app.location(&ada, "/integrations/hubspot/connect").await,
         "/dashboard/integrations?error=forbidden"
     );
     assert_eq!(oauth_state::Entity::find().all(&app.state.db).await.unwrap().len(), 0);
@@ -238,12 +202,12 @@ async fn a_free_team_cannot_connect(app: TestApp) {
         "{card}"
     );
     // Upgrading is all it takes.
-    set_plan(&app, "ada", "organization").await;
-    assert_eq!(connect(&app, &ada).await.1, "/dashboard/integrations?connected=1");
+    app.set_plan("ada", "organization").await;
+    assert_eq!(app.connect_hubspot(&ada).await.1, "/dashboard/integrations?connected=1");
 }
 
 async fn a_member_who_is_not_owner_or_admin_cannot_connect(app: TestApp) {
-    let ada = pro_owner(&app, "ada").await;
+    let ada = app.pro_owner("ada").await;
     let grace = app.sign_up("grace").await;
     let owner = user_by_slug(&app, "ada").await;
     let mut member: user::ActiveModel = user_by_slug(&app, "grace").await.into();
@@ -252,7 +216,7 @@ async fn a_member_who_is_not_owner_or_admin_cannot_connect(app: TestApp) {
     member.update(&app.state.db).await.unwrap();
 
     assert_eq!(
-        get_location(&app, &grace, "/integrations/hubspot/connect").await,
+        app.location(&grace, "/integrations/hubspot/connect").await,
         "/dashboard/integrations?error=forbidden"
     );
     let card = app.call::<HubspotCard>(&grace, &[]).await.ok();
@@ -262,7 +226,7 @@ async fn a_member_who_is_not_owner_or_admin_cannot_connect(app: TestApp) {
     );
 
     // The owner connects; the member sees it but cannot disconnect it.
-    connect(&app, &ada).await;
+    app.connect_hubspot(&ada).await;
     let seen = app.call::<HubspotCard>(&grace, &[]).await.ok();
     assert_eq!(seen["portal_id"], "4242424");
     assert!(matches!(
@@ -280,8 +244,8 @@ async fn a_member_who_is_not_owner_or_admin_cannot_connect(app: TestApp) {
 }
 
 async fn disconnecting_forgets_the_tokens_and_revokes_them_at_hubspot(app: TestApp) {
-    let ada = pro_owner(&app, "ada").await;
-    connect(&app, &ada).await;
+    let ada = app.pro_owner("ada").await;
+    app.connect_hubspot(&ada).await;
     let stored = connection_of(&app, "ada").await.unwrap();
     let refresh = app.state.secrets.open(&stored.refresh_token_sealed).unwrap();
 
@@ -297,7 +261,7 @@ async fn disconnecting_forgets_the_tokens_and_revokes_them_at_hubspot(app: TestA
     assert_eq!(card["portal_id"], serde_json::Value::Null);
     // Anonymous visitors are sent to log in.
     assert_eq!(
-        get_location(&app, &browser(), "/integrations/hubspot/connect").await,
+        app.location(&browser(), "/integrations/hubspot/connect").await,
         "/login"
     );
 }

@@ -29,6 +29,8 @@ fn runner_with(app: &TestApp, smtp_url: &str, lease: chrono::Duration) -> JobRun
             public_url: app.config.public_url.clone(),
             secrets: app.state.secrets.clone(),
             hubspot: None,
+            hubspot_api: None,
+            hubspot_search_lag: std::time::Duration::ZERO,
         },
         Arc::new(tokio::sync::Notify::new()),
         lease,

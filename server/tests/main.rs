@@ -6,6 +6,7 @@ mod bookings;
 mod email_delivery;
 mod helpers;
 mod hubspot_connect;
+mod hubspot_sync;
 mod jobs;
 mod process_restart;
 mod questions;

@@ -21,6 +21,16 @@ impl PersonName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// First and last name as CRMs keep them: the last word is the last
+    /// name, the rest the first name ("Mary Ann Smith" → "Mary Ann",
+    /// "Smith"); a single word is a first name only.
+    pub fn split(&self) -> (&str, Option<&str>) {
+        match self.0.rsplit_once(char::is_whitespace) {
+            Some((first, last)) => (first.trim_end(), Some(last)),
+            None => (&self.0, None),
+        }
+    }
 }
 
 /// An optional phone number; blank means none.
@@ -79,6 +89,20 @@ mod tests {
         assert!(PersonName::parse("   ").is_err());
         assert!(PersonName::parse(&"x".repeat(200)).is_ok());
         assert!(PersonName::parse(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn names_split_on_the_last_word() {
+        let split = |raw: &str| {
+            let name = PersonName::parse(raw).unwrap();
+            let (first, last) = name.split();
+            (first.to_owned(), last.map(str::to_owned))
+        };
+        let owned = |first: &str, last: Option<&str>| (first.to_owned(), last.map(str::to_owned));
+        assert_eq!(split("Mary Ann Smith"), owned("Mary Ann", Some("Smith")));
+        assert_eq!(split("Ada"), owned("Ada", None));
+        assert_eq!(split("  Grace   Hopper "), owned("Grace", Some("Hopper")));
+        assert_eq!(split("Zoë Ñúñez"), owned("Zoë", Some("Ñúñez")));
     }
 
     #[test]

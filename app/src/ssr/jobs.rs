@@ -16,6 +16,25 @@ pub enum BookingNotice {
     Cancelled,
 }
 
+/// Which booking change a HubSpot sync brings over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncAction {
+    Created,
+    Rescheduled,
+    Cancelled,
+}
+
+impl SyncAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Rescheduled => "rescheduled",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// Who an email about a booking goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,6 +55,14 @@ pub enum Job {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         manage_token: Option<String>,
     },
+    /// Brings one booking change to the team's HubSpot portal.
+    SyncBookingToHubspot {
+        team_id: String,
+        booking_id: String,
+        action: SyncAction,
+    },
+    /// Tells a team's owner that HubSpot sync needs them.
+    SendHubspotAlert { team_id: String, problem: String },
     /// Revokes a disconnected team's HubSpot refresh token, best effort.
     RevokeHubspotToken {
         /// Sealed with the server's `SecretBox`, as it was stored.
@@ -47,6 +74,8 @@ impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::SendBookingEmail { .. } => "send_booking_email",
+            Self::SyncBookingToHubspot { .. } => "sync_booking_to_hubspot",
+            Self::SendHubspotAlert { .. } => "send_hubspot_alert",
             Self::RevokeHubspotToken { .. } => "revoke_hubspot_token",
         }
     }
@@ -55,8 +84,22 @@ impl Job {
         match self {
             // About a day of back-off before an email is given up.
             Self::SendBookingEmail { .. } => 12,
+            // Rate limits and outages are waited out for about a day.
+            Self::SyncBookingToHubspot { .. } => 15,
+            Self::SendHubspotAlert { .. } => 12,
             // Best effort: the tokens are already gone from Slotline.
             Self::RevokeHubspotToken { .. } => 5,
+        }
+    }
+
+    /// Jobs with the same key run one after another, oldest first: a
+    /// booking's HubSpot changes never overtake each other.
+    pub fn ordering_key(&self) -> Option<String> {
+        match self {
+            Self::SyncBookingToHubspot {
+                team_id, booking_id, ..
+            } => Some(hubspot_key(team_id, Some(booking_id))),
+            _ => None,
         }
     }
 
@@ -90,8 +133,15 @@ impl Job {
             Self::RevokeHubspotToken { .. } => Self::RevokeHubspotToken {
                 refresh_token_sealed: String::new(),
             },
+            other @ (Self::SyncBookingToHubspot { .. } | Self::SendHubspotAlert { .. }) => other,
         }
     }
+}
+
+/// The ordering key of a team's HubSpot sync jobs; without a booking, the
+/// prefix every such key of the team starts with.
+pub fn hubspot_key(team_id: &str, booking_id: Option<&str>) -> String {
+    format!("hubspot:{team_id}:{}", booking_id.unwrap_or_default())
 }
 
 /// Adds a job to the queue on `db`, which should be the transaction of the
@@ -110,6 +160,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, job: &Job) -> Result<(), DbErr> 
         locked_by: Set(None),
         locked_until: Set(None),
         last_error: Set(None),
+        ordering_key: Set(job.ordering_key()),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -10,9 +10,10 @@
 mod backoff;
 mod revoke_hubspot_token;
 mod send_booking_email;
+mod send_hubspot_alert;
 
 use crate::email::Mailer;
-use crate::integrations::hubspot::HubspotOAuth;
+use crate::integrations::hubspot::{HubspotApi, HubspotOAuth, sync};
 use app::ssr::crypto::SecretBox;
 use app::ssr::entities::job;
 use app::ssr::jobs::Job;
@@ -32,6 +33,10 @@ pub struct JobContext {
     pub public_url: String,
     pub secrets: SecretBox,
     pub hubspot: Option<Arc<HubspotOAuth>>,
+    /// HubSpot's CRM API, paced per portal.
+    pub hubspot_api: Option<Arc<HubspotApi>>,
+    /// How long HubSpot's search takes to show a new object.
+    pub hubspot_search_lag: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -40,6 +45,24 @@ pub struct JobRunner {
     worker_id: String,
     lease: Duration,
     ready: Arc<Notify>,
+}
+
+/// A failure that retrying cannot fix: the job is failed at once.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Permanent(pub String);
+
+/// A failure whose retry should wait this long (HubSpot's `Retry-After`).
+#[derive(Debug, thiserror::Error)]
+#[error("{1} (retrying in {secs}s)", secs = .0.num_seconds())]
+pub struct RetryAfter(pub Duration, pub String);
+
+/// Which run of its job this is.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    pub number: i32,
+    /// No retry follows if this one fails.
+    pub last: bool,
 }
 
 /// How one run of a job ended.
@@ -66,6 +89,14 @@ impl JobRunner {
             .add(job::Column::LockedUntil.lt(now))
     }
 
+    /// A job waits while an older unfinished job shares its ordering key.
+    fn first_of_its_key() -> sea_orm::sea_query::SimpleExpr {
+        Expr::cust(
+            "NOT EXISTS (SELECT 1 FROM jobs AS prior WHERE prior.ordering_key = jobs.ordering_key \
+             AND prior.status = 'pending' AND prior.created_at < jobs.created_at)",
+        )
+    }
+
     async fn try_claim(
         &self,
         conn: &impl ConnectionTrait,
@@ -76,6 +107,7 @@ impl JobRunner {
             .filter(job::Column::Status.eq(job::PENDING))
             .filter(job::Column::RunAt.lte(now))
             .filter(Self::lease_free(now))
+            .filter(Self::first_of_its_key())
             .order_by_asc(job::Column::RunAt)
             .limit(1);
         if skip_locked {
@@ -123,7 +155,7 @@ impl JobRunner {
     pub async fn execute(&self, claimed: job::Model) -> Result<Outcome, sea_orm::DbErr> {
         let parsed: Result<Job, _> = serde_json::from_str(&claimed.payload);
         let result = match &parsed {
-            Ok(job) => self.dispatch(job).await,
+            Ok(job) => self.dispatch(job, &claimed).await,
             Err(e) => Err(anyhow::anyhow!("unreadable payload: {e}")),
         };
         let now = Utc::now();
@@ -133,8 +165,15 @@ impl JobRunner {
             .and_then(|j| serde_json::to_string(&j.redacted()).ok());
         let (outcome, status, run_at, error) = match result {
             Ok(()) => (Outcome::Done, job::DONE, claimed.run_at, None),
-            Err(e) if parsed.is_ok() && claimed.attempts < claimed.max_attempts => {
-                let delay = backoff::delay(claimed.attempts as u32);
+            Err(e)
+                if parsed.is_ok()
+                    && claimed.attempts < claimed.max_attempts
+                    && e.downcast_ref::<Permanent>().is_none() =>
+            {
+                let delay = e
+                    .downcast_ref::<RetryAfter>()
+                    .map(|r| r.0)
+                    .unwrap_or_else(|| backoff::delay(claimed.attempts as u32));
                 tracing::warn!(
                     error = format!("{e:#}"),
                     retry_in_s = delay.num_seconds(),
@@ -172,7 +211,11 @@ impl JobRunner {
         Ok(outcome)
     }
 
-    async fn dispatch(&self, job: &Job) -> anyhow::Result<()> {
+    async fn dispatch(&self, job: &Job, claimed: &job::Model) -> anyhow::Result<()> {
+        let run = Attempt {
+            number: claimed.attempts,
+            last: claimed.attempts >= claimed.max_attempts,
+        };
         match job {
             Job::SendBookingEmail {
                 booking_id,
@@ -180,6 +223,12 @@ impl JobRunner {
                 recipient,
                 manage_token,
             } => send_booking_email::run(&self.ctx, booking_id, *notice, *recipient, manage_token.as_deref()).await,
+            Job::SyncBookingToHubspot {
+                team_id,
+                booking_id,
+                action,
+            } => sync::run(&self.ctx, team_id, booking_id, *action, run).await,
+            Job::SendHubspotAlert { team_id, problem } => send_hubspot_alert::run(&self.ctx, team_id, problem).await,
             Job::RevokeHubspotToken { refresh_token_sealed } => {
                 revoke_hubspot_token::run(&self.ctx, refresh_token_sealed).await
             }

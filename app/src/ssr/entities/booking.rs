@@ -33,6 +33,10 @@ pub struct Model {
     pub previous_end_at: Option<DateTimeUtc>,
     /// The iCalendar SEQUENCE: 0 when booked, +1 on every reschedule or cancel.
     pub sequence: i32,
+    pub hubspot_contact_id: Option<String>,
+    pub hubspot_meeting_id: Option<String>,
+    /// When a meeting create went to HubSpot without an answer coming back.
+    pub hubspot_meeting_sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub locked_by: Option<String>,
     pub locked_until: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// Jobs with the same key run one at a time, oldest first.
+    pub ordering_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -6,6 +6,7 @@ pub mod contact;
 pub mod event_type;
 pub mod event_type_question;
 pub mod hubspot_connection;
+pub mod hubspot_sync_log;
 pub mod job;
 pub mod oauth_state;
 pub mod session;

@@ -15,7 +15,7 @@ use crate::dto::{BookingDto, BookingForm, DashboardBookings};
 use crate::error::AppError;
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::{hash_token, new_id, new_token};
-use crate::ssr::jobs::{BookingNotice, Job, enqueue};
+use crate::ssr::jobs::{BookingNotice, Job, SyncAction, enqueue};
 use crate::ssr::time_fmt::range_in;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -209,6 +209,9 @@ pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Create
         previous_start_at: Set(None),
         previous_end_at: Set(None),
         sequence: Set(0),
+        hubspot_contact_id: Set(None),
+        hubspot_meeting_id: Set(None),
+        hubspot_meeting_sent_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -218,6 +221,7 @@ pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Create
     for job in Job::booking_emails(&booking.id, BookingNotice::Confirmed, Some(&token)) {
         enqueue(&txn, &job).await?;
     }
+    super::hubspot::enqueue_sync(&txn, &host.team_id, &booking.id, SyncAction::Created).await?;
     txn.commit().await?;
     tracing::info!(booking.id = %booking.id, "booking created");
     Ok(Created { booking, token })
@@ -289,6 +293,7 @@ pub async fn reschedule(
     for job in Job::booking_emails(&updated.id, BookingNotice::Rescheduled, Some(token)) {
         enqueue(&txn, &job).await?;
     }
+    super::hubspot::enqueue_sync(&txn, &host.team_id, &updated.id, SyncAction::Rescheduled).await?;
     txn.commit().await?;
     tracing::info!("booking rescheduled");
     Ok(updated)
@@ -309,6 +314,11 @@ pub async fn cancel(
         ));
     }
     let host_id = find_for(db, id, &actor).await?.host_id;
+    let team_id = user::Entity::find_by_id(&host_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .team_id;
     let txn = db.begin().await?;
     lock_host_schedule(&txn, &host_id).await?;
     let current = find_for(&txn, id, &actor).await?;
@@ -328,6 +338,7 @@ pub async fn cancel(
     for job in Job::booking_emails(&updated.id, BookingNotice::Cancelled, None) {
         enqueue(&txn, &job).await?;
     }
+    super::hubspot::enqueue_sync(&txn, &team_id, &updated.id, SyncAction::Cancelled).await?;
     txn.commit().await?;
     tracing::info!("booking cancelled");
     Ok(updated)

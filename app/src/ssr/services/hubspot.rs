@@ -5,11 +5,13 @@ use crate::domain::team::{Plan, Role};
 use crate::dto::HubspotCardDto;
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
-use crate::ssr::entities::{hubspot_connection as connection, oauth_state, team, user};
+use crate::ssr::entities::job;
+use crate::ssr::entities::{hubspot_connection as connection, hubspot_sync_log as sync_log, oauth_state, team, user};
 use crate::ssr::ids::{hash_token, new_id, new_token};
-use crate::ssr::jobs::{Job, enqueue};
+use crate::ssr::jobs::{Job, SyncAction, enqueue, hubspot_key};
 use crate::ssr::time_fmt::moment_in;
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -158,6 +160,36 @@ pub async fn save_connection(
     Ok(saved)
 }
 
+/// Queues the sync of a booking change when the team is connected; called
+/// inside the booking change's own transaction.
+pub async fn enqueue_sync(
+    txn: &impl ConnectionTrait,
+    team_id: &str,
+    booking_id: &str,
+    action: SyncAction,
+) -> Result<(), AppError> {
+    if connection_of_team(txn, team_id).await?.is_some() {
+        let job = Job::SyncBookingToHubspot {
+            team_id: team_id.to_owned(),
+            booking_id: booking_id.to_owned(),
+            action,
+        };
+        enqueue(txn, &job).await?;
+    }
+    Ok(())
+}
+
+/// Deletes a connection and the team's pending syncs, which would only fail without it.
+async fn forget(txn: &impl ConnectionTrait, found: &connection::Model) -> Result<(), AppError> {
+    connection::Entity::delete_by_id(&found.id).exec(txn).await?;
+    job::Entity::delete_many()
+        .filter(job::Column::OrderingKey.starts_with(hubspot_key(&found.team_id, None)))
+        .filter(job::Column::Status.eq(job::PENDING))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Forgets the team's tokens and asks HubSpot, in the background, to revoke
 /// the refresh token. What is already in HubSpot stays there.
 #[tracing::instrument(skip_all, fields(user.id = %user.id))]
@@ -167,7 +199,7 @@ pub async fn disconnect(db: &DatabaseConnection, user: &user::Model) -> Result<(
     let Some(found) = connection_of_team(&txn, &user.team_id).await? else {
         return Ok(());
     };
-    connection::Entity::delete_by_id(&found.id).exec(&txn).await?;
+    forget(&txn, &found).await?;
     enqueue(
         &txn,
         &Job::RevokeHubspotToken {
@@ -178,6 +210,164 @@ pub async fn disconnect(db: &DatabaseConnection, user: &user::Model) -> Result<(
     txn.commit().await?;
     tracing::info!(team.id = %found.team_id, "HubSpot disconnected");
     Ok(())
+}
+
+/// HubSpot no longer accepts the refresh token: the connection goes, the
+/// log says why and the owner is told (always: there is no connection left
+/// to remember an earlier email by).
+pub async fn disconnect_revoked(
+    db: &DatabaseConnection,
+    found: &connection::Model,
+    problem: &str,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    forget(&txn, found).await?;
+    record(&txn, SyncRecord::failure(&found.team_id, None, "token", None, problem)).await?;
+    enqueue(
+        &txn,
+        &Job::SendHubspotAlert {
+            team_id: found.team_id.clone(),
+            problem: problem.to_owned(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::warn!(team.id = %found.team_id, "HubSpot refresh token revoked; disconnected");
+    Ok(())
+}
+
+/// Stores tokens from a refresh.
+pub async fn store_refreshed(
+    db: &DatabaseConnection,
+    secrets: &SecretBox,
+    found: &connection::Model,
+    access_token: &str,
+    refresh_token: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<connection::Model, AppError> {
+    let mut model: connection::ActiveModel = found.clone().into();
+    model.access_token_sealed = Set(secrets.seal(access_token));
+    model.refresh_token_sealed = Set(secrets.seal(refresh_token));
+    model.access_expires_at = Set(expires_at);
+    model.updated_at = Set(Utc::now());
+    Ok(model.update(db).await?)
+}
+
+/// One line of the sync log.
+pub struct SyncRecord<'a> {
+    pub team_id: &'a str,
+    pub booking_id: Option<&'a str>,
+    pub action: &'a str,
+    pub succeeded: bool,
+    pub http_status: Option<u16>,
+    pub message: &'a str,
+    pub contact_id: Option<&'a str>,
+    pub meeting_id: Option<&'a str>,
+}
+
+impl<'a> SyncRecord<'a> {
+    pub fn failure(
+        team_id: &'a str,
+        booking_id: Option<&'a str>,
+        action: &'a str,
+        http_status: Option<u16>,
+        message: &'a str,
+    ) -> Self {
+        Self {
+            team_id,
+            booking_id,
+            action,
+            succeeded: false,
+            http_status,
+            message,
+            contact_id: None,
+            meeting_id: None,
+        }
+    }
+}
+
+pub async fn record(db: &impl ConnectionTrait, line: SyncRecord<'_>) -> Result<(), AppError> {
+    sync_log::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(line.team_id.to_owned()),
+        booking_id: Set(line.booking_id.map(str::to_owned)),
+        action: Set(line.action.to_owned()),
+        succeeded: Set(line.succeeded),
+        http_status: Set(line.http_status.map(i32::from)),
+        message: Set(line.message.chars().take(1_000).collect()),
+        contact_id: Set(line.contact_id.map(str::to_owned)),
+        meeting_id: Set(line.meeting_id.map(str::to_owned)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records a success and remembers when the last one was.
+pub async fn record_success(
+    db: &DatabaseConnection,
+    connection_id: &str,
+    line: SyncRecord<'_>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    connection::Entity::update_many()
+        .col_expr(connection::Column::LastSuccessAt, Expr::value(Utc::now()))
+        .filter(connection::Column::Id.eq(connection_id))
+        .exec(&txn)
+        .await?;
+    record(&txn, line).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// At most one failure email a week per connection.
+pub const ALERT_INTERVAL_DAYS: i64 = 7;
+
+/// Whether a failure now deserves an email, given when the last one went.
+pub fn alert_due(last_sent: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last_sent.is_none_or(|last| now - last >= Duration::days(ALERT_INTERVAL_DAYS))
+}
+
+/// Emails the team's owner about a failure unless one went out this week.
+/// Returns whether an email was queued.
+pub async fn alert_owner(
+    db: &DatabaseConnection,
+    team_id: &str,
+    problem: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let txn = db.begin().await?;
+    // The write first: it locks the row, so two failing jobs cannot both send.
+    let touched = connection::Entity::update_many()
+        .col_expr(connection::Column::UpdatedAt, Expr::value(now))
+        .filter(connection::Column::TeamId.eq(team_id))
+        .exec(&txn)
+        .await?;
+    let Some(found) = connection_of_team(&txn, team_id)
+        .await?
+        .filter(|_| touched.rows_affected == 1)
+    else {
+        return Ok(false);
+    };
+    if !alert_due(found.last_error_email_at, now) {
+        return Ok(false);
+    }
+    connection::Entity::update_many()
+        .col_expr(connection::Column::LastErrorEmailAt, Expr::value(now))
+        .filter(connection::Column::Id.eq(&found.id))
+        .exec(&txn)
+        .await?;
+    enqueue(
+        &txn,
+        &Job::SendHubspotAlert {
+            team_id: team_id.to_owned(),
+            problem: problem.to_owned(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 pub async fn set_update_existing(db: &DatabaseConnection, user: &user::Model, update: bool) -> Result<(), AppError> {
@@ -205,4 +395,20 @@ pub async fn card(db: &DatabaseConnection, user: &user::Model, configured: bool)
         last_success_at: found.as_ref().and_then(|c| c.last_success_at).map(at),
         update_existing_contacts: found.as_ref().is_none_or(|c| c.update_existing_contacts),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn one_failure_email_a_week_at_most() {
+        let first = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        assert!(alert_due(None, first), "the first failure is always told");
+        assert!(!alert_due(Some(first), first + Duration::hours(1)));
+        assert!(!alert_due(Some(first), first + Duration::days(6) + Duration::hours(23)));
+        assert!(alert_due(Some(first), first + Duration::days(7)));
+        assert!(alert_due(Some(first), first + Duration::days(8)));
+    }
 }

@@ -1,7 +1,11 @@
-//! HubSpot: OAuth connect and token care (`oauth`). Only HubSpot's
+//! HubSpot: OAuth connect and token care (`oauth`), the CRM calls (`api`)
+//! and the booking sync job (`sync`). Only HubSpot's
 //! date-versioned API is used (see `../shared/HUBSPOT.md`).
+pub mod api;
 pub mod oauth;
+pub mod sync;
 
+pub use api::HubspotApi;
 pub use oauth::{HubspotOAuth, OAuthError};
 
 /// The HubSpot API release every path uses; moving to a newer release is

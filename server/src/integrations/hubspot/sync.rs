@@ -1,0 +1,335 @@
+//! `SyncBookingToHubspot`: brings one booking change to the team's portal —
+//! the invitee as a contact (upserted by email), the booking as a meeting
+//! associated with them — and writes every attempt to the sync log.
+//!
+//! Each step stores what it got (contact id, meeting id) on the booking, so
+//! a retry picks up where the last attempt stopped. A meeting create whose
+//! answer was lost may still have happened: before creating again, the job
+//! waits out HubSpot's search lag and looks for the meeting by its marker.
+use super::api::{ApiError, ContactInput};
+use super::oauth::OAuthError;
+use crate::jobs::{Attempt, JobContext, Permanent, RetryAfter};
+use app::domain::PersonName;
+use app::ssr::entities::{booking, event_type, hubspot_connection as connection};
+use app::ssr::jobs::SyncAction;
+use app::ssr::services::hubspot::SyncRecord;
+use app::ssr::services::{bookings, hubspot};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::{Value, json};
+
+/// Refresh an access token this long before it expires.
+const REFRESH_MARGIN_MIN: i64 = 5;
+/// A 401 refreshes the token and retries, this many times at most.
+const MAX_AUTH_RETRIES: usize = 3;
+
+/// Why an attempt stopped short.
+#[derive(Debug, thiserror::Error)]
+enum StepError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// An earlier meeting create got no answer; HubSpot's search must catch up before we look for it.
+    #[error("checking whether an earlier meeting create reached HubSpot")]
+    Unconfirmed(std::time::Duration),
+    #[error("storing HubSpot's answer: {0}")]
+    Storage(String),
+}
+
+impl StepError {
+    fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api(e) => e.status(),
+            _ => None,
+        }
+    }
+}
+
+/// Everything one attempt works with.
+struct Sync<'a> {
+    ctx: &'a JobContext,
+    portal: String,
+    booking: booking::Model,
+    event: event_type::Model,
+    update_existing: bool,
+}
+
+#[tracing::instrument(skip_all, fields(booking.id = %booking_id, action = action.as_str()))]
+pub async fn run(
+    ctx: &JobContext,
+    team_id: &str,
+    booking_id: &str,
+    action: SyncAction,
+    attempt: Attempt,
+) -> anyhow::Result<()> {
+    if ctx.hubspot.is_none() || ctx.hubspot_api.is_none() {
+        return Err(Permanent("HubSpot is not configured on this server".into()).into());
+    }
+    let Some(mut found) = hubspot::connection_of_team(&ctx.db, team_id).await? else {
+        tracing::info!("the team disconnected HubSpot; nothing to sync");
+        return Ok(());
+    };
+    let Some(booking) = booking::Entity::find_by_id(booking_id).one(&ctx.db).await? else {
+        return Ok(());
+    };
+    let (_, event) = bookings::host_and_event(&ctx.db, &booking).await?;
+    let mut sync = Sync {
+        ctx,
+        portal: found.portal_id.clone(),
+        booking,
+        event,
+        update_existing: found.update_existing_contacts,
+    };
+
+    let mut result = Err(StepError::Api(ApiError::Unauthorized("no token yet".into())));
+    for round in 0..=MAX_AUTH_RETRIES {
+        let token = match access_token(ctx, &found, round > 0).await {
+            Ok((token, fresh)) => {
+                found = fresh;
+                token
+            }
+            Err(OAuthError::Revoked) => {
+                let problem = "HubSpot no longer accepts Slotline's access (the app was uninstalled or its access revoked), \
+                               so the connection was removed. Connect HubSpot again on the Integrations page.";
+                hubspot::disconnect_revoked(&ctx.db, &found, problem).await?;
+                return Ok(());
+            }
+            Err(error) => {
+                record_failure(ctx, team_id, booking_id, action, None, &error.to_string()).await?;
+                return Err(error.into());
+            }
+        };
+        result = sync.apply(&token, action).await;
+        if !matches!(result, Err(StepError::Api(ApiError::Unauthorized(_)))) {
+            break;
+        }
+    }
+    let error = match result {
+        Ok((contact_id, meeting_id)) => {
+            let line = SyncRecord {
+                team_id,
+                booking_id: Some(booking_id),
+                action: action.as_str(),
+                succeeded: true,
+                http_status: Some(200),
+                message: success_message(action),
+                contact_id: Some(&contact_id),
+                meeting_id: Some(&meeting_id),
+            };
+            hubspot::record_success(&ctx.db, &found.id, line).await?;
+            return Ok(());
+        }
+        Err(error) => error,
+    };
+    let retrying = !attempt.last && !matches!(error, StepError::Api(ApiError::Rejected { .. }));
+    let message = if retrying {
+        format!("{error}; will retry")
+    } else {
+        error.to_string()
+    };
+    record_failure(ctx, team_id, booking_id, action, error.status(), &message).await?;
+    if !retrying {
+        let problem = format!(
+            "A booking ({} with {}) could not be synced to HubSpot: {error}.",
+            sync.event.name, sync.booking.invitee_name
+        );
+        hubspot::alert_owner(&ctx.db, team_id, &problem, Utc::now()).await?;
+        return Err(Permanent(message).into());
+    }
+    Err(match error {
+        StepError::Api(ApiError::RateLimited {
+            retry_after: Some(wait),
+        })
+        | StepError::Unconfirmed(wait) => RetryAfter(chrono::Duration::from_std(wait)?, message).into(),
+        _ => anyhow::anyhow!(message),
+    })
+}
+
+fn success_message(action: SyncAction) -> &'static str {
+    match action {
+        SyncAction::Created => "Contact and meeting are in HubSpot",
+        SyncAction::Rescheduled => "Meeting moved to the new time",
+        SyncAction::Cancelled => "Meeting marked as canceled",
+    }
+}
+
+async fn record_failure(
+    ctx: &JobContext,
+    team_id: &str,
+    booking_id: &str,
+    action: SyncAction,
+    status: Option<u16>,
+    message: &str,
+) -> anyhow::Result<()> {
+    let line = SyncRecord::failure(team_id, Some(booking_id), action.as_str(), status, message);
+    hubspot::record(&ctx.db, line).await?;
+    Ok(())
+}
+
+/// A usable access token: the stored one, or a refreshed one when it is
+/// about to expire or `force` says HubSpot just refused it.
+async fn access_token(
+    ctx: &JobContext,
+    found: &connection::Model,
+    force: bool,
+) -> Result<(String, connection::Model), OAuthError> {
+    let unusable = |e: &dyn std::fmt::Display| OAuthError::Unexpected(format!("stored tokens: {e}"));
+    let soon = Utc::now() + chrono::Duration::minutes(REFRESH_MARGIN_MIN);
+    if !force && found.access_expires_at > soon {
+        let token = ctx.secrets.open(&found.access_token_sealed).map_err(|e| unusable(&e))?;
+        return Ok((token, found.clone()));
+    }
+    let oauth = ctx
+        .hubspot
+        .as_ref()
+        .ok_or_else(|| unusable(&"HubSpot is not configured"))?;
+    let refresh_token = ctx
+        .secrets
+        .open(&found.refresh_token_sealed)
+        .map_err(|e| unusable(&e))?;
+    let tokens = oauth.refresh(&refresh_token).await?;
+    let stored = hubspot::store_refreshed(
+        &ctx.db,
+        &ctx.secrets,
+        found,
+        &tokens.access_token,
+        &tokens.refresh_token,
+        tokens.expires_at,
+    )
+    .await
+    .map_err(|e| unusable(&e))?;
+    tracing::info!("HubSpot access token refreshed");
+    Ok((tokens.access_token, stored))
+}
+
+impl Sync<'_> {
+    fn marker(&self) -> String {
+        format!("{}/dashboard/bookings/{}", self.ctx.public_url, self.booking.id)
+    }
+
+    /// Brings the booking over; returns the contact and meeting ids.
+    async fn apply(&mut self, token: &str, action: SyncAction) -> Result<(String, String), StepError> {
+        let contact_id = match self.booking.hubspot_contact_id.clone() {
+            Some(id) => id,
+            None => {
+                let id = self.ensure_contact(token).await?;
+                self.save(|b| b.hubspot_contact_id = Set(Some(id.clone()))).await?;
+                id
+            }
+        };
+        let meeting_id = match self.booking.hubspot_meeting_id.clone() {
+            Some(id) => id,
+            None => self.ensure_meeting(token, &contact_id).await?,
+        };
+        let api = self.api();
+        match action {
+            SyncAction::Created => {}
+            SyncAction::Rescheduled => {
+                let mut props = self.times();
+                props["hs_meeting_outcome"] = json!("RESCHEDULED");
+                api.update_meeting(&self.portal, token, &meeting_id, props).await?;
+            }
+            SyncAction::Cancelled => {
+                api.update_meeting(
+                    &self.portal,
+                    token,
+                    &meeting_id,
+                    json!({ "hs_meeting_outcome": "CANCELED" }),
+                )
+                .await?;
+            }
+        }
+        Ok((contact_id, meeting_id))
+    }
+
+    fn api(&self) -> &super::HubspotApi {
+        self.ctx.hubspot_api.as_deref().expect("checked when the job started")
+    }
+
+    async fn ensure_contact(&self, token: &str) -> Result<String, ApiError> {
+        let name = PersonName::parse(&self.booking.invitee_name).map_err(|e| ApiError::Rejected {
+            status: 0,
+            message: format!("the invitee's name: {e}"),
+        })?;
+        let (first_name, last_name) = name.split();
+        let contact = ContactInput {
+            email: &self.booking.invitee_email,
+            first_name,
+            last_name,
+            phone: self.booking.invitee_phone.as_deref(),
+        };
+        if self.update_existing {
+            self.api().upsert_contact(&self.portal, token, &contact).await
+        } else {
+            self.api()
+                .create_contact_unless_exists(&self.portal, token, &contact)
+                .await
+        }
+    }
+
+    fn times(&self) -> Value {
+        let start = app::ssr::time_fmt::iso(self.booking.start_at);
+        json!({
+            "hs_timestamp": start,
+            "hs_meeting_start_time": start,
+            "hs_meeting_end_time": app::ssr::time_fmt::iso(self.booking.end_at),
+        })
+    }
+
+    async fn ensure_meeting(&mut self, token: &str, contact_id: &str) -> Result<String, StepError> {
+        if let Some(sent) = self.booking.hubspot_meeting_sent_at {
+            let lag = self.ctx.hubspot_search_lag;
+            let waited = (Utc::now() - sent).to_std().unwrap_or_default();
+            if waited < lag {
+                return Err(StepError::Unconfirmed(lag - waited));
+            }
+            if let Some(id) = self.api().find_meeting(&self.portal, token, &self.marker()).await? {
+                self.save(|b| {
+                    b.hubspot_meeting_id = Set(Some(id.clone()));
+                    b.hubspot_meeting_sent_at = Set(None);
+                })
+                .await?;
+                return Ok(id);
+            }
+        }
+        let mut props = self.times();
+        props["hs_meeting_title"] = json!(format!("{} with {}", self.event.name, self.booking.invitee_name));
+        props["hs_meeting_body"] = json!(
+            self.booking
+                .notes
+                .clone()
+                .unwrap_or_else(|| "Booked via Slotline".into())
+        );
+        props["hs_meeting_outcome"] = json!("SCHEDULED");
+        props["hs_meeting_external_url"] = json!(self.marker());
+        if let Some(location) = &self.event.location {
+            props["hs_meeting_location"] = json!(location);
+        }
+        self.save(|b| b.hubspot_meeting_sent_at = Set(Some(Utc::now()))).await?;
+        match self.api().create_meeting(&self.portal, token, props, contact_id).await {
+            Ok(id) => {
+                self.save(|b| {
+                    b.hubspot_meeting_id = Set(Some(id.clone()));
+                    b.hubspot_meeting_sent_at = Set(None);
+                })
+                .await?;
+                Ok(id)
+            }
+            Err(error) if !error.outcome_unknown() => {
+                self.save(|b| b.hubspot_meeting_sent_at = Set(None)).await?;
+                Err(error.into())
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Writes HubSpot ids onto the booking as soon as they are known.
+    async fn save(&mut self, change: impl FnOnce(&mut booking::ActiveModel)) -> Result<(), StepError> {
+        let mut model: booking::ActiveModel = self.booking.clone().into();
+        change(&mut model);
+        self.booking = model
+            .update(&self.ctx.db)
+            .await
+            .map_err(|e| StepError::Storage(e.to_string()))?;
+        Ok(())
+    }
+}

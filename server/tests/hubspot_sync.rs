@@ -1,0 +1,338 @@
+//! Booking changes reaching HubSpot (the sandbox) through durable jobs:
+//! in order, exactly once, through faults, token expiry and revocation.
+use crate::helpers::{TestApp, browser};
+use crate::on_both_databases;
+use app::functions::bookings::{CancelAsInvitee, Reschedule};
+use app::functions::integrations::{DisconnectHubspot, SetHubspotContactPolicy};
+use app::ssr::entities::{booking, hubspot_connection, hubspot_sync_log, job};
+use hubspot_sandbox::{Chaos, Fault, TokenEventKind};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use std::time::{Duration, Instant};
+
+on_both_databases!(
+    a_booking_its_reschedule_and_its_cancellation_reach_hubspot_in_order,
+    bookings_never_wait_for_a_slow_or_failing_hubspot,
+    injected_failures_still_sync_every_booking_exactly_once,
+    an_expiring_or_expired_access_token_is_refreshed,
+    a_revoked_refresh_token_disconnects_and_emails_the_owner_once,
+    failure_emails_go_out_at_most_once_a_week,
+    disconnecting_drops_pending_syncs,
+    an_existing_contact_is_updated_or_left_alone_as_the_team_chose,
+);
+
+/// Ada, owner of a Pro team connected to the sandbox, with event type `intro`.
+async fn connected(app: &TestApp) -> reqwest::Client {
+    let ada = app.pro_owner("ada").await;
+    app.create_event_type(&ada, "intro", 30).await;
+    assert_eq!(app.connect_hubspot(&ada).await.1, "/dashboard/integrations?connected=1");
+    ada
+}
+
+fn manage_parts(redirect: &str) -> (String, String) {
+    let url = url::Url::parse(&format!("http://x{redirect}")).unwrap();
+    let id = url.path().trim_start_matches("/bookings/").to_owned();
+    let token = url.query_pairs().find(|(k, _)| k == "token").unwrap().1.into_owned();
+    (id, token)
+}
+
+/// Books the first free slot as `name <email>`; returns the booking id and manage token.
+async fn book_as(app: &TestApp, name: &str, email: &str) -> (String, String) {
+    let slot = app.first_free_slot("ada", "intro").await;
+    let to = app
+        .book_with(
+            "ada",
+            "intro",
+            &slot,
+            email,
+            &[("form[name]", name), ("form[phone]", "+49 30 1234567")],
+        )
+        .await
+        .redirect();
+    manage_parts(&to)
+}
+
+async fn stored(app: &TestApp, id: &str) -> booking::Model {
+    booking::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn log_lines(app: &TestApp) -> Vec<hubspot_sync_log::Model> {
+    hubspot_sync_log::Entity::find()
+        .order_by_asc(hubspot_sync_log::Column::CreatedAt)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn a_booking_its_reschedule_and_its_cancellation_reach_hubspot_in_order(app: TestApp) {
+    connected(&app).await;
+    let (id, token) = book_as(&app, "Mary Ann Smith", "mary@example.com").await;
+    // All three changes are queued before any job runs: order must still hold.
+    let first = stored(&app, &id).await;
+    let later = app.first_free_slot("ada", "intro").await;
+    let moved = app
+        .call::<Reschedule>(&browser(), &[("id", &id), ("token", &token), ("start", &later)])
+        .await
+        .redirect();
+    assert!(moved.contains("rescheduled=1"));
+    app.call::<CancelAsInvitee>(&browser(), &[("id", &id), ("token", &token), ("reason", "")])
+        .await
+        .ok();
+    app.drain_jobs().await;
+
+    let contacts = app.hubspot.contacts();
+    assert_eq!(contacts.len(), 1);
+    let contact = &contacts[0];
+    assert_eq!(contact.property("email"), Some("mary@example.com"));
+    assert_eq!(contact.property("firstname"), Some("Mary Ann"));
+    assert_eq!(contact.property("lastname"), Some("Smith"));
+    assert_eq!(contact.property("phone"), Some("+49 30 1234567"));
+
+    let meetings = app.hubspot.meetings();
+    assert_eq!(meetings.len(), 1, "one meeting, patched, never recreated or deleted");
+    let meeting = &meetings[0];
+    assert_eq!(meeting.contact_ids, [contact.id.clone()]);
+    assert_eq!(
+        meeting.object.property("hs_meeting_title"),
+        Some("Event intro with Mary Ann Smith")
+    );
+    assert_eq!(meeting.object.property("hs_meeting_body"), Some("Booked via Slotline"));
+    assert_eq!(meeting.object.property("hs_meeting_outcome"), Some("CANCELED"));
+    let now = stored(&app, &id).await;
+    assert_ne!(now.start_at, first.start_at);
+    assert_eq!(
+        meeting.object.property("hs_meeting_start_time"),
+        Some(app::ssr::time_fmt::iso(now.start_at).as_str())
+    );
+    assert_eq!(
+        meeting.object.property("hs_timestamp"),
+        Some(app::ssr::time_fmt::iso(now.start_at).as_str())
+    );
+    assert_eq!(
+        meeting.object.property("hs_meeting_end_time"),
+        Some(app::ssr::time_fmt::iso(now.end_at).as_str())
+    );
+    assert_eq!(
+        meeting.object.property("hs_meeting_external_url"),
+        Some(format!("http://slotline.test/dashboard/bookings/{id}").as_str())
+    );
+    assert_eq!(now.hubspot_contact_id.as_deref(), Some(contact.id.as_str()));
+    assert_eq!(now.hubspot_meeting_id.as_deref(), Some(meeting.object.id.as_str()));
+
+    let lines = log_lines(&app).await;
+    let actions: Vec<(&str, bool)> = lines.iter().map(|l| (l.action.as_str(), l.succeeded)).collect();
+    assert_eq!(actions, [("created", true), ("rescheduled", true), ("cancelled", true)]);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.meeting_id.as_deref() == Some(meeting.object.id.as_str()))
+    );
+}
+
+async fn bookings_never_wait_for_a_slow_or_failing_hubspot(app: TestApp) {
+    connected(&app).await;
+    // Real workers this time, against a HubSpot that takes 5 s and fails half its calls.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = app.runner.spawn_workers(2, stopped);
+    app.hubspot.push_faults((0..40).map(|i| {
+        if i % 2 == 0 {
+            Fault::Slow(Duration::from_secs(5))
+        } else {
+            Fault::ServerError
+        }
+    }));
+    for i in 0..4 {
+        let started = Instant::now();
+        book_as(&app, "Grace Hopper", &format!("grace{i}@example.com")).await;
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(2),
+            "booking {i} took {took:?} while HubSpot is slow"
+        );
+    }
+    let _ = stop.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+}
+
+async fn injected_failures_still_sync_every_booking_exactly_once(app: TestApp) {
+    connected(&app).await;
+    app.hubspot.set_chaos(Some(Chaos::new(0.3).with_seed(7)));
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        ids.push(
+            book_as(&app, &format!("Invitee {i}"), &format!("invitee{i}@example.com"))
+                .await
+                .0,
+        );
+    }
+    app.drain_jobs().await;
+    app.hubspot.set_chaos(None);
+
+    let contacts = app.hubspot.contacts();
+    let meetings = app.hubspot.meetings();
+    assert_eq!(contacts.len(), 8, "no duplicate contacts");
+    assert_eq!(meetings.len(), 8, "no duplicate meetings");
+    for id in &ids {
+        let booking = stored(&app, id).await;
+        let meeting_id = booking.hubspot_meeting_id.expect("synced");
+        let meeting = meetings.iter().find(|m| m.object.id == meeting_id).unwrap();
+        assert_eq!(meeting.contact_ids, [booking.hubspot_contact_id.unwrap()]);
+    }
+    let lines = log_lines(&app).await;
+    assert_eq!(lines.iter().filter(|l| l.succeeded).count(), 8);
+    assert!(lines.iter().any(|l| !l.succeeded), "the faults show in the log");
+    assert!(
+        app.hubspot.requests().iter().any(|r| r.status >= 429),
+        "faults were injected"
+    );
+}
+
+async fn an_expiring_or_expired_access_token_is_refreshed(app: TestApp) {
+    connected(&app).await;
+    // Expired at HubSpot although Slotline thinks it is fresh: a 401, a refresh, a retry.
+    app.hubspot.expire_access_tokens();
+    let (first, _) = book_as(&app, "Ada Lovelace", "one@example.com").await;
+    app.drain_jobs().await;
+    assert!(stored(&app, &first).await.hubspot_meeting_id.is_some());
+    let refreshed = |app: &TestApp| {
+        app.hubspot
+            .token_events()
+            .iter()
+            .filter(|e| e.kind == TokenEventKind::Refreshed)
+            .count()
+    };
+    assert_eq!(refreshed(&app), 1);
+    assert!(app.hubspot.requests().iter().any(|r| r.status == 401));
+
+    // About to expire: refreshed before use, so HubSpot never answers 401.
+    let unauthorized_so_far = app.hubspot.requests().iter().filter(|r| r.status == 401).count();
+    let mut connection: hubspot_connection::ActiveModel = hubspot_connection::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    connection.access_expires_at = Set(chrono::Utc::now() + chrono::Duration::minutes(2));
+    connection.update(&app.state.db).await.unwrap();
+    let (second, _) = book_as(&app, "Ada Lovelace", "two@example.com").await;
+    app.drain_jobs().await;
+    assert!(stored(&app, &second).await.hubspot_meeting_id.is_some());
+    assert_eq!(refreshed(&app), 2);
+    assert_eq!(
+        app.hubspot.requests().iter().filter(|r| r.status == 401).count(),
+        unauthorized_so_far
+    );
+}
+
+fn alerts(app: &TestApp) -> usize {
+    app.smtp
+        .messages()
+        .iter()
+        .filter(|m| m.data.contains("HubSpot sync needs your attention"))
+        .count()
+}
+
+async fn a_revoked_refresh_token_disconnects_and_emails_the_owner_once(app: TestApp) {
+    connected(&app).await;
+    app.hubspot.revoke_all_refresh_tokens();
+    book_as(&app, "Ada Lovelace", "one@example.com").await;
+    book_as(&app, "Ada Lovelace", "two@example.com").await;
+    app.drain_jobs().await;
+    assert_eq!(
+        hubspot_connection::Entity::find().count(&app.state.db).await.unwrap(),
+        0,
+        "disconnected"
+    );
+    app.smtp.wait_for(1, Duration::from_secs(5)).await;
+    assert_eq!(alerts(&app), 1, "one email, not one per booking");
+    let mail = app
+        .smtp
+        .messages()
+        .into_iter()
+        .find(|m| m.data.contains("HubSpot sync"))
+        .unwrap();
+    assert_eq!(mail.rcpt_to, ["ada@example.com"]);
+    assert!(mail.data.contains("/dashboard/integrations"));
+    let lines = log_lines(&app).await;
+    assert!(lines.iter().any(|l| l.action == "token" && !l.succeeded));
+    assert!(app.hubspot.meetings().is_empty());
+}
+
+async fn failure_emails_go_out_at_most_once_a_week(app: TestApp) {
+    use app::ssr::services::hubspot::alert_owner;
+    connected(&app).await;
+    let team = hubspot_connection::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .team_id;
+    let start = chrono::Utc::now();
+    let day = chrono::Duration::days(1);
+    assert!(alert_owner(&app.state.db, &team, "first failure", start).await.unwrap());
+    assert!(
+        !alert_owner(&app.state.db, &team, "second failure", start + day * 3)
+            .await
+            .unwrap()
+    );
+    assert!(
+        alert_owner(&app.state.db, &team, "a week later", start + day * 8)
+            .await
+            .unwrap()
+    );
+    app.drain_jobs().await;
+    app.smtp.wait_for(2, Duration::from_secs(5)).await;
+    assert_eq!(alerts(&app), 2);
+    let bodies: Vec<String> = app.smtp.messages().into_iter().map(|m| m.data).collect();
+    assert!(bodies.iter().any(|b| b.contains("first failure")));
+    assert!(bodies.iter().any(|b| b.contains("a week later")));
+    assert!(!bodies.iter().any(|b| b.contains("second failure")));
+}
+
+async fn disconnecting_drops_pending_syncs(app: TestApp) {
+    let ada = connected(&app).await;
+    book_as(&app, "Ada Lovelace", "one@example.com").await;
+    let syncs = || {
+        job::Entity::find()
+            .filter(job::Column::Kind.eq("sync_booking_to_hubspot"))
+            .count(&app.state.db)
+    };
+    assert_eq!(syncs().await.unwrap(), 1);
+    app.call::<DisconnectHubspot>(&ada, &[]).await.ok();
+    assert_eq!(syncs().await.unwrap(), 0);
+    app.drain_jobs().await;
+    assert!(app.hubspot.contacts().is_empty() && app.hubspot.meetings().is_empty());
+    // Not connected: new bookings queue nothing for HubSpot.
+    book_as(&app, "Ada Lovelace", "two@example.com").await;
+    assert_eq!(syncs().await.unwrap(), 0);
+}
+
+async fn an_existing_contact_is_updated_or_left_alone_as_the_team_chose(app: TestApp) {
+    let ada = connected(&app).await;
+    book_as(&app, "Grace Hopper", "grace@example.com").await;
+    app.drain_jobs().await;
+
+    app.call::<SetHubspotContactPolicy>(&ada, &[("update", "false")])
+        .await
+        .ok();
+    book_as(&app, "Grace Brewster Murray", "grace@example.com").await;
+    app.drain_jobs().await;
+    let contacts = app.hubspot.contacts();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0].property("lastname"), Some("Hopper"), "left as it was");
+    assert_eq!(app.hubspot.meetings().len(), 2, "the meeting is still logged");
+
+    app.call::<SetHubspotContactPolicy>(&ada, &[("update", "true")])
+        .await
+        .ok();
+    book_as(&app, "Grace Brewster Murray Hopper", "grace@example.com").await;
+    app.drain_jobs().await;
+    let contacts = app.hubspot.contacts();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0].property("firstname"), Some("Grace Brewster Murray"));
+}
