@@ -94,7 +94,7 @@ async fn a_booking_its_reschedule_and_its_cancellation_reach_hubspot_in_order(ap
     let meetings = app.hubspot.meetings();
     assert_eq!(meetings.len(), 1, "one meeting, patched, never recreated or deleted");
     let meeting = &meetings[0];
-    assert_eq!(meeting.contact_ids, [contact.id.clone()]);
+    assert_eq!(meeting.contact_ids, std::slice::from_ref(&contact.id));
     assert_eq!(
         meeting.object.property("hs_meeting_title"),
         Some("Event intro with Mary Ann Smith")

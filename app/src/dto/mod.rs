@@ -223,3 +223,18 @@ pub struct HubspotCardDto {
     pub last_success_at: Option<String>,
     pub update_existing_contacts: bool,
 }
+
+/// One line of the HubSpot sync log, as the integrations card lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncLogLine {
+    /// In the viewer's zone.
+    pub when: String,
+    pub booking_id: Option<String>,
+    /// `created`, `rescheduled`, `cancelled` or `token`.
+    pub action: String,
+    pub succeeded: bool,
+    pub http_status: Option<u16>,
+    pub message: String,
+    pub contact_id: Option<String>,
+    pub meeting_id: Option<String>,
+}

@@ -1,4 +1,4 @@
-use crate::dto::HubspotCardDto;
+use crate::dto::{HubspotCardDto, SyncLogLine};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -27,4 +27,13 @@ pub async fn set_hubspot_contact_policy(update: bool) -> Result<(), AppError> {
     let state = state()?;
     let user = require_user(&state.db).await?;
     hubspot::set_update_existing(&state.db, &user, update).await
+}
+
+/// The team's HubSpot sync log, newest first.
+#[server]
+pub async fn hubspot_sync_log(failures_only: bool) -> Result<Vec<SyncLogLine>, AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::hubspot};
+    let state = state()?;
+    let user = require_user(&state.db).await?;
+    hubspot::sync_log(&state.db, &user, failures_only).await
 }

@@ -4,10 +4,12 @@
 use super::DashboardShell;
 use crate::components::{ErrorNotice, FormAlert, Loading};
 use crate::dto::HubspotCardDto;
-use crate::functions::integrations::{DisconnectHubspot, SetHubspotContactPolicy, hubspot_card};
+use crate::dto::SyncLogLine;
+use crate::functions::integrations::{DisconnectHubspot, SetHubspotContactPolicy, hubspot_card, hubspot_sync_log};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -58,7 +60,84 @@ fn HubspotSection() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <SyncLog refresh=Signal::derive(move || disconnect.version().get())/>
         </section>
+    }
+}
+
+/// Every sync attempt, newest first; `?log=failures` shows only failures.
+#[component]
+fn SyncLog(refresh: Signal<usize>) -> impl IntoView {
+    let query = use_query_map();
+    let failures_only = Memo::new(move |_| query.read().get("log").as_deref() == Some("failures"));
+    let lines = Resource::new(
+        move || (failures_only.get(), refresh.get()),
+        |(only, _)| hubspot_sync_log(only),
+    );
+    view! {
+        <section class="sync-log" aria-labelledby="sync-log-heading">
+            <h3 id="sync-log-heading">"Sync log"</h3>
+            <p class="filter-links">
+                <A href="/dashboard/integrations" attr:aria-current=move || (!failures_only.get()).then_some("page") attr:data-testid="sync-log-all">"All attempts"</A>
+                " · "
+                <A href="/dashboard/integrations?log=failures" attr:aria-current=move || failures_only.get().then_some("page") attr:data-testid="sync-log-failures">"Failures only"</A>
+            </p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match lines.await {
+                        Ok(lines) if lines.is_empty() => view! { <p class="muted" data-testid="sync-log-empty">"Nothing synced yet."</p> }.into_any(),
+                        Ok(lines) => view! { <SyncLogTable lines/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "created" => "Booked",
+        "rescheduled" => "Rescheduled",
+        "cancelled" => "Cancelled",
+        _ => "Connection",
+    }
+}
+
+#[component]
+fn SyncLogTable(lines: Vec<SyncLogLine>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="data-table">
+                <caption class="visually-hidden">"HubSpot sync attempts, newest first"</caption>
+                <thead>
+                    <tr><th scope="col">"When"</th><th scope="col">"Change"</th><th scope="col">"Result"</th><th scope="col">"Details"</th></tr>
+                </thead>
+                <tbody>
+                    {lines.into_iter().map(|line| {
+                        let result = if line.succeeded { "Succeeded" } else { "Failed" };
+                        let status = line.http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+                        let ids = match (&line.contact_id, &line.meeting_id) {
+                            (Some(c), Some(m)) => format!(" Contact {c}, meeting {m}."),
+                            _ => String::new(),
+                        };
+                        view! {
+                            <tr data-testid="sync-log-row" data-succeeded=line.succeeded.to_string()>
+                                <td>{line.when}</td>
+                                <td>
+                                    {match line.booking_id {
+                                        Some(id) => view! { <A href=format!("/dashboard/bookings/{id}")>{action_label(&line.action)}</A> }.into_any(),
+                                        None => view! { <span>{action_label(&line.action)}</span> }.into_any(),
+                                    }}
+                                </td>
+                                <td class:failed=!line.succeeded>{result}{status}</td>
+                                <td>{line.message}{ids}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

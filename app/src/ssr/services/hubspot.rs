@@ -2,7 +2,7 @@
 //! the single-use OAuth `state`, storing sealed tokens, disconnecting. The
 //! HTTP side (HubSpot's token endpoint, sync) lives in the server crate.
 use crate::domain::team::{Plan, Role};
-use crate::dto::HubspotCardDto;
+use crate::dto::{HubspotCardDto, SyncLogLine};
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::entities::job;
@@ -13,7 +13,8 @@ use crate::ssr::time_fmt::moment_in;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 const PROVIDER: &str = "hubspot";
@@ -378,6 +379,37 @@ pub async fn set_update_existing(db: &DatabaseConnection, user: &user::Model, up
     model.updated_at = Set(Utc::now());
     model.update(db).await?;
     Ok(())
+}
+
+/// The team's sync log, newest first; only failures when asked.
+pub async fn sync_log(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    failures_only: bool,
+) -> Result<Vec<SyncLogLine>, AppError> {
+    let mut query = sync_log::Entity::find()
+        .filter(sync_log::Column::TeamId.eq(&user.team_id))
+        .order_by_desc(sync_log::Column::CreatedAt)
+        .limit(100);
+    if failures_only {
+        query = query.filter(sync_log::Column::Succeeded.eq(false));
+    }
+    let tz = super::bookings::host_tz(user);
+    Ok(query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|line| SyncLogLine {
+            when: moment_in(tz, line.created_at),
+            booking_id: line.booking_id,
+            action: line.action,
+            succeeded: line.succeeded,
+            http_status: line.http_status.and_then(|s| u16::try_from(s).ok()),
+            message: line.message,
+            contact_id: line.contact_id,
+            meeting_id: line.meeting_id,
+        })
+        .collect())
 }
 
 /// What the integrations page shows the user about their team's HubSpot.

@@ -1,0 +1,179 @@
+//! Sync throughput against HubSpot's rate limit: 1,000 bookings (override
+//! with `HUBSPOT_BENCH_BOOKINGS`) synced to the sandbox, which enforces 100
+//! requests per 10 s per portal like a strict HubSpot. Prints the request
+//! rate as a fraction of that limit (goal: at least 0.9) and how many
+//! requests the limiter rejected (goal: none).
+//!
+//! Run with `cargo bench -p server --bench hubspot_sync`. It takes about
+//! 3½ minutes at 1,000 bookings: the limit, not Slotline, sets the pace.
+use app::domain::{Email, PersonName};
+use app::ssr::entities::{booking, user};
+use app::ssr::jobs::{Job, SyncAction, enqueue};
+use app::ssr::services::{contacts, hubspot};
+use chrono::{Duration, Utc};
+use hubspot_sandbox::{Sandbox, SandboxConfig};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use server::config::{Config, HubspotSettings};
+use server::integrations::hubspot::HubspotOAuth;
+use server::startup::Application;
+use std::time::Instant;
+
+const LIMIT: u32 = 100;
+const WINDOW_SECS: f64 = 10.0;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let bookings: usize = std::env::var("HUBSPOT_BENCH_BOOKINGS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let sandbox = Sandbox::spawn(SandboxConfig {
+        rate_limit: Some((LIMIT, std::time::Duration::from_secs(10))),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("slotline-bench-{}", app::ssr::ids::new_id()));
+    let settings = HubspotSettings {
+        client_id: sandbox.config().client_id.clone(),
+        client_secret: sandbox.config().client_secret.clone(),
+        api_base: sandbox.base_url.clone(),
+        auth_url: sandbox.authorize_url(),
+        requests_per_10s: LIMIT,
+        search_lag: std::time::Duration::from_millis(200),
+    };
+    let config = Config {
+        database_url: format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
+        site_addr: "127.0.0.1:0".parse()?,
+        site_root: "target/site".into(),
+        public_url: "http://slotline.test".into(),
+        secret_key: [3; 32],
+        smtp_url: None,
+        mail_from: "Slotline <no-reply@slotline.test>".into(),
+        data_dir: dir.clone(),
+        seed_demo: true,
+        demo_password: Some("bench-password".into()),
+        job_workers: 0,
+        hubspot: Some(settings.clone()),
+    };
+    let application = Application::build(config.clone()).await?;
+    let state = application.state().clone();
+    let runner = application.runner();
+    let db = state.db.clone();
+
+    // Connect the demo team as its owner would, through the code flow.
+    let host = user::Entity::find()
+        .filter(user::Column::Slug.eq("demo"))
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo host"))?;
+    let oauth = HubspotOAuth::new(settings, &config.public_url)?;
+    let oauth_state = hubspot::begin_connect(&db, &host, "bench-session").await?;
+    let callback = url::Url::parse(&sandbox.grant(&oauth.authorize_url(oauth_state)).await)?;
+    let code = callback
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| anyhow::anyhow!("no code"))?;
+    let tokens = oauth.exchange_code(&code).await?;
+    let (portal_id, scopes) = oauth.introspect(&tokens.access_token).await?;
+    hubspot::save_connection(
+        &db,
+        &state.secrets,
+        &host,
+        hubspot::IssuedTokens {
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            expires_at: tokens.expires_at,
+            portal_id,
+            scopes,
+        },
+    )
+    .await?;
+
+    // The bookings themselves, with their sync jobs, as booking would leave them.
+    let event = app::ssr::entities::event_type::Entity::find()
+        .filter(app::ssr::entities::event_type::Column::UserId.eq(&host.id))
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("an event type"))?;
+    let first = Utc::now() + Duration::days(1);
+    for i in 0..bookings {
+        let email = Email::parse(&format!("invitee{i}@example.com"))?;
+        let name = PersonName::parse(&format!("Invitee Number{i}")).map_err(anyhow::Error::msg)?;
+        let txn = db.begin().await?;
+        let contact_id = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, None).await?;
+        let start = first + Duration::minutes(30 * i as i64);
+        let id = app::ssr::ids::new_id();
+        booking::ActiveModel {
+            id: Set(id.clone()),
+            host_id: Set(host.id.clone()),
+            event_type_id: Set(event.id.clone()),
+            contact_id: Set(contact_id),
+            start_at: Set(start),
+            end_at: Set(start + Duration::minutes(30)),
+            buffer_before_min: Set(0),
+            buffer_after_min: Set(0),
+            status: Set(booking::CONFIRMED.to_owned()),
+            invitee_name: Set(name.as_str().to_owned()),
+            invitee_email: Set(email.into_inner()),
+            invitee_phone: Set(None),
+            invitee_time_zone: Set("Europe/Berlin".into()),
+            notes: Set(None),
+            answers: Set("[]".into()),
+            manage_token_hash: Set(app::ssr::ids::hash_token(&id)),
+            cancel_reason: Set(None),
+            cancelled_by: Set(None),
+            previous_start_at: Set(None),
+            previous_end_at: Set(None),
+            sequence: Set(0),
+            hubspot_contact_id: Set(None),
+            hubspot_meeting_id: Set(None),
+            hubspot_meeting_sent_at: Set(None),
+            created_at: Set(Utc::now()),
+            updated_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+        let job = Job::SyncBookingToHubspot {
+            team_id: host.team_id.clone(),
+            booking_id: id,
+            action: SyncAction::Created,
+        };
+        enqueue(&txn, &job).await?;
+        txn.commit().await?;
+    }
+
+    let requests_before = sandbox.requests().len();
+    let started = Instant::now();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = runner.spawn_workers(8, stopped);
+    loop {
+        let synced = booking::Entity::find()
+            .filter(booking::Column::HubspotMeetingId.is_not_null())
+            .count(&db)
+            .await?;
+        if synced as usize == bookings {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let _ = stop.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+    let requests = sandbox.requests().len() - requests_before;
+    let rate = requests as f64 / elapsed;
+    let allowed = f64::from(LIMIT) / WINDOW_SECS;
+    println!("hubspot_sync: {bookings} bookings, {requests} HubSpot requests in {elapsed:.1} s");
+    println!(
+        "hubspot_sync: {rate:.2} requests/s = {:.3} of the limit ({allowed:.0}/s)",
+        rate / allowed
+    );
+    println!(
+        "hubspot_sync: {} requests rejected by HubSpot's limiter",
+        sandbox.rate_limited_count()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
