@@ -40,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
         auth_url: sandbox.authorize_url(),
         requests_per_10s: LIMIT,
         search_lag: std::time::Duration::from_millis(200),
+        request_timeout: std::time::Duration::from_secs(15),
     };
     let config = Config {
         database_url: format!("sqlite://{}/bench.db?mode=rwc", dir.display()),

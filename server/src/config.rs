@@ -37,6 +37,8 @@ pub struct HubspotSettings {
     pub requests_per_10s: u32,
     /// How long HubSpot's search takes to show a new object.
     pub search_lag: std::time::Duration,
+    /// A call unanswered this long is given up (its outcome unknown).
+    pub request_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for HubspotSettings {
@@ -73,6 +75,7 @@ impl HubspotSettings {
             auth_url,
             requests_per_10s: u32::try_from(number("SLOTLINE_HUBSPOT_REQUESTS_PER_10S", 100)?)?,
             search_lag: std::time::Duration::from_millis(number("SLOTLINE_HUBSPOT_SEARCH_LAG_MS", 10_000)?),
+            request_timeout: std::time::Duration::from_millis(number("SLOTLINE_HUBSPOT_TIMEOUT_MS", 15_000)?),
         }))
     }
 }

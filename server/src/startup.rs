@@ -63,7 +63,9 @@ impl Application {
         let hubspot_api = config
             .hubspot
             .as_ref()
-            .map(|settings| HubspotApi::new(&settings.api_base, settings.requests_per_10s).map(Arc::new))
+            .map(|settings| {
+                HubspotApi::new(&settings.api_base, settings.requests_per_10s, settings.request_timeout).map(Arc::new)
+            })
             .transpose()
             .context("setting up the HubSpot API client")?;
         let state = AppState {

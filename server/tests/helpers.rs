@@ -119,6 +119,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         requests_per_10s: 100,
         // The sandbox's search shows writes at once.
         search_lag: std::time::Duration::from_millis(200),
+        // Short, so that the sandbox's slow answers become timeouts.
+        request_timeout: std::time::Duration::from_secs(1),
     };
     let hubspot = Sandbox::spawn(sandbox_config).await;
     let config = Config {

@@ -10,8 +10,6 @@ use std::time::Duration;
 
 /// HubSpot's own window for OAuth apps: 110 requests per 10 s per portal.
 const WINDOW: Duration = Duration::from_secs(10);
-/// A request slower than this is given up (and its outcome unknown).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// `associationTypeId` of meeting → contact (HUBSPOT_DEFINED).
 const MEETING_TO_CONTACT: u32 = 200;
 
@@ -77,7 +75,7 @@ pub struct HubspotApi {
 impl HubspotApi {
     /// `per_window` requests per 10 s per portal, evenly spaced with 1 %
     /// to spare, so that no rolling 10 s window ever holds more.
-    pub fn new(api_base: &str, per_window: u32) -> anyhow::Result<Self> {
+    pub fn new(api_base: &str, per_window: u32, timeout: Duration) -> anyhow::Result<Self> {
         let per_window =
             NonZeroU32::new(per_window).ok_or_else(|| anyhow::anyhow!("the rate limit must be positive"))?;
         let spacing = WINDOW.mul_f64(1.01) / per_window.get();
@@ -86,7 +84,7 @@ impl HubspotApi {
             .allow_burst(NonZeroU32::MIN);
         Ok(Self {
             http: reqwest::Client::builder()
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(timeout)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?,
             base: api_base.trim_end_matches('/').to_owned(),
