@@ -1,6 +1,6 @@
 //! Booking, rescheduling and cancelling through the server, and the
 //! guarantee that a slot is never booked twice.
-use crate::helpers::{Answer, TestApp, browser};
+use crate::helpers::{Answer, TestApp, browser, manage_parts};
 use crate::on_both_databases;
 use app::error::AppError;
 use app::functions::bookings::{CancelAsHost, CancelAsInvitee, HostBooking, ManagedBooking, Reschedule};
@@ -26,13 +26,6 @@ async fn setup(app: &TestApp) -> (reqwest::Client, String) {
     app.create_event_type(&host, "intro", 30).await;
     let slot = app.first_free_slot("ada", "intro").await;
     (host, slot)
-}
-
-fn manage_parts(redirect: &str) -> (String, String) {
-    let url = url::Url::parse(&format!("http://x{redirect}")).unwrap();
-    let id = url.path().trim_start_matches("/bookings/").to_owned();
-    let token = url.query_pairs().find(|(k, _)| k == "token").unwrap().1.into_owned();
-    (id, token)
 }
 
 async fn an_invitee_books_a_free_slot_and_gets_a_manage_link(app: TestApp) {

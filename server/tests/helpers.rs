@@ -217,6 +217,19 @@ impl Answer {
     }
 }
 
+/// The booking id and manage token in a manage-page redirect.
+pub fn manage_parts(redirect: &str) -> (String, String) {
+    let url = url::Url::parse(&format!("http://x{redirect}")).expect("a path");
+    let id = url.path().trim_start_matches("/bookings/").to_owned();
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .expect("a token")
+        .1
+        .into_owned();
+    (id, token)
+}
+
 /// A browser-like client: keeps cookies, does not follow redirects.
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -275,26 +288,37 @@ impl TestApp {
         client
     }
 
+    /// Saves event type `slug` (`id` empty: a new one) with `duration` and
+    /// no limits, plus `extra` form fields; returns the server's answer.
+    pub async fn save_event_type(
+        &self,
+        client: &reqwest::Client,
+        id: &str,
+        slug: &str,
+        duration: u32,
+        extra: &[(&str, &str)],
+    ) -> Answer {
+        let (name, duration) = (format!("Event {slug}"), duration.to_string());
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("id", id),
+            ("form[name]", &name),
+            ("form[slug]", slug),
+            ("form[duration]", &duration),
+            ("form[description]", ""),
+            ("form[location]", ""),
+            ("form[min_notice]", "0"),
+            ("form[horizon]", "60"),
+            ("form[buffer_before]", "0"),
+            ("form[buffer_after]", "0"),
+        ];
+        fields.extend_from_slice(extra);
+        self.call::<app::functions::event_types::SaveEventType>(client, &fields)
+            .await
+    }
+
     /// Creates an event type for the logged-in host; returns its id.
     pub async fn create_event_type(&self, client: &reqwest::Client, slug: &str, duration: u32) -> String {
-        let created = self
-            .call::<app::functions::event_types::SaveEventType>(
-                client,
-                &[
-                    ("id", ""),
-                    ("form[name]", &format!("Event {slug}")),
-                    ("form[slug]", slug),
-                    ("form[duration]", &duration.to_string()),
-                    ("form[description]", ""),
-                    ("form[location]", ""),
-                    ("form[min_notice]", "0"),
-                    ("form[horizon]", "60"),
-                    ("form[buffer_before]", "0"),
-                    ("form[buffer_after]", "0"),
-                ],
-            )
-            .await;
-        match created {
+        match self.save_event_type(client, "", slug, duration, &[]).await {
             Answer::Ok(v) => v["id"].as_str().expect("an id").to_owned(),
             Answer::Redirect(_) => panic!("saving an event type answers with the saved event type"),
             Answer::Err(e) => panic!("{e:?}"),

@@ -1,6 +1,6 @@
 //! Booking changes reaching HubSpot (the sandbox) through durable jobs:
 //! in order, exactly once, through faults, token expiry and revocation.
-use crate::helpers::{TestApp, browser};
+use crate::helpers::{TestApp, browser, manage_parts};
 use crate::on_both_databases;
 use app::functions::bookings::{CancelAsInvitee, Reschedule};
 use app::functions::integrations::{DisconnectHubspot, SetHubspotContactPolicy};
@@ -26,13 +26,6 @@ async fn connected(app: &TestApp) -> reqwest::Client {
     app.create_event_type(&ada, "intro", 30).await;
     assert_eq!(app.connect_hubspot(&ada).await.1, "/dashboard/integrations?connected=1");
     ada
-}
-
-fn manage_parts(redirect: &str) -> (String, String) {
-    let url = url::Url::parse(&format!("http://x{redirect}")).unwrap();
-    let id = url.path().trim_start_matches("/bookings/").to_owned();
-    let token = url.query_pairs().find(|(k, _)| k == "token").unwrap().1.into_owned();
-    (id, token)
 }
 
 /// Books the first free slot as `name <email>`; returns the booking id and manage token.

@@ -1,10 +1,9 @@
 //! The booking form's extra fields: the host's questions and the phone
 //! setting, from the editor through the booking to what is shown after.
-use crate::helpers::{TestApp, browser};
+use crate::helpers::{TestApp, browser, manage_parts};
 use crate::on_both_databases;
 use app::error::{AppError, FieldError};
 use app::functions::bookings::{HostBooking, ManagedBooking};
-use app::functions::event_types::SaveEventType;
 use app::functions::questions::{DeleteQuestion, ListQuestions, MoveQuestion, SaveQuestion};
 use app::ssr::entities::booking;
 use sea_orm::EntityTrait;
@@ -38,13 +37,6 @@ fn fields_of(error: AppError) -> Vec<String> {
         AppError::Validation(list) => list.into_iter().map(|FieldError { field, .. }| field).collect(),
         other => panic!("expected a validation error, got {other:?}"),
     }
-}
-
-fn manage_parts(redirect: &str) -> (String, String) {
-    let url = url::Url::parse(&format!("http://x{redirect}")).unwrap();
-    let id = url.path().trim_start_matches("/bookings/").to_owned();
-    let token = url.query_pairs().find(|(k, _)| k == "token").unwrap().1.into_owned();
-    (id, token)
 }
 
 async fn answers_are_checked_stored_in_order_and_kept_when_questions_change(app: TestApp) {
@@ -160,32 +152,16 @@ async fn answers_are_checked_stored_in_order_and_kept_when_questions_change(app:
     assert!(stored.answers.contains("Analytical Engines Ltd"));
 }
 
-async fn set_phone_field(app: &TestApp, host: &reqwest::Client, event: &str, setting: &str) {
-    app.call::<SaveEventType>(
-        host,
-        &[
-            ("id", event),
-            ("form[name]", "Event intro"),
-            ("form[slug]", "intro"),
-            ("form[duration]", "30"),
-            ("form[description]", ""),
-            ("form[location]", ""),
-            ("form[min_notice]", "0"),
-            ("form[horizon]", "60"),
-            ("form[buffer_before]", "0"),
-            ("form[buffer_after]", "0"),
-            ("form[phone_field]", setting),
-        ],
-    )
-    .await
-    .ok();
+async fn set_phone_field(app: &TestApp, host: &reqwest::Client, event: &str, setting: &str) -> crate::helpers::Answer {
+    app.save_event_type(host, event, "intro", 30, &[("form[phone_field]", setting)])
+        .await
 }
 
 async fn the_phone_number_is_hidden_optional_or_required_per_event_type(app: TestApp) {
     let host = app.sign_up("ada").await;
     let event = app.create_event_type(&host, "intro", 30).await;
 
-    set_phone_field(&app, &host, &event, "required").await;
+    set_phone_field(&app, &host, &event, "required").await.ok();
     let slot = app.first_free_slot("ada", "intro").await;
     let missing = app.book("ada", "intro", &slot, "grace@example.com").await.err();
     assert_eq!(missing.message_for("phone").as_deref(), Some("Enter a phone number."));
@@ -219,7 +195,7 @@ async fn the_phone_number_is_hidden_optional_or_required_per_event_type(app: Tes
     assert_eq!(stored.invitee_phone.as_deref(), Some("+1 212 555 0100"));
 
     // Not asked: whatever a crafted request sends is not stored.
-    set_phone_field(&app, &host, &event, "hidden").await;
+    set_phone_field(&app, &host, &event, "hidden").await.ok();
     let slot = app.first_free_slot("ada", "intro").await;
     let to = app
         .book_with(
@@ -239,25 +215,7 @@ async fn the_phone_number_is_hidden_optional_or_required_per_event_type(app: Tes
         .unwrap();
     assert_eq!(stored.invitee_phone, None);
 
-    let unknown = app
-        .call::<SaveEventType>(
-            &host,
-            &[
-                ("id", &event),
-                ("form[name]", "Event intro"),
-                ("form[slug]", "intro"),
-                ("form[duration]", "30"),
-                ("form[description]", ""),
-                ("form[location]", ""),
-                ("form[min_notice]", "0"),
-                ("form[horizon]", "60"),
-                ("form[buffer_before]", "0"),
-                ("form[buffer_after]", "0"),
-                ("form[phone_field]", "sometimes"),
-            ],
-        )
-        .await
-        .err();
+    let unknown = set_phone_field(&app, &host, &event, "sometimes").await.err();
     assert_eq!(fields_of(unknown), ["phone_field"]);
 }
 

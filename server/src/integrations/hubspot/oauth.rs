@@ -102,21 +102,27 @@ impl HubspotOAuth {
         tokens(&response, Some(refresh_token))
     }
 
-    /// The portal (`hub_id`) and scopes an access token belongs to.
-    pub async fn introspect(&self, access_token: &str) -> Result<(String, Vec<String>), OAuthError> {
-        let response = self
-            .http
+    /// Posts `token` to one of HubSpot's token endpoints with the app's credentials.
+    async fn post_token(&self, endpoint: &str, token: &str, hint: &str) -> Result<reqwest::Response, reqwest::Error> {
+        self.http
             .post(format!(
-                "{}/oauth/{API_VERSION}/token/introspect",
+                "{}/oauth/{API_VERSION}/token/{endpoint}",
                 self.settings.api_base
             ))
             .form(&[
                 ("client_id", self.settings.client_id.as_str()),
                 ("client_secret", self.settings.client_secret.as_str()),
-                ("token", access_token),
-                ("token_type_hint", "access_token"),
+                ("token", token),
+                ("token_type_hint", hint),
             ])
             .send()
+            .await
+    }
+
+    /// The portal (`hub_id`) and scopes an access token belongs to.
+    pub async fn introspect(&self, access_token: &str) -> Result<(String, Vec<String>), OAuthError> {
+        let response = self
+            .post_token("introspect", access_token, "access_token")
             .await
             .map_err(|e| OAuthError::Unexpected(e.to_string()))?;
         let status = response.status();
@@ -135,17 +141,7 @@ impl HubspotOAuth {
 
     /// Revokes a refresh token; any 2xx is done.
     pub async fn revoke(&self, refresh_token: &str) -> anyhow::Result<()> {
-        let response = self
-            .http
-            .post(format!("{}/oauth/{API_VERSION}/token/revoke", self.settings.api_base))
-            .form(&[
-                ("client_id", self.settings.client_id.as_str()),
-                ("client_secret", self.settings.client_secret.as_str()),
-                ("token", refresh_token),
-                ("token_type_hint", "refresh_token"),
-            ])
-            .send()
-            .await?;
+        let response = self.post_token("revoke", refresh_token, "refresh_token").await?;
         anyhow::ensure!(
             response.status().is_success(),
             "revocation answered {}",
