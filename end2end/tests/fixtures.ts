@@ -54,8 +54,20 @@ export async function waitForEmail(to: string, needle: string, timeoutMs = 20_00
   throw new Error(`no email to ${to} containing ${needle} within ${timeoutMs} ms`);
 }
 
+/** Quoted-printable to text: `=XX` escapes are bytes of UTF-8, not characters. */
 function decodeQuotedPrintable(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  const text = raw.replace(/=\r?\n/g, "");
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const hex = text.slice(i + 1, i + 3);
+    if (text[i] === "=" && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(text[i], "utf8"));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
 }
 
 /** Picks the first day with free times, then its first slot; returns the slot's start. */

@@ -60,10 +60,13 @@ pub fn QuestionsEditor(event_type_id: String) -> impl IntoView {
                 }}
             </Transition>
             <h3>"Add a question"</h3>
-            {move || {
-                added.get();
-                view! { <QuestionFields action=add event_type_id=add_id.clone() question=None prefix="new-question".to_owned()/> }
-            }}
+            // Keyed by round, so each added question leaves a new, empty form
+            // (re-rendering in place would keep the old choice in the select).
+            <For
+                each=move || std::iter::once(added.get())
+                key=|round| *round
+                children=move |_| view! { <QuestionFields action=add event_type_id=add_id.clone() question=None prefix="new-question".to_owned()/> }
+            />
         </section>
     }
 }
