@@ -125,25 +125,47 @@ async fn a_booking_its_reschedule_and_its_cancellation_reach_hubspot_in_order(ap
     );
 }
 
+/// How long each of `count` bookings takes to answer.
+async fn booking_latencies(app: &TestApp, label: &str, count: usize) -> Vec<Duration> {
+    let mut took = Vec::new();
+    for i in 0..count {
+        let started = Instant::now();
+        book_as(app, "Grace Hopper", &format!("{label}{i}@example.com")).await;
+        took.push(started.elapsed());
+    }
+    took
+}
+
 async fn bookings_never_wait_for_a_slow_or_failing_hubspot(app: TestApp) {
-    connected(&app).await;
-    // Real workers this time, against a HubSpot that takes 5 s and fails half its calls.
+    let ada = app.pro_owner("ada").await;
+    app.create_event_type(&ada, "intro", 30).await;
+    // Real workers this time, so HubSpot calls run while bookings are made.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = app.runner.spawn_workers(2, stopped);
-    app.hubspot.push_faults((0..40).map(|i| {
+    let without = booking_latencies(&app, "before", 4).await;
+
+    app.connect_hubspot(&ada).await;
+    // Every call now takes 5 s (beyond the client's timeout) or fails.
+    app.hubspot.push_faults((0..200).map(|i| {
         if i % 2 == 0 {
             Fault::Slow(Duration::from_secs(5))
         } else {
             Fault::ServerError
         }
     }));
-    for i in 0..4 {
-        let started = Instant::now();
-        book_as(&app, "Grace Hopper", &format!("grace{i}@example.com")).await;
-        let took = started.elapsed();
+    let with = booking_latencies(&app, "during", 4).await;
+    // The syncs were under way: HubSpot sees (slow, failing) calls come in.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !app.hubspot.requests().iter().any(|r| r.path.starts_with("/crm/")) {
+        assert!(Instant::now() < deadline, "no HubSpot calls were made");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let slowest_without = without.iter().max().copied().unwrap_or_default();
+    for took in &with {
+        // Generous bounds: a booking that waited on HubSpot would take 5 s or more.
         assert!(
-            took < Duration::from_secs(2),
-            "booking {i} took {took:?} while HubSpot is slow"
+            *took < slowest_without + Duration::from_millis(1_500),
+            "with HubSpot slow: {with:?}; without HubSpot: {without:?}"
         );
     }
     let _ = stop.send(true);
