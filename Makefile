@@ -3,9 +3,15 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
+# CI may keep build artefacts outside the clone (CARGO_TARGET_DIR); the
+# site cargo-leptos assembles stays in ./target/site either way.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
-SERVER_BIN := $(CURDIR)/target/release/server
-SANDBOX_BIN := $(CURDIR)/target/release/hubspot-sandbox
+SERVER_BIN := $(TARGET_DIR)/release/server
+SANDBOX_BIN := $(TARGET_DIR)/release/hubspot-sandbox
+# One cargo invocation for all server-side crates, so that dependencies are
+# built once with one set of features rather than once per crate.
+SERVER_CRATES := -p app -p server -p migration -p hubspot-sandbox --features app/ssr
 
 .PHONY: setup run test fmt-check clippy test-rust test-e2e build-release
 
@@ -27,15 +33,11 @@ fmt-check:
 # The app crate builds twice, for the server (ssr) and the browser
 # (hydrate), so each is linted in its own configuration.
 clippy:
-	cargo clippy -p app --features ssr --all-targets -- -D warnings
-	cargo clippy -p server -p migration -p hubspot-sandbox --all-targets -- -D warnings
+	cargo clippy $(SERVER_CRATES) --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:
-	cargo test -p app --features ssr
-	cargo test -p migration
-	cargo test -p hubspot-sandbox
-	cargo test -p server
+	cargo test $(SERVER_CRATES)
 
 test-e2e: build-release
 	cd end2end && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) HUBSPOT_SANDBOX_BIN=$(abspath $(SANDBOX_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npx playwright test
