@@ -106,11 +106,15 @@ pub async fn fresh_database(backend: Backend) -> Option<(TestDatabase, String)> 
 /// Starts the server; `None` when PostgreSQL is asked for but not running
 /// (and not required).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, SandboxConfig::default()).await
+}
+
+/// [`spawn_app`] against a HubSpot sandbox configured as `sandbox_config`.
+pub async fn spawn_app_with(backend: Backend, sandbox_config: SandboxConfig) -> Option<TestApp> {
     server::telemetry::init();
     let (database, database_url) = fresh_database(backend).await?;
     let dir = database.dir.clone();
     let smtp = SmtpSink::start().await;
-    let sandbox_config = SandboxConfig::default();
     let hubspot_settings = HubspotSettings {
         client_id: sandbox_config.client_id.clone(),
         client_secret: sandbox_config.client_secret.clone(),

@@ -90,7 +90,16 @@ async fn an_owner_on_pro_connects_through_the_consent_page_and_tokens_are_sealed
         "/dashboard/integrations?connected=1"
     );
     let stored = connection_of(&app, "ada").await.expect("a connection");
-    assert_eq!(stored.portal_id, "4242424");
+    assert_eq!(
+        stored.portal_id, "4242424",
+        "from introspection: the token response had no hub_id"
+    );
+    assert!(
+        app.hubspot
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/token/introspect"))
+    );
     assert!(stored.scopes.contains("crm.objects.contacts.write"));
     assert!(stored.access_expires_at > chrono::Utc::now() + chrono::Duration::minutes(25));
 
@@ -264,4 +273,23 @@ async fn disconnecting_forgets_the_tokens_and_revokes_them_at_hubspot(app: TestA
         app.location(&browser(), "/integrations/hubspot/connect").await,
         "/login"
     );
+}
+
+/// HubSpot may name the portal in the token response; then no introspection is needed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_portal_is_taken_from_the_token_response_when_hubspot_names_it() {
+    let sandbox = hubspot_sandbox::SandboxConfig {
+        token_response_has_hub_id: true,
+        hub_id: 777,
+        ..Default::default()
+    };
+    let app = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, sandbox)
+        .await
+        .expect("SQLite always runs");
+    let ada = app.pro_owner("ada").await;
+    assert_eq!(app.connect_hubspot(&ada).await.1, "/dashboard/integrations?connected=1");
+    let stored = connection_of(&app, "ada").await.expect("a connection");
+    assert_eq!(stored.portal_id, "777");
+    assert!(stored.scopes.contains("crm.objects.contacts.write"));
+    assert!(!app.hubspot.requests().iter().any(|r| r.path.ends_with("/introspect")));
 }

@@ -81,12 +81,16 @@ pub async fn callback(
             return back("error=hubspot");
         }
     };
-    let (portal_id, scopes) = match oauth.introspect(&tokens.access_token).await {
-        Ok(found) => found,
-        Err(error) => {
-            tracing::warn!(%error, "HubSpot token introspection failed");
-            return back("error=hubspot");
-        }
+    // The token response may name the portal; otherwise introspection does.
+    let (portal_id, scopes) = match tokens.portal_id.clone() {
+        Some(portal) => (portal, tokens.scopes.clone()),
+        None => match oauth.introspect(&tokens.access_token).await {
+            Ok(found) => found,
+            Err(error) => {
+                tracing::warn!(%error, "HubSpot token introspection failed");
+                return back("error=hubspot");
+            }
+        },
     };
     let issued = IssuedTokens {
         access_token: tokens.access_token,

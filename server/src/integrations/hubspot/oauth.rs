@@ -8,17 +8,55 @@
 use super::{API_VERSION, SCOPES};
 use crate::config::HubspotSettings;
 use chrono::{DateTime, Utc};
-use oauth2::basic::{BasicClient, BasicErrorResponseType};
-use oauth2::{
-    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, RedirectUrl,
-    RefreshToken, RequestTokenError, Scope, TokenResponse, TokenUrl,
+use oauth2::basic::{
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
 };
-use serde::Deserialize;
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
 
 /// Access tokens live 30 minutes today; used only if HubSpot omits `expires_in`.
 const FALLBACK_TTL_SECS: i64 = 30 * 60;
 
-type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+/// What HubSpot's token response may carry beyond RFC 6749: the portal and
+/// the granted scopes. Both optional; without them, introspection tells.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct HubspotTokenFields {
+    #[serde(default)]
+    hub_id: Option<serde_json::Value>,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+}
+
+impl ExtraTokenFields for HubspotTokenFields {}
+
+type TokenBody = StandardTokenResponse<HubspotTokenFields, BasicTokenType>;
+
+/// The client before its endpoints are set.
+type NewClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenBody,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+>;
+
+type Client = oauth2::Client<
+    BasicErrorResponse,
+    TokenBody,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OAuthError {
@@ -36,6 +74,9 @@ pub struct Tokens {
     pub access_token: String,
     pub refresh_token: String,
     pub expires_at: DateTime<Utc>,
+    /// The portal, when the token response names it.
+    pub portal_id: Option<String>,
+    pub scopes: Vec<String>,
 }
 
 /// What introspection says about an access token.
@@ -54,7 +95,7 @@ pub struct HubspotOAuth {
 
 impl HubspotOAuth {
     pub fn new(settings: HubspotSettings, public_url: &str) -> anyhow::Result<Self> {
-        let client = BasicClient::new(ClientId::new(settings.client_id.clone()))
+        let client = NewClient::new(ClientId::new(settings.client_id.clone()))
             .set_client_secret(ClientSecret::new(settings.client_secret.clone()))
             .set_auth_uri(AuthUrl::new(settings.auth_url.clone())?)
             .set_token_uri(TokenUrl::new(format!(
@@ -151,7 +192,7 @@ impl HubspotOAuth {
     }
 }
 
-fn tokens(response: &oauth2::basic::BasicTokenResponse, previous_refresh: Option<&str>) -> Result<Tokens, OAuthError> {
+fn tokens(response: &TokenBody, previous_refresh: Option<&str>) -> Result<Tokens, OAuthError> {
     let refresh_token = response
         .refresh_token()
         .map(|t| t.secret().clone())
@@ -161,10 +202,18 @@ fn tokens(response: &oauth2::basic::BasicTokenResponse, previous_refresh: Option
         .expires_in()
         .and_then(|d| chrono::Duration::from_std(d).ok())
         .unwrap_or(chrono::Duration::seconds(FALLBACK_TTL_SECS));
+    let extra = response.extra_fields();
+    let portal_id = extra.hub_id.as_ref().and_then(|id| match id {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    });
     Ok(Tokens {
         access_token: response.access_token().secret().clone(),
         refresh_token,
         expires_at: Utc::now() + ttl,
+        portal_id,
+        scopes: extra.scopes.clone().unwrap_or_default(),
     })
 }
 
