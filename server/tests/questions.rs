@@ -157,6 +157,20 @@ async fn set_phone_field(app: &TestApp, host: &reqwest::Client, event: &str, set
         .await
 }
 
+/// Books `slot` of Ada's `intro` giving `phone`; returns the stored booking.
+async fn book_with_phone(app: &TestApp, slot: &str, email: &str, phone: &str) -> booking::Model {
+    let to = app
+        .book_with("ada", "intro", slot, email, &[("form[phone]", phone)])
+        .await
+        .redirect();
+    let (id, _) = manage_parts(&to);
+    booking::Entity::find_by_id(&id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn the_phone_number_is_hidden_optional_or_required_per_event_type(app: TestApp) {
     let host = app.sign_up("ada").await;
     let event = app.create_event_type(&host, "intro", 30).await;
@@ -176,43 +190,13 @@ async fn the_phone_number_is_hidden_optional_or_required_per_event_type(app: Tes
         .await
         .err();
     assert!(bad.message_for("phone").is_some());
-    let to = app
-        .book_with(
-            "ada",
-            "intro",
-            &slot,
-            "grace@example.com",
-            &[("form[phone]", "+1 212 555 0100")],
-        )
-        .await
-        .redirect();
-    let (id, _) = manage_parts(&to);
-    let stored = booking::Entity::find_by_id(&id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = book_with_phone(&app, &slot, "grace@example.com", "+1 212 555 0100").await;
     assert_eq!(stored.invitee_phone.as_deref(), Some("+1 212 555 0100"));
 
     // Not asked: whatever a crafted request sends is not stored.
     set_phone_field(&app, &host, &event, "hidden").await.ok();
     let slot = app.first_free_slot("ada", "intro").await;
-    let to = app
-        .book_with(
-            "ada",
-            "intro",
-            &slot,
-            "alan@example.com",
-            &[("form[phone]", "not even a number")],
-        )
-        .await
-        .redirect();
-    let (id, _) = manage_parts(&to);
-    let stored = booking::Entity::find_by_id(&id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = book_with_phone(&app, &slot, "alan@example.com", "not even a number").await;
     assert_eq!(stored.invitee_phone, None);
 
     let unknown = set_phone_field(&app, &host, &event, "sometimes").await.err();
