@@ -104,6 +104,15 @@ fn action_label(action: &str) -> &'static str {
     }
 }
 
+/// A log message as a sentence, whatever punctuation it came with.
+fn sentence(message: String) -> String {
+    if message.ends_with(['.', '!', '?']) {
+        message
+    } else {
+        format!("{message}.")
+    }
+}
+
 #[component]
 fn SyncLogTable(lines: Vec<SyncLogLine>) -> impl IntoView {
     view! {
@@ -131,7 +140,7 @@ fn SyncLogTable(lines: Vec<SyncLogLine>) -> impl IntoView {
                                     }}
                                 </td>
                                 <td class:failed=!line.succeeded>{result}{status}</td>
-                                <td>{line.message}{ids}</td>
+                                <td>{sentence(line.message)}{ids}</td>
                             </tr>
                         }
                     }).collect_view()}
