@@ -46,6 +46,12 @@ async fn book_one(app: &TestApp) -> String {
 
 async fn booking_emails_reach_both_sides_through_smtp_with_the_manage_link(app: TestApp) {
     let manage = book_one(&app).await;
+    let token = crate::helpers::manage_parts(&manage).1;
+    let queued = job::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(
+        queued.iter().all(|j| !j.payload.contains(&token)),
+        "the manage-link secret waits in the queue sealed, never in the clear"
+    );
     assert_eq!(app.runner.run_until_idle().await.unwrap(), 2);
     let mails = app.smtp.wait_for(2, Duration::from_secs(10)).await;
     let to_invitee = mails

@@ -57,7 +57,7 @@ pub async fn booking_page(query: BookingPageQuery) -> Result<BookingPageDto, App
 pub async fn book(form: BookingForm) -> Result<(), AppError> {
     use crate::ssr::{context::state, jobs_ready, services::bookings};
     let state = state()?;
-    let created = bookings::create(&state.db, form).await?;
+    let created = bookings::create(&state.db, &state.secrets, form).await?;
     jobs_ready(&state);
     leptos_axum::redirect(&format!(
         "/bookings/{}?token={}&confirmed=1",
@@ -87,7 +87,7 @@ pub async fn cancel_as_invitee(id: String, token: String, reason: String) -> Res
 pub async fn reschedule(id: String, token: String, start: String) -> Result<(), AppError> {
     use crate::ssr::{context::state, jobs_ready, services::bookings};
     let state = state()?;
-    let booking = bookings::reschedule(&state.db, &id, &token, &start).await?;
+    let booking = bookings::reschedule(&state.db, &state.secrets, &id, &token, &start).await?;
     jobs_ready(&state);
     leptos_axum::redirect(&format!("/bookings/{}?token={}&rescheduled=1", booking.id, token));
     Ok(())

@@ -50,10 +50,11 @@ pub enum Job {
         booking_id: String,
         notice: BookingNotice,
         recipient: NoticeRecipient,
-        /// The invitee's manage-link secret, which the database keeps only
-        /// hashed; the runner blanks it once the job has finished.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        manage_token: Option<String>,
+        /// The invitee's manage-link secret, sealed with the server's
+        /// `SecretBox` (the bookings table keeps only its hash); the runner
+        /// blanks it once the job has finished.
+        #[serde(default, skip_serializing_if = "Option::is_none", alias = "manage_token")]
+        manage_token_sealed: Option<String>,
     },
     /// Brings one booking change to the team's HubSpot portal.
     SyncBookingToHubspot {
@@ -104,15 +105,15 @@ impl Job {
     }
 
     /// Emails to both sides of a booking change; the invitee's carries the
-    /// manage link when the caller knows its secret.
-    pub fn booking_emails(booking_id: &str, notice: BookingNotice, manage_token: Option<&str>) -> [Job; 2] {
+    /// manage link when the caller knows its secret (sealed by the caller).
+    pub fn booking_emails(booking_id: &str, notice: BookingNotice, manage_token_sealed: Option<String>) -> [Job; 2] {
         [NoticeRecipient::Invitee, NoticeRecipient::Host].map(|recipient| Job::SendBookingEmail {
             booking_id: booking_id.to_owned(),
             notice,
             recipient,
-            manage_token: manage_token
-                .filter(|_| recipient == NoticeRecipient::Invitee)
-                .map(str::to_owned),
+            manage_token_sealed: manage_token_sealed
+                .clone()
+                .filter(|_| recipient == NoticeRecipient::Invitee),
         })
     }
 
@@ -128,7 +129,7 @@ impl Job {
                 booking_id,
                 notice,
                 recipient,
-                manage_token: None,
+                manage_token_sealed: None,
             },
             Self::RevokeHubspotToken { .. } => Self::RevokeHubspotToken {
                 refresh_token_sealed: String::new(),
@@ -179,7 +180,7 @@ mod tests {
             booking_id: "b1".into(),
             notice: BookingNotice::Rescheduled,
             recipient: NoticeRecipient::Host,
-            manage_token: None,
+            manage_token_sealed: None,
         };
         let json = serde_json::to_string(&job).unwrap();
         assert!(json.contains(r#""kind":"send_booking_email""#), "{json}");
@@ -190,12 +191,30 @@ mod tests {
 #[cfg(test)]
 mod secret_tests {
     use super::*;
+    use crate::ssr::crypto::SecretBox;
 
     #[test]
     fn only_the_invitee_email_carries_the_manage_secret_until_redacted() {
-        let [invitee, host] = Job::booking_emails("b1", BookingNotice::Confirmed, Some("secret"));
-        assert!(serde_json::to_string(&invitee).unwrap().contains("secret"));
-        assert!(!serde_json::to_string(&host).unwrap().contains("secret"));
-        assert!(!serde_json::to_string(&invitee.redacted()).unwrap().contains("secret"));
+        let secrets = SecretBox::new(&[5; 32]);
+        let [invitee, host] = Job::booking_emails("b1", BookingNotice::Confirmed, Some(secrets.seal("secret")));
+        let payload = serde_json::to_string(&invitee).unwrap();
+        assert!(
+            payload.contains("manage_token_sealed") && !payload.contains("secret\""),
+            "{payload}"
+        );
+        let Job::SendBookingEmail {
+            manage_token_sealed: Some(sealed),
+            ..
+        } = &invitee
+        else {
+            panic!("the invitee's email carries the link");
+        };
+        assert_eq!(secrets.open(sealed).unwrap(), "secret");
+        assert!(!serde_json::to_string(&host).unwrap().contains("manage_token"));
+        assert!(
+            !serde_json::to_string(&invitee.redacted())
+                .unwrap()
+                .contains("manage_token")
+        );
     }
 }

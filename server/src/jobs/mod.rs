@@ -221,8 +221,17 @@ impl JobRunner {
                 booking_id,
                 notice,
                 recipient,
-                manage_token,
-            } => send_booking_email::run(&self.ctx, booking_id, *notice, *recipient, manage_token.as_deref()).await,
+                manage_token_sealed,
+            } => {
+                send_booking_email::run(
+                    &self.ctx,
+                    booking_id,
+                    *notice,
+                    *recipient,
+                    manage_token_sealed.as_deref(),
+                )
+                .await
+            }
             Job::SyncBookingToHubspot {
                 team_id,
                 booking_id,

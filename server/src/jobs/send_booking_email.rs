@@ -13,8 +13,9 @@ pub async fn run(
     booking_id: &str,
     notice: BookingNotice,
     recipient: NoticeRecipient,
-    manage_token: Option<&str>,
+    manage_token_sealed: Option<&str>,
 ) -> anyhow::Result<()> {
+    let manage_token = manage_token_sealed.map(|sealed| open_token(ctx, sealed)).transpose()?;
     let booking = booking::Entity::find_by_id(booking_id)
         .one(&ctx.db)
         .await?
@@ -22,7 +23,7 @@ pub async fn run(
     let (host, event) = bookings::host_and_event(&ctx.db, &booking)
         .await
         .context("host or event type no longer exists")?;
-    let manage_url = match manage_token {
+    let manage_url = match manage_token.as_deref() {
         Some(token) => format!("{}/bookings/{}?token={token}", ctx.public_url, booking.id),
         None => format!("{}/{}/{}", ctx.public_url, host.slug, event.slug),
     };
@@ -58,4 +59,13 @@ pub async fn run(
     };
     let message = booking_message(&email, to, ctx.mailer.from_mailbox())?;
     ctx.mailer.send(message).await.context("sending booking email")
+}
+
+/// Jobs enqueued before manage tokens were sealed carry them in the clear.
+fn open_token(ctx: &JobContext, sealed: &str) -> anyhow::Result<String> {
+    match ctx.secrets.open(sealed) {
+        Ok(token) => Ok(token),
+        Err(app::ssr::crypto::SealError::Malformed) if !sealed.starts_with("v1.") => Ok(sealed.to_owned()),
+        Err(error) => Err(error).context("opening the manage-link secret"),
+    }
 }

@@ -13,6 +13,7 @@ use crate::domain::slots::{Busy, SlotQuery, compute_slots};
 use crate::domain::{Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::{BookingDto, BookingForm, DashboardBookings};
 use crate::error::AppError;
+use crate::ssr::crypto::SecretBox;
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::{hash_token, new_id, new_token};
 use crate::ssr::jobs::{BookingNotice, Job, SyncAction, enqueue};
@@ -143,7 +144,7 @@ pub struct Created {
 }
 
 #[tracing::instrument(skip_all, fields(host = %form.host, event = %form.event))]
-pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Created, AppError> {
+pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingForm) -> Result<Created, AppError> {
     let (host, event) = find_public_event(db, &form.host, &form.event).await?;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
@@ -218,7 +219,7 @@ pub async fn create(db: &DatabaseConnection, form: BookingForm) -> Result<Create
     .insert(&txn)
     .await;
     let booking = inserted.map_err(unique_or(|| AppError::SlotTaken))?;
-    for job in Job::booking_emails(&booking.id, BookingNotice::Confirmed, Some(&token)) {
+    for job in Job::booking_emails(&booking.id, BookingNotice::Confirmed, Some(secrets.seal(&token))) {
         enqueue(&txn, &job).await?;
     }
     super::hubspot::enqueue_sync(&txn, &host.team_id, &booking.id, SyncAction::Created).await?;
@@ -256,6 +257,7 @@ async fn find_for(db: &impl ConnectionTrait, id: &str, actor: &Actor<'_>) -> Res
 #[tracing::instrument(skip_all, fields(booking.id = %id))]
 pub async fn reschedule(
     db: &DatabaseConnection,
+    secrets: &SecretBox,
     id: &str,
     token: &str,
     new_start: &str,
@@ -290,7 +292,7 @@ pub async fn reschedule(
     model.sequence = Set(current.sequence + 1);
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await.map_err(unique_or(|| AppError::SlotTaken))?;
-    for job in Job::booking_emails(&updated.id, BookingNotice::Rescheduled, Some(token)) {
+    for job in Job::booking_emails(&updated.id, BookingNotice::Rescheduled, Some(secrets.seal(token))) {
         enqueue(&txn, &job).await?;
     }
     super::hubspot::enqueue_sync(&txn, &host.team_id, &updated.id, SyncAction::Rescheduled).await?;
