@@ -12,8 +12,8 @@ use crate::jobs::{Attempt, JobContext, Permanent, RetryAfter};
 use app::domain::PersonName;
 use app::ssr::entities::{booking, event_type, hubspot_connection as connection};
 use app::ssr::jobs::SyncAction;
+use app::ssr::services::hubspot;
 use app::ssr::services::hubspot::SyncRecord;
-use app::ssr::services::{bookings, hubspot};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
@@ -71,7 +71,12 @@ pub async fn run(
     let Some(booking) = booking::Entity::find_by_id(booking_id).one(&ctx.db).await? else {
         return Ok(());
     };
-    let (_, event) = bookings::host_and_event(&ctx.db, &booking).await?;
+    let Some(event) = event_type::Entity::find_by_id(&booking.event_type_id)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(());
+    };
     let mut sync = Sync {
         ctx,
         portal: found.portal_id.clone(),
