@@ -13,8 +13,8 @@ use crate::ssr::time_fmt::moment_in;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 const PROVIDER: &str = "hubspot";
@@ -325,9 +325,10 @@ pub async fn record_success(
 /// At most one failure email a week per connection.
 pub const ALERT_INTERVAL_DAYS: i64 = 7;
 
-/// Whether a failure now deserves an email, given when the last one went.
-pub fn alert_due(last_sent: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    last_sent.is_none_or(|last| now - last >= Duration::days(ALERT_INTERVAL_DAYS))
+/// A failure at `now` is emailed only if the last email went out at or
+/// before this instant.
+pub fn alert_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::days(ALERT_INTERVAL_DAYS)
 }
 
 /// Emails the team's owner about a failure unless one went out this week.
@@ -339,26 +340,21 @@ pub async fn alert_owner(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let txn = db.begin().await?;
-    // The write first: it locks the row, so two failing jobs cannot both send.
-    let touched = connection::Entity::update_many()
-        .col_expr(connection::Column::UpdatedAt, Expr::value(now))
+    // One conditional update claims the week's email, so two jobs failing at
+    // once cannot both send it.
+    let claimed = connection::Entity::update_many()
+        .col_expr(connection::Column::LastErrorEmailAt, Expr::value(now))
         .filter(connection::Column::TeamId.eq(team_id))
+        .filter(
+            Condition::any()
+                .add(connection::Column::LastErrorEmailAt.is_null())
+                .add(connection::Column::LastErrorEmailAt.lte(alert_cutoff(now))),
+        )
         .exec(&txn)
         .await?;
-    let Some(found) = connection_of_team(&txn, team_id)
-        .await?
-        .filter(|_| touched.rows_affected == 1)
-    else {
-        return Ok(false);
-    };
-    if !alert_due(found.last_error_email_at, now) {
+    if claimed.rows_affected == 0 {
         return Ok(false);
     }
-    connection::Entity::update_many()
-        .col_expr(connection::Column::LastErrorEmailAt, Expr::value(now))
-        .filter(connection::Column::Id.eq(&found.id))
-        .exec(&txn)
-        .await?;
     enqueue(
         &txn,
         &Job::SendHubspotAlert {
@@ -433,6 +429,11 @@ pub async fn card(db: &DatabaseConnection, user: &user::Model, configured: bool)
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// Whether a failure at `now` is emailed, given when the last email went.
+    fn alert_due(last_sent: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+        last_sent.is_none_or(|last| last <= alert_cutoff(now))
+    }
 
     #[test]
     fn one_failure_email_a_week_at_most() {

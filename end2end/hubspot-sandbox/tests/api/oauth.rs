@@ -36,20 +36,7 @@ async fn an_unknown_client_id_gets_a_400_page() {
 #[tokio::test]
 async fn granting_redirects_back_with_a_code_and_the_state() {
     let app = TestApp::spawn().await;
-    let form = [
-        ("client_id", "slotline-sandbox-client"),
-        ("redirect_uri", REDIRECT_URI),
-        ("scope", SCOPES),
-        ("state", "s t&ate"),
-        ("decision", "grant"),
-    ];
-    let response = app
-        .http
-        .post(app.url("/oauth/authorize"))
-        .form(&form)
-        .send()
-        .await
-        .expect("POST");
+    let response = decide(&app, "s t&ate", "grant").await;
     assert_eq!(response.status(), StatusCode::FOUND);
     let location = response.headers()["location"].to_str().expect("ascii").to_owned();
     let url = url::Url::parse(&location).expect("URL");
@@ -59,23 +46,27 @@ async fn granting_redirects_back_with_a_code_and_the_state() {
     assert_eq!(pairs[1], ("state".to_owned(), "s t&ate".to_owned()));
 }
 
-#[tokio::test]
-async fn denying_redirects_back_with_access_denied() {
-    let app = TestApp::spawn().await;
+/// Submits the consent page's form with `decision`.
+async fn decide(app: &TestApp, state: &str, decision: &str) -> reqwest::Response {
     let form = [
         ("client_id", "slotline-sandbox-client"),
         ("redirect_uri", REDIRECT_URI),
         ("scope", SCOPES),
-        ("state", "xyz"),
-        ("decision", "deny"),
+        ("state", state),
+        ("decision", decision),
     ];
-    let response = app
-        .http
+    app.http
         .post(app.url("/oauth/authorize"))
         .form(&form)
         .send()
         .await
-        .expect("POST");
+        .expect("POST")
+}
+
+#[tokio::test]
+async fn denying_redirects_back_with_access_denied() {
+    let app = TestApp::spawn().await;
+    let response = decide(&app, "xyz", "deny").await;
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(
         response.headers()["location"],
