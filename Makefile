@@ -13,7 +13,7 @@ SANDBOX_BIN := $(TARGET_DIR)/release/hubspot-sandbox
 # built once with one set of features rather than once per crate.
 SERVER_CRATES := -p app -p server -p migration -p hubspot-sandbox --features app/ssr
 
-.PHONY: setup run test fmt-check clippy test-rust test-e2e build-release
+.PHONY: setup run test fmt-check clippy test-rust test-e2e test-zapier build-release
 
 setup:
 	@./scripts/setup.sh
@@ -42,4 +42,8 @@ test-rust:
 test-e2e: build-release
 	cd end2end && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) HUBSPOT_SANDBOX_BIN=$(abspath $(SANDBOX_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npx playwright test
 
-test: setup fmt-check clippy test-rust test-e2e
+# The Zapier app's tests against the release server they start themselves.
+test-zapier: build-release
+	cd zapier && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npm test
+
+test: setup fmt-check clippy test-rust test-e2e test-zapier

@@ -72,6 +72,9 @@ export default defineConfig({
         SLOTLINE_PUBLIC_URL: baseURL,
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
         LEPTOS_SITE_ROOT: siteRoot,
+        // Webhook receivers run on loopback; retries come within seconds.
+        SLOTLINE_WEBHOOK_ALLOW_PRIVATE: "1",
+        SLOTLINE_WEBHOOK_FIRST_RETRY_MS: "500",
         RUST_LOG: "warn",
       },
     },

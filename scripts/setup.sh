@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Slotline needs, skipping what is there:
 # the wasm target, cargo-leptos and wasm-bindgen (pinned), npm's wasm-opt,
-# Debian's Chromium, and the Playwright packages. See ../shared/TOOLCHAIN.md.
+# Debian's Chromium, the Playwright packages and the Zapier app's packages. See ../shared/TOOLCHAIN.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,10 @@ fi
 if ! command -v chromium >/dev/null; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
+if [ ! -d zapier/node_modules/zapier-platform-core ]; then
+  (cd zapier && npm ci --no-audit --no-fund)
 fi
 
 if [ ! -d end2end/node_modules/@playwright/test ]; then

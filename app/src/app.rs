@@ -1,5 +1,5 @@
 //! The HTML shell and the route table.
-use crate::pages::{auth, dashboard, public};
+use crate::pages::{auth, dashboard, public, settings};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::SsrMode;
@@ -52,7 +52,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/availability") view=dashboard::AvailabilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/contacts") view=dashboard::ContactsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/integrations") view=dashboard::IntegrationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard/webhooks/:id") view=dashboard::WebhookLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard/webhooks") view=dashboard::WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=dashboard::BookingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/api-keys") view=settings::ApiKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/team") view=settings::TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:id") view=public::ManagePage ssr=SsrMode::Async/>
                     <Route path=path!("/:host/:event") view=public::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/:host") view=public::HostPage ssr=SsrMode::Async/>

@@ -36,6 +36,9 @@ pub enum AppError {
     /// Says what the person may not do and why (their role, their plan).
     #[error("{0}")]
     Forbidden(String),
+    /// The team's plan allows no more of something; says what and how many.
+    #[error("{0}")]
+    PlanLimit(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("The request could not be completed: {0}")]
@@ -54,7 +57,7 @@ impl AppError {
             Self::SlotTaken => 409,
             Self::NotFound => 404,
             Self::Unauthorized => 401,
-            Self::Forbidden(_) => 403,
+            Self::Forbidden(_) | Self::PlanLimit(_) => 403,
             Self::Request(_) => 400,
             Self::Internal => 500,
         }

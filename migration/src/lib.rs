@@ -13,6 +13,7 @@ mod m20261123_000006_create_jobs;
 mod m20261123_000007_booking_questions;
 mod m20261123_000008_create_hubspot_connections;
 mod m20261123_000009_hubspot_sync;
+mod m20261202_000010_api_keys_and_webhooks;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_booking_questions::Migration),
             Box::new(m20261123_000008_create_hubspot_connections::Migration),
             Box::new(m20261123_000009_hubspot_sync::Migration),
+            Box::new(m20261202_000010_api_keys_and_webhooks::Migration),
         ]
     }
 }

@@ -55,6 +55,9 @@ async fn main() -> anyhow::Result<()> {
         demo_password: Some("bench-password".into()),
         job_workers: 0,
         hubspot: Some(settings.clone()),
+        webhook_allow_private: false,
+        trusted_proxies: Vec::new(),
+        webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
     };
     let application = Application::build(config.clone()).await?;
     let state = application.state().clone();
@@ -102,7 +105,10 @@ async fn main() -> anyhow::Result<()> {
         let email = Email::parse(&format!("invitee{i}@example.com"))?;
         let name = PersonName::parse(&format!("Invitee Number{i}")).map_err(anyhow::Error::msg)?;
         let txn = db.begin().await?;
-        let contact_id = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, None).await?;
+        let contact_id = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, None)
+            .await?
+            .model
+            .id;
         let start = first + Duration::minutes(30 * i as i64);
         let id = app::ssr::ids::new_id();
         booking::ActiveModel {

@@ -22,6 +22,15 @@ pub struct Config {
     pub job_workers: usize,
     /// Set when HubSpot app credentials are.
     pub hubspot: Option<HubspotSettings>,
+    /// `SLOTLINE_WEBHOOK_ALLOW_PRIVATE=1`: webhooks may target loopback and
+    /// private networks (tests, on-premise).
+    pub webhook_allow_private: bool,
+    /// Peers whose `X-Forwarded-For` names the client (`SLOTLINE_TRUSTED_PROXIES`,
+    /// comma-separated addresses or CIDR ranges).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `SLOTLINE_WEBHOOK_FIRST_RETRY_MS`: the first retry of a failed
+    /// webhook delivery (30 s); tests shorten it.
+    pub webhook_first_retry: std::time::Duration,
 }
 
 /// A HubSpot public app and where HubSpot (or a stand-in) answers.
@@ -115,8 +124,31 @@ impl Config {
             demo_password: var("SLOTLINE_DEMO_PASSWORD"),
             job_workers: var("SLOTLINE_JOB_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(4),
             hubspot: HubspotSettings::from_env()?,
+            webhook_allow_private: var("SLOTLINE_WEBHOOK_ALLOW_PRIVATE").is_some_and(|v| v == "1"),
+            webhook_first_retry: var("SLOTLINE_WEBHOOK_FIRST_RETRY_MS").map_or(
+                Ok(crate::jobs::backoff::WEBHOOK_FIRST_RETRY),
+                |ms| {
+                    ms.parse()
+                        .map(std::time::Duration::from_millis)
+                        .context("SLOTLINE_WEBHOOK_FIRST_RETRY_MS must be a whole number")
+                },
+            )?,
+            trusted_proxies: var("SLOTLINE_TRUSTED_PROXIES").map_or(Ok(Vec::new()), |list| parse_proxies(&list))?,
         })
     }
+}
+
+fn parse_proxies(list: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .with_context(|| format!("SLOTLINE_TRUSTED_PROXIES: {entry:?} is not an address or CIDR range"))
+        })
+        .collect()
 }
 
 fn decode_key(encoded: &str) -> anyhow::Result<[u8; 32]> {
@@ -147,6 +179,14 @@ fn dev_key(path: &Path) -> anyhow::Result<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let proxies = parse_proxies("10.0.0.1, 192.168.0.0/16,::1").unwrap();
+        assert_eq!(proxies.len(), 3);
+        assert!(proxies[1].contains(&"192.168.4.5".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse_proxies("10.0.0.1, nonsense").is_err());
+    }
 
     #[test]
     fn a_key_must_be_32_bytes_of_base64() {

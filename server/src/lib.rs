@@ -2,6 +2,7 @@
 //! Slotline's server: configuration, HTTP, the job runner and email.
 //! `main.rs` only wires these together; tests build the same
 //! [`startup::Application`] on a random port.
+pub mod api;
 pub mod config;
 pub mod email;
 pub mod http;
@@ -9,3 +10,4 @@ pub mod integrations;
 pub mod jobs;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

@@ -1,10 +1,12 @@
 //! Builds the whole server from a [`Config`]: database, migrations, mailer,
 //! job runner and router. Tests build it the same way on port 0.
+use crate::api::rate_limit::RateLimits;
 use crate::config::Config;
 use crate::email::Mailer;
 use crate::http::{ServerState, router};
 use crate::integrations::hubspot::{HubspotApi, HubspotOAuth};
 use crate::jobs::{JobContext, JobRunner};
+use crate::webhooks::WebhookClient;
 use anyhow::Context;
 use app::ssr::crypto::SecretBox;
 use app::ssr::{AppConfig, AppState};
@@ -23,6 +25,7 @@ pub struct Application {
     runner: JobRunner,
     leptos: LeptosOptions,
     hubspot: Option<Arc<HubspotOAuth>>,
+    rate_limits: Arc<RateLimits>,
     job_workers: usize,
 }
 
@@ -73,6 +76,7 @@ impl Application {
             config: Arc::new(AppConfig {
                 public_url: config.public_url.clone(),
                 hubspot_configured: hubspot.is_some(),
+                webhook_allow_private: config.webhook_allow_private,
             }),
             secrets: secrets.clone(),
             jobs_ready: ready.clone(),
@@ -89,6 +93,8 @@ impl Application {
                     .hubspot
                     .as_ref()
                     .map_or(std::time::Duration::ZERO, |settings| settings.search_lag),
+                webhooks: WebhookClient::new(config.webhook_allow_private).context("setting up the webhook client")?,
+                webhook_first_retry: config.webhook_first_retry,
             },
             ready,
             chrono::Duration::seconds(60),
@@ -110,6 +116,7 @@ impl Application {
             runner,
             leptos,
             hubspot,
+            rate_limits: Arc::new(RateLimits::new(config.trusted_proxies.clone())),
             job_workers: config.job_workers,
         })
     }
@@ -131,10 +138,12 @@ impl Application {
         let (stop_tx, stop_rx) = watch::channel(false);
         let workers = self.runner.spawn_workers(self.job_workers, stop_rx);
         let sessions_db = self.state.db.clone();
+        let rate_limits = self.rate_limits.clone();
         let purge = tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 every.tick().await;
+                rate_limits.retain_recent();
                 if let Err(error) = app::ssr::auth::purge_expired_sessions(&sessions_db).await {
                     tracing::warn!(error = %error, "purging expired sessions failed");
                 }
@@ -144,8 +153,12 @@ impl Application {
             app: self.state,
             leptos: self.leptos,
             hubspot: self.hubspot,
+            rate_limits: self.rate_limits,
         });
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        // The peer address is the client IP the API's rate limits key on.
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
         let _ = stop_tx.send(true);
         purge.abort();
         for worker in workers {

@@ -111,6 +111,15 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// [`spawn_app`] against a HubSpot sandbox configured as `sandbox_config`.
 pub async fn spawn_app_with(backend: Backend, sandbox_config: SandboxConfig) -> Option<TestApp> {
+    spawn_app_configured(backend, sandbox_config, |_| {}).await
+}
+
+/// [`spawn_app_with`], with the server's configuration changed by `tweak`.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    sandbox_config: SandboxConfig,
+    tweak: impl FnOnce(&mut Config),
+) -> Option<TestApp> {
     server::telemetry::init();
     let (database, database_url) = fresh_database(backend).await?;
     let dir = database.dir.clone();
@@ -127,7 +136,7 @@ pub async fn spawn_app_with(backend: Backend, sandbox_config: SandboxConfig) -> 
         request_timeout: std::time::Duration::from_secs(1),
     };
     let hubspot = Sandbox::spawn(sandbox_config).await;
-    let config = Config {
+    let mut config = Config {
         database_url,
         site_addr: "127.0.0.1:0".parse().expect("an address"),
         site_root: "target/site".into(),
@@ -145,7 +154,11 @@ pub async fn spawn_app_with(backend: Backend, sandbox_config: SandboxConfig) -> 
             auth_url: format!("{}/oauth/authorize", hubspot.base_url),
             ..hubspot_settings
         }),
+        webhook_allow_private: true,
+        trusted_proxies: Vec::new(),
+        webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
     };
+    tweak(&mut config);
     let app = Application::build(config.clone())
         .await
         .expect("building the application");
@@ -372,6 +385,27 @@ impl TestApp {
         fields.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
         fields.extend_from_slice(extra);
         self.call::<app::functions::bookings::Book>(&browser(), &fields).await
+    }
+
+    /// Makes an API key as the logged-in user would on `/settings/api-keys`.
+    pub async fn create_api_key(&self, client: &reqwest::Client, name: &str) -> Answer {
+        self.call::<app::functions::developer::CreateApiKey>(client, &[("name", name), ("expires_in_days", "")])
+            .await
+    }
+
+    /// A new key of the logged-in user, raw.
+    pub async fn api_key(&self, client: &reqwest::Client) -> String {
+        self.create_api_key(client, "Tests").await.ok()["key"]
+            .as_str()
+            .expect("the new key")
+            .to_owned()
+    }
+
+    /// A request to the REST API with `key`.
+    pub fn api(&self, method: reqwest::Method, path: &str, key: &str) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, format!("{}{path}", self.address))
+            .header("X-API-Key", key)
     }
 
     /// Moves the team of host `slug` to `plan`.

@@ -156,7 +156,8 @@ async fn bookings_never_wait_for_a_slow_or_failing_hubspot(app: TestApp) {
     let with = booking_latencies(&app, "during", 4).await;
     // The syncs were under way: HubSpot takes up its (slow, failing) answers
     // as calls arrive, whether or not they are answered before the client gives up.
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // Generous: on a loaded machine the workers reach the syncs late.
+    let deadline = Instant::now() + Duration::from_secs(60);
     while app.hubspot.pending_faults() == 200 {
         assert!(Instant::now() < deadline, "no HubSpot calls were made");
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -31,6 +31,8 @@ fn runner_with(app: &TestApp, smtp_url: &str, lease: chrono::Duration) -> JobRun
             hubspot: None,
             hubspot_api: None,
             hubspot_search_lag: std::time::Duration::ZERO,
+            webhooks: server::webhooks::WebhookClient::new(true).unwrap(),
+            webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
         },
         Arc::new(tokio::sync::Notify::new()),
         lease,

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random port against a fresh
 //! database — SQLite always, PostgreSQL when `SLOTLINE_TEST_POSTGRES_URL`'s
 //! server answers (see `helpers`).
+mod api;
 mod auth;
 mod bookings;
 mod email_delivery;
@@ -11,3 +12,4 @@ mod jobs;
 mod process_restart;
 mod questions;
 mod support;
+mod webhooks;

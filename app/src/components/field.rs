@@ -136,13 +136,27 @@ where
     }
 }
 
+/// A select's `(value, label)` pairs, fixed or built from data.
+pub struct SelectOptions(Vec<(String, String)>);
+
+impl From<Vec<(&'static str, &'static str)>> for SelectOptions {
+    fn from(pairs: Vec<(&'static str, &'static str)>) -> Self {
+        Self(pairs.into_iter().map(|(v, l)| (v.to_owned(), l.to_owned())).collect())
+    }
+}
+
+impl From<Vec<(String, String)>> for SelectOptions {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+}
+
 #[component]
 pub fn SelectField(
     #[prop(into)] id: String,
     #[prop(into)] name: String,
     #[prop(into)] label: String,
-    /// `(value, label)` pairs.
-    options: Vec<(&'static str, &'static str)>,
+    #[prop(into)] options: SelectOptions,
     #[prop(into)] value: String,
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional)] on_change: Option<Callback<String>>,
@@ -166,7 +180,7 @@ pub fn SelectField(
                     move || error.get().is_some().then(|| error_id.clone())
                 }
             >
-                {options.into_iter().map(|(v, l)| view! { <option value=v selected=v == value>{l}</option> }).collect_view()}
+                {options.0.into_iter().map(|(v, l)| view! { <option selected=v == value value=v>{l}</option> }).collect_view()}
             </select>
             <p class="field-error" id=error_id hidden=move || error.get().is_none()>{move || error.get()}</p>
         </div>

@@ -1,5 +1,6 @@
 //! Pure types and rules of the scheduling domain: no I/O, compiled for the
 //! browser too. Values are parsed here once, at the edge, and trusted after.
+pub mod api_keys;
 pub mod email;
 pub mod event_type;
 pub mod person;
@@ -8,6 +9,7 @@ pub mod slots;
 pub mod slug;
 pub mod team;
 pub mod time_zone;
+pub mod webhooks;
 
 pub use email::Email;
 pub use person::{Notes, PersonName, Phone};

@@ -31,6 +31,26 @@ impl Plan {
     pub fn allows_hubspot(self) -> bool {
         self != Self::Free
     }
+
+    /// Active API keys one user may hold; `None` is unlimited.
+    pub fn api_key_limit(self) -> Option<usize> {
+        (self == Self::Free).then_some(2)
+    }
+
+    /// Webhooks one user may have, manual and Zapier together.
+    pub fn webhook_limit(self) -> Option<usize> {
+        (self == Self::Free).then_some(2)
+    }
+
+    pub const ALL: [Plan; 3] = [Self::Free, Self::Pro, Self::Organization];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Pro => "pro",
+            Self::Organization => "organization",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +69,19 @@ impl Role {
             "admin" => Self::Admin,
             _ => Self::Member,
         }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Admin => "Admin",
+            Self::Member => "Member",
+        }
+    }
+
+    /// Seeing and revoking every member's API keys, changing the plan.
+    pub fn manages_team(self) -> bool {
+        self == Self::Owner
     }
 
     /// Connecting and disconnecting the team's outside services.

@@ -5,6 +5,9 @@ use crate::domain::slots::{MinuteRange, WeeklyHours};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod developer;
+pub use developer::*;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: String,

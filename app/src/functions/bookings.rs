@@ -39,7 +39,8 @@ pub async fn host_page(host: String) -> Result<HostPageDto, AppError> {
     })
 }
 
-#[server]
+/// Fixed endpoints: scripts and the Zapier app's tests book through them.
+#[server(endpoint = "booking_page")]
 pub async fn booking_page(query: BookingPageQuery) -> Result<BookingPageDto, AppError> {
     use crate::ssr::{context::state, services::booking_page};
     let state = state()?;
@@ -53,7 +54,7 @@ pub async fn booking_page(query: BookingPageQuery) -> Result<BookingPageDto, App
     booking_page::load(&state.db, &query.host, &query.event, page_query).await
 }
 
-#[server]
+#[server(endpoint = "book")]
 pub async fn book(form: BookingForm) -> Result<(), AppError> {
     use crate::ssr::{context::state, jobs_ready, services::bookings};
     let state = state()?;

@@ -12,8 +12,10 @@ pub async fn list_contacts() -> Result<Vec<ContactDto>, AppError> {
 
 #[server]
 pub async fn add_contact(form: ContactForm) -> Result<ContactDto, AppError> {
-    use crate::ssr::{auth::require_user, context::state, services::contacts};
+    use crate::ssr::{auth::require_user, context::state, jobs_ready, services::contacts};
     let state = state()?;
     let host = require_user(&state.db).await?;
-    contacts::create_manual(&state.db, &host, form).await
+    let created = contacts::create_manual(&state.db, &host, form).await?;
+    jobs_ready(&state);
+    Ok(created)
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod availability;
 pub mod bookings;
 pub mod contacts;
+pub mod developer;
 pub mod event_types;
 pub mod integrations;
 pub mod questions;

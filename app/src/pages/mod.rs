@@ -2,3 +2,4 @@
 pub mod auth;
 pub mod dashboard;
 pub mod public;
+pub mod settings;

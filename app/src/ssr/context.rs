@@ -12,6 +12,9 @@ pub struct AppConfig {
     pub public_url: String,
     /// HubSpot app credentials are set, so teams can connect.
     pub hubspot_configured: bool,
+    /// `SLOTLINE_WEBHOOK_ALLOW_PRIVATE=1`: webhooks may target loopback and
+    /// private addresses.
+    pub webhook_allow_private: bool,
 }
 
 impl AppConfig {

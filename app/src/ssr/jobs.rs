@@ -64,6 +64,10 @@ pub enum Job {
     },
     /// Tells a team's owner that HubSpot sync needs them.
     SendHubspotAlert { team_id: String, problem: String },
+    /// Sends one event to one webhook (again, on a redelivery).
+    DeliverWebhook { delivery_id: String },
+    /// Tells a webhook's owner that Slotline switched it off.
+    SendWebhookDisabledEmail { webhook_id: String },
     /// Revokes a disconnected team's HubSpot refresh token, best effort.
     RevokeHubspotToken {
         /// Sealed with the server's `SecretBox`, as it was stored.
@@ -78,6 +82,8 @@ impl Job {
             Self::SyncBookingToHubspot { .. } => "sync_booking_to_hubspot",
             Self::SendHubspotAlert { .. } => "send_hubspot_alert",
             Self::RevokeHubspotToken { .. } => "revoke_hubspot_token",
+            Self::DeliverWebhook { .. } => "deliver_webhook",
+            Self::SendWebhookDisabledEmail { .. } => "send_webhook_disabled_email",
         }
     }
 
@@ -90,6 +96,8 @@ impl Job {
             Self::SendHubspotAlert { .. } => 12,
             // Best effort: the tokens are already gone from Slotline.
             Self::RevokeHubspotToken { .. } => 5,
+            Self::DeliverWebhook { .. } => WEBHOOK_ATTEMPTS,
+            Self::SendWebhookDisabledEmail { .. } => 12,
         }
     }
 
@@ -134,10 +142,17 @@ impl Job {
             Self::RevokeHubspotToken { .. } => Self::RevokeHubspotToken {
                 refresh_token_sealed: String::new(),
             },
-            other @ (Self::SyncBookingToHubspot { .. } | Self::SendHubspotAlert { .. }) => other,
+            other @ (Self::SyncBookingToHubspot { .. }
+            | Self::SendHubspotAlert { .. }
+            | Self::DeliverWebhook { .. }
+            | Self::SendWebhookDisabledEmail { .. }) => other,
         }
     }
 }
+
+/// Attempts of one webhook delivery: with the back-off of
+/// `webhook_retry_delay` they span more than a day.
+pub const WEBHOOK_ATTEMPTS: i32 = 12;
 
 /// The ordering key of a team's HubSpot sync jobs; without a booking, the
 /// prefix every such key of the team starts with.

@@ -4,6 +4,7 @@ mod health;
 mod hubspot_oauth;
 mod server_fn_status;
 
+use crate::api::rate_limit::RateLimits;
 use crate::integrations::hubspot::HubspotOAuth;
 use app::ssr::AppState;
 use axum::Router;
@@ -21,6 +22,7 @@ pub struct ServerState {
     pub leptos: LeptosOptions,
     /// Set when HubSpot app credentials are configured.
     pub hubspot: Option<Arc<HubspotOAuth>>,
+    pub rate_limits: Arc<RateLimits>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -40,10 +42,13 @@ pub fn router(state: ServerState) -> Router {
     let context_state = state.app.clone();
     let leptos_options = state.leptos.clone();
     let site_root = std::path::PathBuf::from(state.leptos.site_root.as_ref());
+    let (api, document) = crate::api::routes(&state);
     // Explicit static routes: the fallback alone would never see `/pkg/x.js`,
     // which the `/{host}/{event}` page route matches first.
     Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
+        .merge(api)
+        .merge(crate::api::document_route(document))
         .route(
             "/integrations/hubspot/connect",
             axum::routing::get(hubspot_oauth::connect),

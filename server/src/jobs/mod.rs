@@ -7,13 +7,16 @@
 //! UPDATE guarded by a lease, so a job whose worker died is claimed again
 //! once its lease runs out; on PostgreSQL the candidate row is read with
 //! `FOR UPDATE SKIP LOCKED` so several server processes share one queue.
-mod backoff;
+pub mod backoff;
+mod deliver_webhook;
 mod revoke_hubspot_token;
 mod send_booking_email;
 mod send_hubspot_alert;
+mod send_webhook_disabled_email;
 
 use crate::email::Mailer;
 use crate::integrations::hubspot::{HubspotApi, HubspotOAuth, sync};
+use crate::webhooks::WebhookClient;
 use app::ssr::crypto::SecretBox;
 use app::ssr::entities::job;
 use app::ssr::jobs::Job;
@@ -37,6 +40,9 @@ pub struct JobContext {
     pub hubspot_api: Option<Arc<HubspotApi>>,
     /// How long HubSpot's search takes to show a new object.
     pub hubspot_search_lag: std::time::Duration,
+    pub webhooks: WebhookClient,
+    /// The first retry of a failed webhook delivery; later ones triple it.
+    pub webhook_first_retry: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -240,6 +246,10 @@ impl JobRunner {
             Job::SendHubspotAlert { team_id, problem } => send_hubspot_alert::run(&self.ctx, team_id, problem).await,
             Job::RevokeHubspotToken { refresh_token_sealed } => {
                 revoke_hubspot_token::run(&self.ctx, refresh_token_sealed).await
+            }
+            Job::DeliverWebhook { delivery_id } => deliver_webhook::run(&self.ctx, delivery_id, run).await,
+            Job::SendWebhookDisabledEmail { webhook_id } => {
+                send_webhook_disabled_email::run(&self.ctx, webhook_id).await
             }
         }
     }

@@ -1,4 +1,5 @@
 //! Stand-ins for the outside services Slotline talks to, run on loopback by
 //! the integration tests.
 
+pub mod receiver;
 pub mod smtp_sink;

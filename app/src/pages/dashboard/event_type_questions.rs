@@ -146,7 +146,7 @@ fn QuestionFields(
     let label = question.as_ref().map(|q| q.label.clone()).unwrap_or_default();
     let options = question.as_ref().map(|q| q.options.join("\n")).unwrap_or_default();
     let required = question.as_ref().is_some_and(|q| q.required);
-    let kinds = QuestionKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect();
+    let kinds: Vec<(&str, &str)> = QuestionKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect();
     let on_kind = Callback::new(move |raw: String| kind.set(QuestionKind::parse(&raw).unwrap_or_default()));
     let button = if question.is_some() {
         "Save question"

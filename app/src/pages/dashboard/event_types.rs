@@ -142,7 +142,7 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
         text(|e| e.buffer_after_min.to_string(), "0"),
     );
     let phone = event.as_ref().map(|e| e.phone_field).unwrap_or_default();
-    let phone_options = PhoneField::ALL.iter().map(|p| (p.as_str(), p.label())).collect();
+    let phone_options: Vec<(&str, &str)> = PhoneField::ALL.iter().map(|p| (p.as_str(), p.label())).collect();
     let id = event.as_ref().map(|e| e.id.clone()).unwrap_or_default();
     let heading = if event.is_some() {
         "Edit event type"

@@ -30,6 +30,9 @@ pub fn DashboardShell(children: ChildrenFn) -> impl IntoView {
                                     <A href="/dashboard/availability">"Availability"</A>
                                     <A href="/dashboard/contacts">"Contacts"</A>
                                     <A href="/dashboard/integrations">"Integrations"</A>
+                                    <A href="/dashboard/webhooks">"Webhooks"</A>
+                                    <A href="/settings/api-keys">"API keys"</A>
+                                    <A href="/settings/team">"Team"</A>
                                 </nav>
                                 <div class="account">
                                     <A href=format!("/{}", user.slug) attr:data-testid="public-page-link">"Your page"</A>

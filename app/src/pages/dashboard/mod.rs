@@ -7,6 +7,8 @@ mod event_type_questions;
 mod event_types;
 mod integrations;
 mod layout;
+mod webhook_log;
+mod webhooks;
 
 pub use availability::AvailabilityPage;
 pub use booking_detail::BookingDetailPage;
@@ -15,3 +17,5 @@ pub use contacts::ContactsPage;
 pub use event_types::{EventTypeEditPage, EventTypesPage};
 pub use integrations::IntegrationsPage;
 pub use layout::{DashboardShell, use_current_user};
+pub use webhook_log::WebhookLogPage;
+pub use webhooks::WebhooksPage;

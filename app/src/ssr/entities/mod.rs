@@ -1,8 +1,10 @@
 //! SeaORM entities: one module per table, mirroring the migrations.
+pub mod api_key;
 pub mod availability_override;
 pub mod availability_rule;
 pub mod booking;
 pub mod contact;
+pub mod event;
 pub mod event_type;
 pub mod event_type_question;
 pub mod hubspot_connection;
@@ -12,3 +14,6 @@ pub mod oauth_state;
 pub mod session;
 pub mod team;
 pub mod user;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;

@@ -7,9 +7,11 @@
 //! so concurrent bookings of one host run one after another: each sees the
 //! bookings committed before it when it re-checks the slot. The partial
 //! unique index on `(host_id, start_at)` stays as the last line of defence.
+use super::events::{self, Subject, booking_data, contact_data};
 use super::{FieldErrors, availability, contacts, event_types, questions, unique_or};
 use crate::domain::questions::{Answer, PhoneField, check_answers};
 use crate::domain::slots::{Busy, SlotQuery, compute_slots};
+use crate::domain::webhooks::EventKey;
 use crate::domain::{Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::{BookingDto, BookingForm, DashboardBookings};
 use crate::error::AppError;
@@ -185,14 +187,14 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
     if !is_free(&txn, &host, &event, start, None).await? {
         return Err(AppError::SlotTaken);
     }
-    let contact_id = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, phone.as_ref()).await?;
+    let contact = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, phone.as_ref()).await?;
     let token = new_token();
     let now = Utc::now();
     let inserted = booking::ActiveModel {
         id: Set(new_id()),
         host_id: Set(host.id.clone()),
         event_type_id: Set(event.id.clone()),
-        contact_id: Set(contact_id),
+        contact_id: Set(contact.model.id.clone()),
         start_at: Set(start),
         end_at: Set(start + Duration::minutes(event.duration_min.into())),
         buffer_before_min: Set(event.buffer_before_min),
@@ -223,6 +225,15 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
         enqueue(&txn, &job).await?;
     }
     super::hubspot::enqueue_sync(&txn, &host.team_id, &booking.id, SyncAction::Created).await?;
+    record_event(&txn, &booking, &host, &event, EventKey::BookingCreated).await?;
+    if contact.created {
+        let subject = Subject {
+            user_id: &host.id,
+            id: &contact.model.id,
+            event_type_id: None,
+        };
+        events::record(&txn, EventKey::ContactCreated, subject, &contact_data(&contact.model)).await?;
+    }
     txn.commit().await?;
     tracing::info!(booking.id = %booking.id, "booking created");
     Ok(Created { booking, token })
@@ -296,6 +307,7 @@ pub async fn reschedule(
         enqueue(&txn, &job).await?;
     }
     super::hubspot::enqueue_sync(&txn, &host.team_id, &updated.id, SyncAction::Rescheduled).await?;
+    record_event(&txn, &updated, &host, &event, EventKey::BookingRescheduled).await?;
     txn.commit().await?;
     tracing::info!("booking rescheduled");
     Ok(updated)
@@ -315,14 +327,9 @@ pub async fn cancel(
             "Keep the reason to 1,000 characters or fewer.",
         ));
     }
-    let host_id = find_for(db, id, &actor).await?.host_id;
-    let team_id = user::Entity::find_by_id(&host_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .team_id;
+    let (host, event) = host_and_event(db, &find_for(db, id, &actor).await?).await?;
     let txn = db.begin().await?;
-    lock_host_schedule(&txn, &host_id).await?;
+    lock_host_schedule(&txn, &host.id).await?;
     let current = find_for(&txn, id, &actor).await?;
     if current.status == booking::CANCELLED {
         return Ok(current);
@@ -340,10 +347,28 @@ pub async fn cancel(
     for job in Job::booking_emails(&updated.id, BookingNotice::Cancelled, None) {
         enqueue(&txn, &job).await?;
     }
-    super::hubspot::enqueue_sync(&txn, &team_id, &updated.id, SyncAction::Cancelled).await?;
+    super::hubspot::enqueue_sync(&txn, &host.team_id, &updated.id, SyncAction::Cancelled).await?;
+    record_event(&txn, &updated, &host, &event, EventKey::BookingCancelled).await?;
     txn.commit().await?;
     tracing::info!("booking cancelled");
     Ok(updated)
+}
+
+/// Tells the host's webhooks about a booking change, inside its transaction.
+async fn record_event(
+    txn: &DatabaseTransaction,
+    booking: &booking::Model,
+    host: &user::Model,
+    event: &event_type::Model,
+    key: EventKey,
+) -> Result<(), AppError> {
+    let subject = Subject {
+        user_id: &host.id,
+        id: &booking.id,
+        event_type_id: Some(&event.id),
+    };
+    events::record(txn, key, subject, &booking_data(booking, host, event, key)).await?;
+    Ok(())
 }
 
 /// The host and event type a booking belongs to.

@@ -1,5 +1,7 @@
 //! A team's contacts: everyone who booked, plus people added by hand.
+use super::events::{self, Subject, contact_data};
 use super::{FieldErrors, unique_or};
+use crate::domain::webhooks::EventKey;
 use crate::domain::{Email, Notes, PersonName, Phone};
 use crate::dto::{ContactDto, ContactForm};
 use crate::error::AppError;
@@ -10,6 +12,7 @@ use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 
 pub fn to_dto(model: contact::Model) -> ContactDto {
@@ -24,17 +27,24 @@ pub fn to_dto(model: contact::Model) -> ContactDto {
     }
 }
 
-/// Creates or refreshes the team's contact for an invitee; returns its id.
+/// A contact after an upsert, and whether the upsert created it.
+pub struct Upserted {
+    pub model: contact::Model,
+    pub created: bool,
+}
+
+/// Creates or refreshes the team's contact for an invitee.
 pub async fn upsert_from_booking(
     db: &impl ConnectionTrait,
     team_id: &str,
     email: &Email,
     name: &PersonName,
     phone: Option<&Phone>,
-) -> Result<String, AppError> {
+) -> Result<Upserted, AppError> {
     let now = Utc::now();
+    let id = new_id();
     let row = contact::ActiveModel {
-        id: Set(new_id()),
+        id: Set(id.clone()),
         team_id: Set(team_id.to_owned()),
         email: Set(email.as_str().to_owned()),
         name: Set(name.as_str().to_owned()),
@@ -63,7 +73,11 @@ pub async fn upsert_from_booking(
         .one(db)
         .await?
         .ok_or(AppError::Internal)?;
-    Ok(contact.id)
+    // A conflict keeps the existing row's id: only a new row has ours.
+    Ok(Upserted {
+        created: contact.id == id,
+        model: contact,
+    })
 }
 
 pub async fn list(db: &DatabaseConnection, host: &user::Model) -> Result<Vec<ContactDto>, AppError> {
@@ -95,6 +109,7 @@ pub async fn create_manual(
         return Err(AppError::Internal);
     };
     let now = Utc::now();
+    let txn = db.begin().await?;
     let model = contact::ActiveModel {
         id: Set(new_id()),
         team_id: Set(host.team_id.clone()),
@@ -107,10 +122,17 @@ pub async fn create_manual(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .map_err(unique_or(|| {
         AppError::field("email", "A contact with this email already exists.")
     }))?;
+    let subject = Subject {
+        user_id: &host.id,
+        id: &model.id,
+        event_type_id: None,
+    };
+    events::record(&txn, EventKey::ContactCreated, subject, &contact_data(&model)).await?;
+    txn.commit().await?;
     Ok(to_dto(model))
 }

@@ -1,6 +1,7 @@
 //! A team's HubSpot connection as the database sees it: who may connect,
 //! the single-use OAuth `state`, storing sealed tokens, disconnecting. The
 //! HTTP side (HubSpot's token endpoint, sync) lives in the server crate.
+use super::team_of;
 use crate::domain::team::{Plan, Role};
 use crate::dto::{HubspotCardDto, SyncLogLine};
 use crate::error::AppError;
@@ -20,13 +21,6 @@ use sea_orm::{
 const PROVIDER: &str = "hubspot";
 /// How long a host has to finish HubSpot's consent screen.
 const STATE_TTL_MIN: i64 = 15;
-
-async fn team_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<team::Model, AppError> {
-    team::Entity::find_by_id(&user.team_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)
-}
 
 /// Why `user` may not connect or disconnect their team's HubSpot, if they may not.
 fn refusal(team: &team::Model, user: &user::Model) -> Option<String> {

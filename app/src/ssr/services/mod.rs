@@ -1,15 +1,29 @@
 //! Application services: the rules of each resource, with the database.
 //! Server functions and the REST API call these and nothing below them.
 pub mod accounts;
+pub mod api_keys;
 pub mod availability;
 pub mod booking_page;
 pub mod bookings;
 pub mod contacts;
 pub mod event_types;
+pub mod events;
 pub mod hubspot;
 pub mod questions;
+pub mod team;
+pub mod webhooks;
 
 use crate::error::{AppError, FieldError};
+use crate::ssr::entities::{team as team_row, user};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+/// The team `user` belongs to.
+pub async fn team_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<team_row::Model, AppError> {
+    team_row::Entity::find_by_id(&user.team_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)
+}
 
 /// Collects field errors while a form is parsed, so that every wrong field
 /// is reported at once.

@@ -1,0 +1,160 @@
+//! Webhook latency: from a booking's commit to its `booking.created`
+//! delivery arriving at a receiver on loopback, over 1,000 bookings
+//! (override with `WEBHOOK_BENCH_BOOKINGS`) made one after another through
+//! the booking service, with the server's real job workers delivering.
+//! Prints p50 and p99; the goal is p99 ≤ 250 ms, and the run fails above it.
+//!
+//! Run with `cargo bench -p server --bench webhook_latency` (about a minute).
+use app::dto::{BookingForm, WebhookForm};
+use app::ssr::entities::{event_type, user};
+use app::ssr::services::{bookings, webhooks};
+use axum::body::Bytes;
+use axum::extract::State;
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use server::config::Config;
+use server::startup::Application;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+const GOAL_P99_MS: f64 = 250.0;
+
+type Arrivals = Arc<Mutex<HashMap<String, Instant>>>;
+
+async fn receive(State(arrivals): State<Arrivals>, body: Bytes) -> &'static str {
+    let at = Instant::now();
+    if let Ok(envelope) = serde_json::from_slice::<serde_json::Value>(&body)
+        && let Some(id) = envelope["data"]["id"].as_str()
+    {
+        arrivals.lock().unwrap().insert(id.to_owned(), at);
+    }
+    "ok"
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let count: usize = std::env::var("WEBHOOK_BENCH_BOOKINGS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let arrivals: Arrivals = Arc::default();
+    let receiver = axum::Router::new()
+        .fallback(axum::routing::post(receive))
+        .with_state(arrivals.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let target = format!("http://{}/hook", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+    let dir = std::env::temp_dir().join(format!("slotline-bench-{}", app::ssr::ids::new_id()));
+    let config = Config {
+        database_url: format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
+        site_addr: "127.0.0.1:0".parse()?,
+        site_root: "target/site".into(),
+        public_url: "http://slotline.test".into(),
+        secret_key: [3; 32],
+        smtp_url: None,
+        mail_from: "Slotline <no-reply@slotline.test>".into(),
+        data_dir: dir.clone(),
+        seed_demo: true,
+        demo_password: Some("bench-password".into()),
+        job_workers: 4,
+        hubspot: None,
+        webhook_allow_private: true,
+        trusted_proxies: Vec::new(),
+        webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
+    };
+    let app = Application::build(config).await?;
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let db = &state.db;
+
+    let host = user::Entity::find()
+        .filter(user::Column::Slug.eq("demo"))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo host"))?;
+    let intro = event_type::Entity::find()
+        .filter(event_type::Column::UserId.eq(&host.id))
+        .filter(event_type::Column::Slug.eq("intro"))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo event type"))?;
+    // Short slots far ahead, so that 1,000 fit.
+    let mut wide: event_type::ActiveModel = intro.into();
+    wide.duration_min = Set(15);
+    wide.min_notice_min = Set(0);
+    wide.horizon_days = Set(365);
+    wide.buffer_before_min = Set(0);
+    wide.buffer_after_min = Set(0);
+    let intro = wide.update(db).await?;
+    let form = WebhookForm {
+        target_url: target,
+        events: [("booking.created".to_owned(), "on".to_owned())].into(),
+        event_type_id: String::new(),
+    };
+    webhooks::create_manual(db, &state.secrets, true, &host, form)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let now = Utc::now();
+    let slots = bookings::free_slots(db, &host, &intro, now, now + Duration::days(365), now, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    anyhow::ensure!(slots.len() >= count, "only {} free slots", slots.len());
+
+    let mut committed = HashMap::with_capacity(count);
+    let started = Instant::now();
+    for (i, start) in slots.iter().take(count).enumerate() {
+        let created = bookings::create(
+            db,
+            &state.secrets,
+            BookingForm {
+                host: "demo".into(),
+                event: "intro".into(),
+                start: start.to_rfc3339(),
+                time_zone: "Europe/Berlin".into(),
+                name: format!("Invitee Number{i}"),
+                email: format!("invitee{i}@example.com"),
+                ..BookingForm::default()
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        committed.insert(created.booking.id, Instant::now());
+        app::ssr::jobs_ready(&state);
+    }
+    let booking_secs = started.elapsed().as_secs_f64();
+    let deadline = Instant::now() + std::time::Duration::from_secs(120);
+    while arrivals.lock().unwrap().len() < count && Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let arrived = arrivals.lock().unwrap().clone();
+    let mut latencies: Vec<f64> = committed
+        .iter()
+        .filter_map(|(id, at)| {
+            arrived
+                .get(id)
+                .map(|got| got.duration_since(*at).as_secs_f64() * 1_000.0)
+        })
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    let _ = std::fs::remove_dir_all(&dir);
+    anyhow::ensure!(
+        latencies.len() == count,
+        "only {} of {count} webhooks arrived",
+        latencies.len()
+    );
+    let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
+    println!(
+        "webhook_latency: {count} bookings in {booking_secs:.1} s; commit → webhook received: p50 {p50:.1} ms, p99 \
+         {p99:.1} ms, max {:.1} ms (goal p99 ≤ {GOAL_P99_MS} ms)",
+        latencies[latencies.len() - 1]
+    );
+    anyhow::ensure!(p99 <= GOAL_P99_MS, "p99 {p99:.1} ms is above the goal");
+    Ok(())
+}

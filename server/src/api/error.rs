@@ -1,0 +1,107 @@
+//! The API's one error type and its JSON form, `{"error":{"code","message"}}`.
+use app::error::AppError;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `bad_request`, `invalid_api_key`, `forbidden`, `plan_limit`,
+    /// `not_found`, `slot_taken`, `validation`, `rate_limited` or `internal`.
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Too many requests. Try again in {retry_after} seconds.")]
+    RateLimited { retry_after: u64 },
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest(_) | Self::App(AppError::Request(_)) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::App(AppError::Validation(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            Self::App(AppError::SlotTaken) => (StatusCode::CONFLICT, "slot_taken"),
+            Self::App(AppError::NotFound) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::App(AppError::Unauthorized) => (StatusCode::UNAUTHORIZED, "invalid_api_key"),
+            Self::App(AppError::Forbidden(_)) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::App(AppError::PlanLimit(_)) => (StatusCode::FORBIDDEN, "plan_limit"),
+            Self::App(AppError::Internal) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::App(AppError::Validation(errors)) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Self::App(AppError::Unauthorized) => {
+                "The API key is missing, malformed, unknown, expired or revoked. Send a valid key in the X-API-Key \
+                 header."
+                    .to_owned()
+            }
+            Self::App(AppError::Request(message)) => message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: self.message(),
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Self::RateLimited { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::error::FieldError;
+
+    #[test]
+    fn validation_messages_name_their_field() {
+        let error = ApiError::App(AppError::Validation(vec![FieldError::new(
+            "targetUrl",
+            "Use an https:// address.",
+        )]));
+        assert_eq!(
+            error.status_and_code(),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation")
+        );
+        assert_eq!(error.message(), "targetUrl: Use an https:// address.");
+    }
+
+    #[test]
+    fn internal_errors_carry_no_internals() {
+        let response = ApiError::App(AppError::Internal).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -1,0 +1,46 @@
+use super::AuthErrors;
+use super::auth::ApiUser;
+use super::error::ApiError;
+use app::ssr::AppState;
+use app::ssr::entities::event_type;
+use axum::Json;
+use axum::extract::State;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventTypeItem {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    /// Minutes.
+    pub duration: i32,
+}
+
+/// The user's event types, by name: Zapier's event-type filter dropdown.
+#[utoipa::path(
+    get,
+    path = "/api/v1/event-types",
+    tag = "event types",
+    security(("api_key" = [])),
+    responses((status = 200, description = "The user's event types", body = [EventTypeItem]), AuthErrors)
+)]
+pub async fn list(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<EventTypeItem>>, ApiError> {
+    let rows = event_type::Entity::find()
+        .filter(event_type::Column::UserId.eq(&user.id))
+        .order_by_asc(event_type::Column::Name)
+        .all(&state.db)
+        .await
+        .map_err(app::error::AppError::from)?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|e| EventTypeItem {
+                id: e.id,
+                name: e.name,
+                slug: e.slug,
+                duration: e.duration_min,
+            })
+            .collect(),
+    ))
+}

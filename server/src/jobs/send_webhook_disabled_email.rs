@@ -1,0 +1,41 @@
+//! `SendWebhookDisabledEmail`: tells a webhook's owner that Slotline
+//! switched it off after days of failed deliveries. Sent once: the job is
+//! queued only by the update that switches the webhook off.
+use super::JobContext;
+use anyhow::Context;
+use app::ssr::entities::{user, webhook};
+use lettre::Message;
+use lettre::message::header::ContentType;
+use sea_orm::EntityTrait;
+
+#[tracing::instrument(skip_all, fields(webhook.id = %webhook_id))]
+pub async fn run(ctx: &JobContext, webhook_id: &str) -> anyhow::Result<()> {
+    let Some(hook) = webhook::Entity::find_by_id(webhook_id).one(&ctx.db).await? else {
+        return Ok(());
+    };
+    let Some(owner) = user::Entity::find_by_id(&hook.user_id).one(&ctx.db).await? else {
+        return Ok(());
+    };
+    let body = format!(
+        "Hi {name},\n\nEvery delivery to your webhook {url} has failed for {days} days, so Slotline switched it \
+         off.\n\nThe delivery log at {public}/dashboard/webhooks/{id} lists each attempt with the status code and \
+         response your endpoint sent. Once the endpoint works again, switch the webhook back on there; use \
+         \"Redeliver\" for any delivery you still need.\n\n— Slotline\n",
+        name = owner.name,
+        url = hook.target_url,
+        days = app::ssr::services::webhooks::DISABLE_AFTER_DAYS,
+        public = ctx.public_url,
+        id = hook.id,
+    );
+    let to = format!("{} <{}>", owner.name, owner.email)
+        .parse()
+        .context("the owner's email address is not valid")?;
+    let message = Message::builder()
+        .from(ctx.mailer.from_mailbox().clone())
+        .to(to)
+        .subject("Your Slotline webhook was switched off")
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
+        .context("building the webhook email")?;
+    ctx.mailer.send(message).await.context("sending the webhook email")
+}

@@ -1,0 +1,5 @@
+//! Outgoing webhooks: signing and sending deliveries.
+pub mod client;
+pub mod signature;
+
+pub use client::{Sent, WebhookClient};
