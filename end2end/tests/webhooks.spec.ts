@@ -57,7 +57,7 @@ test("a host makes an API key and a signed webhook; bookings reach it, retries a
     await visit(page, "/settings/api-keys");
     await page.getByLabel("Name").fill("Zapier");
     await page.getByTestId("create-api-key").click();
-    const key = await page.getByTestId("new-api-key").inputValue();
+    const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
     expect(key).toMatch(/^sl_live_[A-Za-z0-9]{64}$/);
     await expect(page.getByTestId("api-key-row").first()).toContainText(key.slice(0, 12));
     await shot(page, "w1-api-key-created");
@@ -75,7 +75,7 @@ test("a host makes an API key and a signed webhook; bookings reach it, retries a
     await expect(page.getByTestId("webhook-url")).toHaveAttribute("aria-invalid", "true");
     await page.getByLabel("Endpoint URL").fill(receiver.url);
     await page.getByTestId("create-webhook").click();
-    const secret = await page.getByTestId("webhook-secret").inputValue();
+    const secret = (await page.getByTestId("webhook-secret").textContent()) ?? "";
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     await expect(page.getByTestId("webhook-item")).toHaveCount(1);
     await expect(page.getByTestId("webhook-target")).toHaveText(receiver.url);

@@ -43,21 +43,10 @@ async fn main() -> anyhow::Result<()> {
         request_timeout: std::time::Duration::from_secs(15),
     };
     let config = Config {
-        database_url: format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
-        site_addr: "127.0.0.1:0".parse()?,
-        site_root: "target/site".into(),
-        public_url: "http://slotline.test".into(),
-        secret_key: [3; 32],
-        smtp_url: None,
-        mail_from: "Slotline <no-reply@slotline.test>".into(),
-        data_dir: dir.clone(),
         seed_demo: true,
         demo_password: Some("bench-password".into()),
-        job_workers: 0,
         hubspot: Some(settings.clone()),
-        webhook_allow_private: false,
-        trusted_proxies: Vec::new(),
-        webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
+        ..Config::local(dir.clone())
     };
     let application = Application::build(config.clone()).await?;
     let state = application.state().clone();

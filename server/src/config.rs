@@ -138,6 +138,31 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Everything in-process on loopback: a SQLite database in `data_dir`,
+    /// port 0, emails to the outbox, no HubSpot, no job workers. Tests and
+    /// benchmarks start from it and change what they need.
+    pub fn local(data_dir: PathBuf) -> Self {
+        Self {
+            database_url: format!("sqlite://{}/slotline.db?mode=rwc", data_dir.display()),
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: "target/site".into(),
+            public_url: "http://slotline.test".into(),
+            secret_key: [7; 32],
+            smtp_url: None,
+            mail_from: "Slotline <no-reply@slotline.test>".into(),
+            data_dir,
+            seed_demo: false,
+            demo_password: None,
+            job_workers: 0,
+            hubspot: None,
+            webhook_allow_private: false,
+            trusted_proxies: Vec::new(),
+            webhook_first_retry: crate::jobs::backoff::WEBHOOK_FIRST_RETRY,
+        }
+    }
+}
+
 fn parse_proxies(list: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
     list.split(',')
         .map(str::trim)

@@ -136,27 +136,17 @@ pub async fn spawn_app_configured(
         request_timeout: std::time::Duration::from_secs(1),
     };
     let hubspot = Sandbox::spawn(sandbox_config).await;
+    // Tests drain the queue themselves (no job workers), so outcomes are deterministic.
     let mut config = Config {
         database_url,
-        site_addr: "127.0.0.1:0".parse().expect("an address"),
-        site_root: "target/site".into(),
-        public_url: "http://slotline.test".into(),
-        secret_key: [7; 32],
         smtp_url: Some(smtp.url()),
-        mail_from: "Slotline <no-reply@slotline.test>".into(),
-        data_dir: dir,
-        seed_demo: false,
-        demo_password: None,
-        // Tests drain the queue themselves, so outcomes are deterministic.
-        job_workers: 0,
         hubspot: Some(HubspotSettings {
             api_base: hubspot.base_url.clone(),
             auth_url: format!("{}/oauth/authorize", hubspot.base_url),
             ..hubspot_settings
         }),
         webhook_allow_private: true,
-        trusted_proxies: Vec::new(),
-        webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
+        ..Config::local(dir)
     };
     tweak(&mut config);
     let app = Application::build(config.clone())

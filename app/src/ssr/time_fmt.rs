@@ -27,6 +27,16 @@ pub fn moment_in(tz: Tz, instant: DateTime<Utc>) -> String {
     )
 }
 
+/// "23 Nov 2026, 18:40:05 (Europe/Berlin)": to the second, for logs where
+/// attempts come seconds apart.
+pub fn second_in(tz: Tz, instant: DateTime<Utc>) -> String {
+    format!(
+        "{} ({})",
+        instant.with_timezone(&tz).format("%-d %b %Y, %H:%M:%S"),
+        tz.name()
+    )
+}
+
 /// Milliseconds, `Z`: the API's timestamp format.
 pub fn iso(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -54,6 +64,15 @@ mod tests {
         assert_eq!(
             range_in(chrono_tz::UTC, start, end),
             "Tuesday, 1 December 2026, 23:00–Wednesday, 2 December 2026, 00:30 (UTC)"
+        );
+    }
+
+    #[test]
+    fn log_times_have_seconds_and_their_zone() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 23, 17, 40, 5).unwrap();
+        assert_eq!(
+            second_in(chrono_tz::Europe::Berlin, t),
+            "23 Nov 2026, 18:40:05 (Europe/Berlin)"
         );
     }
 

@@ -66,6 +66,21 @@ impl Mailer {
         &self.from
     }
 
+    /// Sends a plain-text email to one person, as the alerts to owners are.
+    pub async fn send_text(&self, name: &str, email: &str, subject: &str, body: String) -> anyhow::Result<()> {
+        let to = format!("{name} <{email}>")
+            .parse()
+            .context("the recipient's email address is not valid")?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(body)
+            .context("building the email")?;
+        self.send(message).await
+    }
+
     /// Sends `message` to the recipients of its envelope.
     pub async fn send(&self, message: Message) -> anyhow::Result<()> {
         match &self.backend {

@@ -3,8 +3,6 @@
 use super::JobContext;
 use anyhow::Context;
 use app::ssr::entities::user;
-use lettre::Message;
-use lettre::message::header::ContentType;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[tracing::instrument(skip_all, fields(team.id = %team_id))]
@@ -26,15 +24,8 @@ pub async fn run(ctx: &JobContext, team_id: &str, problem: &str) -> anyhow::Resu
         name = owner.name,
         url = ctx.public_url,
     );
-    let to = format!("{} <{}>", owner.name, owner.email)
-        .parse()
-        .context("the owner's email address is not valid")?;
-    let message = Message::builder()
-        .from(ctx.mailer.from_mailbox().clone())
-        .to(to)
-        .subject("HubSpot sync needs your attention")
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
-        .context("building the alert email")?;
-    ctx.mailer.send(message).await.context("sending the alert email")
+    ctx.mailer
+        .send_text(&owner.name, &owner.email, "HubSpot sync needs your attention", body)
+        .await
+        .context("sending the alert email")
 }

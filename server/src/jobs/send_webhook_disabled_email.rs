@@ -4,8 +4,6 @@
 use super::JobContext;
 use anyhow::Context;
 use app::ssr::entities::{user, webhook};
-use lettre::Message;
-use lettre::message::header::ContentType;
 use sea_orm::EntityTrait;
 
 #[tracing::instrument(skip_all, fields(webhook.id = %webhook_id))]
@@ -27,15 +25,13 @@ pub async fn run(ctx: &JobContext, webhook_id: &str) -> anyhow::Result<()> {
         public = ctx.public_url,
         id = hook.id,
     );
-    let to = format!("{} <{}>", owner.name, owner.email)
-        .parse()
-        .context("the owner's email address is not valid")?;
-    let message = Message::builder()
-        .from(ctx.mailer.from_mailbox().clone())
-        .to(to)
-        .subject("Your Slotline webhook was switched off")
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
-        .context("building the webhook email")?;
-    ctx.mailer.send(message).await.context("sending the webhook email")
+    ctx.mailer
+        .send_text(
+            &owner.name,
+            &owner.email,
+            "Your Slotline webhook was switched off",
+            body,
+        )
+        .await
+        .context("sending the webhook email")
 }

@@ -14,7 +14,7 @@ use crate::ssr::crypto::SecretBox;
 use crate::ssr::entities::{event, event_type, user, webhook, webhook_attempt, webhook_delivery};
 use crate::ssr::ids::{new_id, new_webhook_secret};
 use crate::ssr::jobs::{Job, enqueue};
-use crate::ssr::time_fmt::{iso, moment_in};
+use crate::ssr::time_fmt::{iso, moment_in, second_in};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
@@ -401,18 +401,18 @@ pub async fn log(db: &DatabaseConnection, user: &user::Model, id: &str) -> Resul
         .map(|(delivery, event)| DeliveryDto {
             event: event.as_ref().map_or_else(String::new, |e| e.kind.clone()),
             is_test: event.is_some_and(|e| e.is_test),
-            created: moment_in(tz, delivery.created_at),
+            created: second_in(tz, delivery.created_at),
             status: delivery.status.clone(),
             attempts: attempts
                 .iter()
                 .filter(|a| a.delivery_id == delivery.id)
                 .map(|a| AttemptDto {
-                    at: moment_in(tz, a.created_at),
+                    at: second_in(tz, a.created_at),
                     status_code: a.status_code.and_then(|c| u16::try_from(c).ok()),
                     duration_ms: a.duration_ms.max(0) as u32,
                     response_body: a.response_body.clone(),
                     error: a.error.clone(),
-                    next_retry: a.next_retry_at.map(|at| moment_in(tz, at)),
+                    next_retry: a.next_retry_at.map(|at| second_in(tz, at)),
                 })
                 .collect(),
             id: delivery.id,
