@@ -121,6 +121,18 @@ test("a host makes an API key and a signed webhook; bookings reach it, retries a
     await page.getByTestId("refresh-log").click();
     await expect(latest.getByTestId("attempt-status")).toHaveText(["500", "500", "200", "200"]);
     await shot(page, "w4-delivery-log-redelivered");
+
+    // The team's owner sees the key under its member and revokes it: it stops working at once.
+    await visit(page, "/settings/team");
+    await expect(page.getByTestId("team-member-row")).toContainText(["demo@slotline.test"]);
+    const row = page.getByTestId("team-keys").getByTestId("api-key-row").filter({ hasText: key.slice(0, 12) });
+    await expect(row).toHaveAttribute("data-status", "active");
+    await shot(page, "w5-team-keys");
+    await row.getByTestId("revoke-api-key").click();
+    await expect(row).toHaveAttribute("data-status", "revoked");
+    const revoked = await page.request.get("/api/v1/me", { headers: { "X-API-Key": key } });
+    expect(revoked.status()).toBe(401);
+    expect((await revoked.json()).error.code).toBe("invalid_api_key");
   } finally {
     await receiver.close();
   }

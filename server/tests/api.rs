@@ -10,6 +10,7 @@ on_both_databases!(
     a_key_acts_as_its_user,
     the_database_keeps_only_the_keys_hash,
     free_plans_refuse_a_third_active_key,
+    simultaneous_keys_cannot_slip_past_the_limit,
     revoked_and_expired_keys_answer_401,
     a_key_can_be_rotated,
     requests_without_a_valid_key_are_limited_per_ip,
@@ -131,6 +132,47 @@ async fn free_plans_refuse_a_third_active_key(app: TestApp) {
     // On Pro there is no limit.
     app.set_plan("thrifty", "pro").await;
     app.api_key(&client).await;
+}
+
+/// A key asked for while another transaction of the same user is adding
+/// keys waits for it, and then counts them.
+async fn simultaneous_keys_cannot_slip_past_the_limit(app: TestApp) {
+    use app::ssr::entities::{api_key, user};
+    use app::ssr::services::{api_keys, lock_user};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+    app.sign_up("racer").await;
+    let racer = user::Entity::find()
+        .filter(user::Column::Slug.eq("racer"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let other = app.state.db.begin().await.unwrap();
+    lock_user(&other, &racer.id).await.unwrap();
+    for n in 0..2 {
+        api_key::ActiveModel {
+            id: Set(app::ssr::ids::new_id()),
+            user_id: Set(racer.id.clone()),
+            team_id: Set(racer.team_id.clone()),
+            name: Set(format!("first {n}")),
+            prefix: Set("sl_live_abcd".into()),
+            key_hash: Set(format!("{n:064}")),
+            created_at: Set(chrono::Utc::now()),
+            last_used_at: Set(None),
+            expires_at: Set(None),
+            revoked_at: Set(None),
+        }
+        .insert(&other)
+        .await
+        .unwrap();
+    }
+    let (db, late) = (app.state.db.clone(), racer.clone());
+    let racing = tokio::spawn(async move { api_keys::create(&db, &late, "late", "").await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!racing.is_finished(), "it waits for the other transaction");
+    other.commit().await.unwrap();
+    let answer = racing.await.unwrap();
+    assert!(matches!(answer, Err(AppError::PlanLimit(_))), "{answer:?}");
 }
 
 async fn revoked_and_expired_keys_answer_401(app: TestApp) {
@@ -430,6 +472,11 @@ async fn malformed_requests_answer_400(app: TestApp) {
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "bad_request"));
     let (status, code, _) = error_of(app.api(Method::GET, "/api/v1/nothing-here", &key).send().await.unwrap()).await;
     assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    let (status, code, _) = error_of(app.api(Method::PUT, "/api/v1/me", &key).send().await.unwrap()).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
 }
 
 async fn owners_see_and_revoke_their_teams_keys(app: TestApp) {

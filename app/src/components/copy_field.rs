@@ -21,7 +21,7 @@ pub fn CopyField(
         <div class="copy-field">
             <p class="copy-label" id=label_id.clone()>{label}</p>
             <div class="copy-row">
-                <code id=id.clone() data-testid=id.clone() class="secret" aria-labelledby=label_id.clone()>{value}</code>
+                <code id=id.clone() data-testid=id.clone() class="secret">{value}</code>
                 <button type="button" class="button" on:click=copy data-testid=format!("{id}-copy") aria-describedby=label_id>"Copy"</button>
             </div>
             <p class="hint" role="status">{move || copied.get().then_some("Copied to the clipboard.")}</p>

@@ -27,6 +27,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("Too many requests. Try again in {retry_after} seconds.")]
     RateLimited { retry_after: u64 },
+    #[error("This endpoint does not take that method; see /api/openapi.json.")]
+    MethodNotAllowed,
 }
 
 impl ApiError {
@@ -34,6 +36,7 @@ impl ApiError {
         match self {
             Self::BadRequest(_) | Self::App(AppError::Request(_)) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::App(AppError::Validation(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             Self::App(AppError::SlotTaken) => (StatusCode::CONFLICT, "slot_taken"),
             Self::App(AppError::NotFound) => (StatusCode::NOT_FOUND, "not_found"),

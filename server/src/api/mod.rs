@@ -75,6 +75,7 @@ pub fn routes(state: &ServerState) -> (Router<ServerState>, Document) {
         .routes(routes!(hooks::sample))
         .split_for_parts();
     let router = router
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route));
     (router, document)

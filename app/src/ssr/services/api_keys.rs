@@ -1,6 +1,7 @@
 //! API keys: created and shown once, kept only as SHA-256, acting as the
 //! user who made them until they expire or are revoked.
-use super::{FieldErrors, team_of};
+use super::bookings::host_tz as viewer_tz;
+use super::{FieldErrors, lock_user, team_of};
 use crate::domain::api_keys::{KeyExpiry, parse_key_name};
 use crate::domain::team::{Plan, Role};
 use crate::dto::{ApiKeyDto, ApiKeysDto, NewApiKey};
@@ -45,10 +46,6 @@ pub fn to_dto(key: &api_key::Model, tz: Tz, now: DateTime<Utc>) -> ApiKeyDto {
         expires: key.expires_at.map(|at| moment_in(tz, at)),
         status: status.to_owned(),
     }
-}
-
-fn viewer_tz(user: &user::Model) -> Tz {
-    user.time_zone.parse().unwrap_or(chrono_tz::UTC)
 }
 
 /// The keys `owner` made, newest first, as `viewer` reads them.
@@ -97,6 +94,7 @@ pub async fn create(
     };
     let now = Utc::now();
     let txn = db.begin().await?;
+    lock_user(&txn, &user.id).await?;
     let plan = Plan::parse(&team_of(&txn, user).await?.plan);
     if let Some(limit) = plan.api_key_limit() {
         let active = api_key::Entity::find()

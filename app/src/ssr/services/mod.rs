@@ -15,7 +15,8 @@ pub mod webhooks;
 
 use crate::error::{AppError, FieldError};
 use crate::ssr::entities::{team as team_row, user};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 /// The team `user` belongs to.
 pub async fn team_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<team_row::Model, AppError> {
@@ -23,6 +24,20 @@ pub async fn team_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<te
         .one(db)
         .await?
         .ok_or(AppError::Internal)
+}
+
+/// Makes one user's count-then-insert transactions (plan limits) run one
+/// after another: a no-op UPDATE of the user's row takes its row lock on
+/// PostgreSQL and the write lock on SQLite, so a second transaction waits
+/// and then counts the first one's row. Must be the transaction's first
+/// statement.
+pub async fn lock_user(db: &impl ConnectionTrait, user_id: &str) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::Id, Expr::col(user::Column::Id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Collects field errors while a form is parsed, so that every wrong field

@@ -2,8 +2,9 @@
 //! delivery log, and what each delivery attempt changes.
 pub mod target;
 
+use super::bookings::host_tz as viewer_tz;
 use super::events::{self, BookingData, ContactData, EventTypeRef, HostRef, InviteeRef, PaymentData, Subject};
-use super::{FieldErrors, team_of};
+use super::{FieldErrors, lock_user, team_of};
 use crate::domain::team::Plan;
 use crate::domain::webhooks::EventKey;
 use crate::dto::{
@@ -69,10 +70,6 @@ fn label(hook: &webhook::Model) -> &'static str {
     } else {
         "Manual"
     }
-}
-
-fn viewer_tz(user: &user::Model) -> Tz {
-    user.time_zone.parse().unwrap_or(chrono_tz::UTC)
 }
 
 fn to_dto(hook: &webhook::Model, event_types: &[event_type::Model], tz: Tz) -> WebhookDto {
@@ -180,6 +177,7 @@ async fn insert(
     let secret = new_webhook_secret();
     let now = Utc::now();
     let txn = db.begin().await?;
+    lock_user(&txn, &user.id).await?;
     check_limit(&txn, user).await?;
     let hook = webhook::ActiveModel {
         id: Set(new_id()),
