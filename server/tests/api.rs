@@ -51,14 +51,7 @@ async fn a_key_acts_as_its_user(app: TestApp) {
     assert_eq!(me["email"], "keyed@example.com");
     assert_eq!(me["id"].as_str().unwrap().len(), 24);
 
-    let types: Value = app
-        .api(Method::GET, "/api/v1/event-types", key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let types: Value = app.api_json("/api/v1/event-types", key).await;
     assert_eq!(types.as_array().unwrap().len(), 1, "{types}");
     let intro = &types[0];
     assert_eq!(intro["duration"], 30);

@@ -398,6 +398,17 @@ impl TestApp {
             .header("X-API-Key", key)
     }
 
+    /// The JSON a `GET` of the REST API answers with `key`.
+    pub async fn api_json(&self, path: &str, key: &str) -> serde_json::Value {
+        let response = self
+            .api(reqwest::Method::GET, path, key)
+            .send()
+            .await
+            .expect("the server answers");
+        assert!(response.status().is_success(), "{path}: {}", response.status());
+        response.json().await.expect("a JSON body")
+    }
+
     /// Moves the team of host `slug` to `plan`.
     pub async fn set_plan(&self, slug: &str, plan: &str) {
         use app::ssr::entities::{team, user};

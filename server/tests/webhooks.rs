@@ -294,14 +294,7 @@ async fn zapier_hooks_deliver_sample_and_go_away_on_410(app: TestApp) {
     let client = app.pro_owner("zappy").await;
     app.create_event_type(&client, "intro", 30).await;
     let key = app.api_key(&client).await;
-    let sample: Value = app
-        .api(Method::GET, "/api/v1/hooks/sample?event=booking.created", &key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sample: Value = app.api_json("/api/v1/hooks/sample?event=booking.created", &key).await;
     assert_eq!(
         sample.as_array().unwrap().len(),
         1,
@@ -337,14 +330,7 @@ async fn zapier_hooks_deliver_sample_and_go_away_on_410(app: TestApp) {
         .to_owned();
     verify(&receiver.received()[0], &secret);
 
-    let sample: Value = app
-        .api(Method::GET, "/api/v1/hooks/sample?event=booking.created", &key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sample: Value = app.api_json("/api/v1/hooks/sample?event=booking.created", &key).await;
     let ids: Vec<&Value> = sample.as_array().unwrap().iter().map(|d| &d["id"]).collect();
     assert_eq!(ids, [&json!(second), &json!(first)], "real bookings, newest first");
 

@@ -34,27 +34,7 @@ const appTester = zapier.createAppTester(App);
 const trigger = (key) => App.triggers[key].operation;
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const BOOKING_KEYS = [
-  'id',
-  'eventType',
-  'startTime',
-  'endTime',
-  'status',
-  'invitee',
-  'host',
-  'meetingLink',
-  'location',
-  'notes',
-  'isRecurring',
-  'recurringGroupId',
-];
-const DATA_KEYS = {
-  'booking.created': BOOKING_KEYS,
-  'booking.cancelled': [...BOOKING_KEYS, 'cancelReason'],
-  'booking.rescheduled': [...BOOKING_KEYS, 'previousStartTime', 'previousEndTime'],
-  'payment.received': ['id', 'bookingId', 'amount', 'currency', 'paymentMethod', 'transactionId'],
-  'contact.created': ['id', 'name', 'email', 'phone', 'company', 'notes', 'createdAt', 'source'],
-};
+const { DATA_KEYS } = require('./contract');
 
 const hasEveryKey = (object, event, where) => {
   for (const key of DATA_KEYS[event]) {
