@@ -68,9 +68,9 @@ fn Webhooks() -> impl IntoView {
     }
 }
 
-/// A secret just made or revealed, for one webhook.
-fn secret_panel(result: Option<Result<WebhookSecret, AppError>>, webhook_id: &str) -> Option<impl IntoView + use<>> {
-    let secret = result?.ok().filter(|s| s.webhook_id == webhook_id)?;
+/// A secret just made or revealed, shown this once.
+fn secret_panel(result: Option<Result<WebhookSecret, AppError>>) -> Option<impl IntoView + use<>> {
+    let secret = result?.ok()?;
     Some(view! {
         <div class="form-success secret-once" data-testid="webhook-secret-panel">
             <p><strong>"Copy this signing secret now."</strong>" It is shown only this once."</p>
@@ -127,11 +127,7 @@ fn WebhookList(page: PageDto, actions: Actions) -> impl IntoView {
                 <SelectField id="webhook-event-type" name="form[event_type_id]" label="Only bookings of" options=filter_options value="" error=field_error(value, "event_type_id")/>
                 <button type="submit" class="button primary" data-testid="create-webhook">"Add webhook"</button>
             </ActionForm>
-            {move || {
-                let created = value.get();
-                let id = created.as_ref().and_then(|r| r.as_ref().ok()).map(|s| s.webhook_id.clone())?;
-                secret_panel(created, &id)
-            }}
+            {move || secret_panel(value.get())}
         </section>
     }
 }
@@ -150,14 +146,8 @@ fn WebhookItem(hook: WebhookDto, actions: Actions) -> impl IntoView {
             None => None,
         })
     };
-    let roll_panel = {
-        let id = id.clone();
-        move || secret_panel(roll.value().get(), &id)
-    };
-    let reveal_panel = {
-        let id = id.clone();
-        move || secret_panel(reveal.value().get(), &id)
-    };
+    let roll_panel = move || secret_panel(roll.value().get());
+    let reveal_panel = move || secret_panel(reveal.value().get());
     let log_href = format!("/dashboard/webhooks/{id}");
     let item_id = id.clone();
     let stored_id = StoredValue::new(id);
