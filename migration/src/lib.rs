@@ -48,6 +48,21 @@ fn timestamp_col<T: IntoIden>(name: T) -> ColumnDef {
     ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
 }
 
+/// A plain index on `columns` of `table`, created on its own: SeaQuery's
+/// inline `.index()` in `create_table` fails on SQLite and PostgreSQL.
+fn index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
+where
+    T: IntoIden,
+    C: IntoIndexColumn,
+{
+    let mut index = Index::create();
+    index.name(name).table(table);
+    for column in columns {
+        index.col(column);
+    }
+    index.to_owned()
+}
+
 /// A foreign key whose rows go when their parent row goes.
 fn cascade<T, C, P, Q>(from: (T, C), to: (P, Q)) -> ForeignKeyCreateStatement
 where

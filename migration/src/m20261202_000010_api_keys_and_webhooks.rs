@@ -1,7 +1,7 @@
 //! API keys, the events every change produces, webhooks (manual and Zapier
 //! REST hooks) and the log of their deliveries.
 use crate::m20261123_000001_create_teams_and_users::{Teams, Users};
-use crate::{cascade, fk_col, id_col, timestamp_col};
+use crate::{cascade, fk_col, id_col, index, timestamp_col};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -36,13 +36,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_api_keys_user")
-                    .table(ApiKeys::Table)
-                    .col(ApiKeys::UserId)
-                    .to_owned(),
-            )
+            .create_index(index("idx_api_keys_user", ApiKeys::Table, [ApiKeys::UserId]))
             .await?;
         manager
             .create_table(
@@ -61,15 +55,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_events_user_kind")
-                    .table(Events::Table)
-                    .col(Events::UserId)
-                    .col(Events::Kind)
-                    .col(Events::CreatedAt)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_events_user_kind",
+                Events::Table,
+                [Events::UserId, Events::Kind, Events::CreatedAt],
+            ))
             .await?;
         manager
             .create_table(
@@ -100,13 +90,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_webhooks_user")
-                    .table(Webhooks::Table)
-                    .col(Webhooks::UserId)
-                    .to_owned(),
-            )
+            .create_index(index("idx_webhooks_user", Webhooks::Table, [Webhooks::UserId]))
             .await?;
         manager
             .create_table(
@@ -135,14 +119,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_webhook_deliveries_webhook")
-                    .table(WebhookDeliveries::Table)
-                    .col(WebhookDeliveries::WebhookId)
-                    .col(WebhookDeliveries::CreatedAt)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_webhook_deliveries_webhook",
+                WebhookDeliveries::Table,
+                [WebhookDeliveries::WebhookId, WebhookDeliveries::CreatedAt],
+            ))
             .await?;
         manager
             .create_table(
@@ -168,13 +149,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_webhook_attempts_delivery")
-                    .table(WebhookAttempts::Table)
-                    .col(WebhookAttempts::DeliveryId)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_webhook_attempts_delivery",
+                WebhookAttempts::Table,
+                [WebhookAttempts::DeliveryId],
+            ))
             .await
     }
 
