@@ -94,7 +94,6 @@ pub struct WebhookForm {
 /// A webhook just created or given a new secret: shown once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookSecret {
-    pub webhook_id: String,
     pub secret: String,
 }
 

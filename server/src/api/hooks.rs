@@ -91,9 +91,9 @@ pub async fn create(
 }
 
 fn to_hook(hook: webhook::Model) -> Hook {
-    let event = serde_json::from_str::<Vec<String>>(&hook.events)
-        .ok()
-        .and_then(|events| events.into_iter().next())
+    let event = webhooks::stored_events(&hook)
+        .first()
+        .map(|key| key.as_str().to_owned())
         .unwrap_or_default();
     Hook {
         id: hook.id,

@@ -115,7 +115,7 @@ pub struct PaymentData {
 }
 
 /// A location that is a web address is also the meeting link.
-fn meeting_link(location: Option<&str>) -> Option<String> {
+pub fn meeting_link(location: Option<&str>) -> Option<String> {
     location
         .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
         .map(str::to_owned)

@@ -31,7 +31,8 @@ pub const RESPONSE_BODY_LIMIT: usize = 2_048;
 /// Deliveries the log page lists.
 const LOG_LENGTH: u64 = 50;
 
-fn stored_events(hook: &webhook::Model) -> Vec<EventKey> {
+/// The event keys a webhook listens for.
+pub fn stored_events(hook: &webhook::Model) -> Vec<EventKey> {
     serde_json::from_str::<Vec<EventKey>>(&hook.events).unwrap_or_else(|error| {
         tracing::error!(webhook.id = %hook.id, %error, "unreadable webhook events");
         Vec::new()
@@ -220,7 +221,7 @@ pub async fn create_manual(
     let (Some(target_url), Some(event_type_id)) = (target_url, event_type_id) else {
         return Err(AppError::Internal);
     };
-    let (hook, secret) = insert(
+    let (_, secret) = insert(
         db,
         secrets,
         user,
@@ -232,10 +233,7 @@ pub async fn create_manual(
         },
     )
     .await?;
-    Ok(WebhookSecret {
-        webhook_id: hook.id,
-        secret,
-    })
+    Ok(WebhookSecret { secret })
 }
 
 /// A Zapier REST hook: one event, an optional event-type filter. Field
@@ -328,11 +326,8 @@ pub async fn roll_secret(
     let mut model: webhook::ActiveModel = own(db, user, id).await?.into();
     model.secret_sealed = Set(secrets.seal(&secret));
     model.updated_at = Set(Utc::now());
-    let hook = model.update(db).await?;
-    Ok(WebhookSecret {
-        webhook_id: hook.id,
-        secret,
-    })
+    model.update(db).await?;
+    Ok(WebhookSecret { secret })
 }
 
 /// A Zapier hook's secret: Zapier never showed it, so the dashboard does.
@@ -348,7 +343,6 @@ pub async fn zapier_secret(
     }
     Ok(WebhookSecret {
         secret: secrets.open(&hook.secret_sealed).map_err(|_| AppError::Internal)?,
-        webhook_id: hook.id,
     })
 }
 
@@ -527,9 +521,7 @@ async fn example(
             name: user.name.clone(),
             email: user.email.clone(),
         },
-        meeting_link: location
-            .clone()
-            .filter(|l| l.starts_with("https://") || l.starts_with("http://")),
+        meeting_link: events::meeting_link(location.as_deref()),
         location,
         notes: Some("Looking forward to it.".to_owned()),
         is_recurring: false,
