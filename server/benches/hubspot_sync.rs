@@ -12,7 +12,7 @@ use app::ssr::jobs::{Job, SyncAction, enqueue};
 use app::ssr::services::{contacts, hubspot};
 use chrono::{Duration, Utc};
 use hubspot_sandbox::{Sandbox, SandboxConfig};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use server::config::{Config, HubspotSettings};
 use server::integrations::hubspot::HubspotOAuth;
 use server::startup::Application;
@@ -93,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
     for i in 0..bookings {
         let email = Email::parse(&format!("invitee{i}@example.com"))?;
         let name = PersonName::parse(&format!("Invitee Number{i}")).map_err(anyhow::Error::msg)?;
-        let txn = db.begin().await?;
+        let txn = app::ssr::db::write_transaction(&db).await?;
         let contact_id = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, None)
             .await?
             .model

@@ -12,6 +12,7 @@ use app::ssr::crypto::SecretBox;
 use app::ssr::{AppConfig, AppState};
 use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,7 +32,12 @@ pub struct Application {
 
 pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(database_url.to_owned());
-    options.max_connections(16).sqlx_logging(false);
+    options
+        .max_connections(16)
+        .sqlx_logging(false)
+        // Write-ahead logging: pages and job workers read while a booking
+        // writes, instead of waiting for it (measured in the README).
+        .map_sqlx_sqlite_opts(|sqlite| sqlite.journal_mode(SqliteJournalMode::Wal));
     Database::connect(options).await.context("connecting to the database")
 }
 

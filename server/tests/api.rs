@@ -132,7 +132,7 @@ async fn free_plans_refuse_a_third_active_key(app: TestApp) {
 async fn simultaneous_keys_cannot_slip_past_the_limit(app: TestApp) {
     use app::ssr::entities::{api_key, user};
     use app::ssr::services::{api_keys, lock_user};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
     app.sign_up("racer").await;
     let racer = user::Entity::find()
         .filter(user::Column::Slug.eq("racer"))
@@ -140,7 +140,7 @@ async fn simultaneous_keys_cannot_slip_past_the_limit(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    let other = app.state.db.begin().await.unwrap();
+    let other = app::ssr::db::write_transaction(&app.state.db).await.unwrap();
     lock_user(&other, &racer.id).await.unwrap();
     for n in 0..2 {
         api_key::ActiveModel {

@@ -144,7 +144,8 @@ async fn bookings_never_wait_for_a_slow_or_failing_hubspot(app: TestApp) {
     let workers = app.runner.spawn_workers(2, stopped);
     let without = booking_latencies(&app, "before", 4).await;
 
-    app.connect_hubspot(&ada).await;
+    // Job workers write while the callback stores the tokens; it must still succeed.
+    assert_eq!(app.connect_hubspot(&ada).await.1, "/dashboard/integrations?connected=1");
     // Every call now takes 5 s (beyond the client's timeout) or fails.
     app.hubspot.push_faults((0..200).map(|i| {
         if i % 2 == 0 {
@@ -157,7 +158,7 @@ async fn bookings_never_wait_for_a_slow_or_failing_hubspot(app: TestApp) {
     // The syncs were under way: HubSpot takes up its (slow, failing) answers
     // as calls arrive, whether or not they are answered before the client gives up.
     // Generous: on a loaded machine the workers reach the syncs late.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while app.hubspot.pending_faults() == 200 {
         assert!(Instant::now() < deadline, "no HubSpot calls were made");
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod bookings;
+mod database;
 mod email_delivery;
 mod helpers;
 mod hubspot_connect;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod context;
 pub mod crypto;
+pub mod db;
 pub mod entities;
 pub mod ids;
 pub mod jobs;

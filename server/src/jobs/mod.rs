@@ -24,7 +24,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use std::sync::Arc;
 use tokio::sync::{Notify, watch};
@@ -145,7 +145,7 @@ impl JobRunner {
     pub async fn claim(&self) -> Result<Option<job::Model>, sea_orm::DbErr> {
         let db = &self.ctx.db;
         if db.get_database_backend() == DatabaseBackend::Postgres {
-            let txn = db.begin().await?;
+            let txn = app::ssr::db::write_transaction(db).await?;
             let claimed = self.try_claim(&txn, true).await?;
             txn.commit().await?;
             Ok(claimed)

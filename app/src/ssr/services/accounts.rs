@@ -5,13 +5,12 @@ use crate::domain::{Email, HostSlug, PersonName, TimeZoneName};
 use crate::dto::{CurrentUser, SignupForm};
 use crate::error::AppError;
 use crate::ssr::auth::{hash_password, verify_password};
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{team, user};
 use crate::ssr::ids::new_id;
 use crate::ssr::services::availability;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 const LOGIN_FAILED: &str = "That email and password don’t match an account.";
@@ -66,7 +65,7 @@ async fn create_host(
     plan: &str,
 ) -> Result<user::Model, AppError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     let team = team::ActiveModel {
         id: Set(new_id()),
         name: Set(format!("{}’s team", name.as_str())),

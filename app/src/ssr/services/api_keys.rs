@@ -6,6 +6,7 @@ use crate::domain::api_keys::{KeyExpiry, parse_key_name};
 use crate::domain::team::{Plan, Role};
 use crate::dto::{ApiKeyDto, ApiKeysDto, NewApiKey};
 use crate::error::AppError;
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{api_key, user};
 use crate::ssr::ids::{API_KEY_PREFIX, hash_token, new_api_key, new_id};
 use crate::ssr::time_fmt::moment_in;
@@ -14,7 +15,7 @@ use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 /// How stale `last_used_at` may get: one write a minute per key at most,
@@ -93,7 +94,7 @@ pub async fn create(
         return Err(AppError::Internal);
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     lock_user(&txn, &user.id).await?;
     let plan = Plan::parse(&team_of(&txn, user).await?.plan);
     if let Some(limit) = plan.api_key_limit() {

@@ -3,12 +3,12 @@ use crate::domain::TimeZoneName;
 use crate::domain::slots::{DateOverride, MinuteRange, WEEKDAY_NAMES, WeeklyHours};
 use crate::dto::{AvailabilityDto, DateOverrideDto};
 use crate::error::AppError;
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{availability_override, availability_rule, user};
 use crate::ssr::ids::new_id;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use std::collections::BTreeMap;
 
@@ -136,7 +136,7 @@ pub async fn save(
                 .collect(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     let mut model: user::ActiveModel = host.clone().into();
     model.time_zone = Set(time_zone.name().to_owned());
     let host = model.update(&txn).await?;

@@ -16,6 +16,7 @@ use crate::domain::{Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::{BookingDto, BookingForm, DashboardBookings};
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::{hash_token, new_id, new_token};
 use crate::ssr::jobs::{BookingNotice, Job, SyncAction, enqueue};
@@ -25,7 +26,7 @@ use chrono_tz::Tz;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 /// An active event type and its host, found by their public slugs.
@@ -182,7 +183,7 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
         return Err(AppError::Internal);
     };
 
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
     if !is_free(&txn, &host, &event, start, None).await? {
         return Err(AppError::SlotTaken);
@@ -277,7 +278,7 @@ pub async fn reschedule(
     // Read outside the transaction only to know whose schedule to lock.
     let (host, event) = host_and_event(db, &find_by_token(db, id, token).await?).await?;
 
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
     let current = find_by_token(&txn, id, token).await?;
     if current.status != booking::CONFIRMED {
@@ -328,7 +329,7 @@ pub async fn cancel(
         ));
     }
     let (host, event) = host_and_event(db, &find_for(db, id, &actor).await?).await?;
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
     let current = find_for(&txn, id, &actor).await?;
     if current.status == booking::CANCELLED {

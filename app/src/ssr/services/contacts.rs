@@ -5,6 +5,7 @@ use crate::domain::webhooks::EventKey;
 use crate::domain::{Email, Notes, PersonName, Phone};
 use crate::dto::{ContactDto, ContactForm};
 use crate::error::AppError;
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{contact, user};
 use crate::ssr::ids::new_id;
 use crate::ssr::time_fmt::iso;
@@ -12,7 +13,6 @@ use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 pub fn to_dto(model: contact::Model) -> ContactDto {
@@ -109,7 +109,7 @@ pub async fn create_manual(
         return Err(AppError::Internal);
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     let model = contact::ActiveModel {
         id: Set(new_id()),
         team_id: Set(host.team_id.clone()),

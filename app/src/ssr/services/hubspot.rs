@@ -6,6 +6,7 @@ use crate::domain::team::{Plan, Role};
 use crate::dto::{HubspotCardDto, SyncLogLine};
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::job;
 use crate::ssr::entities::{hubspot_connection as connection, hubspot_sync_log as sync_log, oauth_state, team, user};
 use crate::ssr::ids::{hash_token, new_id, new_token};
@@ -15,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 
 const PROVIDER: &str = "hubspot";
@@ -124,7 +125,7 @@ pub async fn save_connection(
     tokens: IssuedTokens,
 ) -> Result<connection::Model, AppError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     let existing = connection_of_team(&txn, &user.team_id).await?;
     let mut model = match existing {
         Some(found) => found.into(),
@@ -190,7 +191,7 @@ async fn forget(txn: &impl ConnectionTrait, found: &connection::Model) -> Result
 #[tracing::instrument(skip_all, fields(user.id = %user.id))]
 pub async fn disconnect(db: &DatabaseConnection, user: &user::Model) -> Result<(), AppError> {
     require_manager(db, user).await?;
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     let Some(found) = connection_of_team(&txn, &user.team_id).await? else {
         return Ok(());
     };
@@ -215,7 +216,7 @@ pub async fn disconnect_revoked(
     found: &connection::Model,
     problem: &str,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     forget(&txn, found).await?;
     record(&txn, SyncRecord::failure(&found.team_id, None, "token", None, problem)).await?;
     enqueue(
@@ -305,7 +306,7 @@ pub async fn record_success(
     connection_id: &str,
     line: SyncRecord<'_>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     connection::Entity::update_many()
         .col_expr(connection::Column::LastSuccessAt, Expr::value(Utc::now()))
         .filter(connection::Column::Id.eq(connection_id))
@@ -333,7 +334,7 @@ pub async fn alert_owner(
     problem: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     // One conditional update claims the week's email, so two jobs failing at
     // once cannot both send it.
     let claimed = connection::Entity::update_many()

@@ -28,9 +28,9 @@ pub async fn team_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<te
 
 /// Makes one user's count-then-insert transactions (plan limits) run one
 /// after another: a no-op UPDATE of the user's row takes its row lock on
-/// PostgreSQL and the write lock on SQLite, so a second transaction waits
-/// and then counts the first one's row. Must be the transaction's first
-/// statement.
+/// PostgreSQL, so a second transaction waits and then counts the first one's
+/// row (on SQLite, [`write_transaction`](crate::ssr::db::write_transaction)
+/// already holds the database's write lock). Must come before the count.
 pub async fn lock_user(db: &impl ConnectionTrait, user_id: &str) -> Result<(), DbErr> {
     user::Entity::update_many()
         .col_expr(user::Column::Id, Expr::col(user::Column::Id))

@@ -3,12 +3,13 @@ use super::{FieldErrors, event_types};
 use crate::domain::questions::{MAX_QUESTIONS, Question, QuestionKind, QuestionSpec};
 use crate::dto::QuestionForm;
 use crate::error::AppError;
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{event_type_question as question, user};
 use crate::ssr::ids::new_id;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 fn to_question(model: question::Model) -> Question {
@@ -137,7 +138,7 @@ pub async fn move_one(
     up: bool,
 ) -> Result<(), AppError> {
     let event = event_types::find_own(db, host, event_type_id).await?;
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     let rows = question::Entity::find()
         .filter(question::Column::EventTypeId.eq(&event.id))
         .order_by_asc(question::Column::Position)

@@ -12,6 +12,7 @@ use crate::dto::{
 };
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
+use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{event, event_type, user, webhook, webhook_attempt, webhook_delivery};
 use crate::ssr::ids::{new_id, new_webhook_secret};
 use crate::ssr::jobs::{Job, enqueue};
@@ -21,7 +22,7 @@ use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// A webhook failing this long without a success is switched off.
@@ -177,7 +178,7 @@ async fn insert(
 ) -> Result<(webhook::Model, String), AppError> {
     let secret = new_webhook_secret();
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     lock_user(&txn, &user.id).await?;
     check_limit(&txn, user).await?;
     let hook = webhook::ActiveModel {
@@ -354,7 +355,7 @@ pub async fn send_test(db: &DatabaseConnection, user: &user::Model, id: &str) ->
         .copied()
         .unwrap_or(EventKey::BookingCreated);
     let data = example(db, user, key, hook.event_type_id.as_deref()).await?;
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     events::record_test(
         &txn,
         &hook.id,
@@ -424,7 +425,7 @@ pub async fn redeliver(db: &DatabaseConnection, user: &user::Model, delivery_id:
         .await?
         .ok_or(AppError::NotFound)?;
     own(db, user, &delivery.webhook_id).await?;
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     let mut model: webhook_delivery::ActiveModel = delivery.into();
     model.status = Set(webhook_delivery::PENDING.to_owned());
     model.next_attempt_at = Set(Some(Utc::now()));
@@ -633,7 +634,7 @@ pub async fn record_attempt(
         tracing::info!(webhook.id = %out.webhook.id, "Zapier answered 410; subscription deleted");
         return Ok(AttemptEffect::Unsubscribed);
     }
-    let txn = db.begin().await?;
+    let txn = write_transaction(db).await?;
     webhook_attempt::ActiveModel {
         id: Set(new_id()),
         delivery_id: Set(out.delivery.id.clone()),
