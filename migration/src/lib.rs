@@ -14,6 +14,7 @@ mod m20261123_000007_booking_questions;
 mod m20261123_000008_create_hubspot_connections;
 mod m20261123_000009_hubspot_sync;
 mod m20261202_000010_api_keys_and_webhooks;
+mod m20261203_000011_job_pools;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_create_hubspot_connections::Migration),
             Box::new(m20261123_000009_hubspot_sync::Migration),
             Box::new(m20261202_000010_api_keys_and_webhooks::Migration),
+            Box::new(m20261203_000011_job_pools::Migration),
         ]
     }
 }

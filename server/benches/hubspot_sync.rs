@@ -8,7 +8,7 @@
 //! 3½ minutes at 1,000 bookings: the limit, not Slotline, sets the pace.
 use app::domain::{Email, PersonName};
 use app::ssr::entities::{booking, user};
-use app::ssr::jobs::{Job, SyncAction, enqueue};
+use app::ssr::jobs::{SyncAction, SyncBookingToHubspot, enqueue};
 use app::ssr::services::{contacts, hubspot};
 use chrono::{Duration, Utc};
 use hubspot_sandbox::{Sandbox, SandboxConfig};
@@ -130,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
         }
         .insert(&txn)
         .await?;
-        let job = Job::SyncBookingToHubspot {
+        let job = SyncBookingToHubspot {
             team_id: host.team_id.clone(),
             booking_id: id,
             action: SyncAction::Created,

@@ -2,6 +2,7 @@
 //! Slotline's server: configuration, HTTP, the job runner and email.
 //! `main.rs` only wires these together; tests build the same
 //! [`startup::Application`] on a random port.
+pub mod admin;
 pub mod api;
 pub mod config;
 pub mod email;

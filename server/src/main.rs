@@ -1,9 +1,19 @@
-use server::{config::Config, startup::Application, telemetry};
+//! The `server` binary: serves Slotline, or with `jobs …` lists and retries dead jobs.
+use server::{admin, config::Config, startup, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
     let config = Config::from_env()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.split_first() {
+        None => {}
+        Some((command, rest)) if command == "jobs" => {
+            let db = startup::connect(&config.database_url).await?;
+            return admin::jobs(&db, rest).await;
+        }
+        Some(_) => anyhow::bail!("{}\n(without arguments the server starts)", admin::USAGE),
+    }
     let app = Application::build(config).await?;
     tracing::info!(address = %app.address(), "Slotline is listening");
     app.run_until_stopped(shutdown_signal()).await

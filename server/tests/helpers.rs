@@ -462,7 +462,6 @@ impl TestApp {
     /// waiting out their back-off.
     pub async fn drain_jobs(&self) {
         use app::ssr::entities::job;
-        use sea_orm::sea_query::Expr;
         use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
         loop {
@@ -476,13 +475,21 @@ impl TestApp {
                 return;
             }
             assert!(std::time::Instant::now() < deadline, "{pending} jobs still pending");
-            job::Entity::update_many()
-                .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now()))
-                .filter(job::Column::Status.eq(job::PENDING))
-                .exec(&self.state.db)
-                .await
-                .unwrap();
+            self.make_pending_jobs_due().await;
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+    }
+
+    /// Moves every pending job's retry to now.
+    pub async fn make_pending_jobs_due(&self) {
+        use app::ssr::entities::job;
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        job::Entity::update_many()
+            .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now()))
+            .filter(job::Column::Status.eq(job::PENDING))
+            .exec(&self.state.db)
+            .await
+            .unwrap();
     }
 }

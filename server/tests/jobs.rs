@@ -15,28 +15,29 @@ on_both_databases!(
     a_failing_job_is_retried_later_with_its_error_kept,
 );
 
-fn runner_with(app: &TestApp, smtp_url: &str, lease: chrono::Duration) -> JobRunner {
+/// What the app's own jobs get, sending email through `smtp_url`.
+pub(crate) fn context(app: &TestApp, smtp_url: &str) -> JobContext {
     let mailer = Mailer::new(
         Some(smtp_url),
         &app.config.data_dir.join("outbox"),
         &app.config.mail_from,
     )
     .unwrap();
-    JobRunner::new(
-        JobContext {
-            db: app.state.db.clone(),
-            mailer,
-            public_url: app.config.public_url.clone(),
-            secrets: app.state.secrets.clone(),
-            hubspot: None,
-            hubspot_api: None,
-            hubspot_search_lag: std::time::Duration::ZERO,
-            webhooks: server::webhooks::WebhookClient::new(true).unwrap(),
-            webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
-        },
-        Arc::new(tokio::sync::Notify::new()),
-        lease,
-    )
+    JobContext {
+        db: app.state.db.clone(),
+        mailer,
+        public_url: app.config.public_url.clone(),
+        secrets: app.state.secrets.clone(),
+        hubspot: None,
+        hubspot_api: None,
+        hubspot_search_lag: std::time::Duration::ZERO,
+        webhooks: server::webhooks::WebhookClient::new(true).unwrap(),
+        webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
+    }
+}
+
+fn runner_with(app: &TestApp, smtp_url: &str, lease: chrono::Duration) -> JobRunner {
+    JobRunner::new(context(app, smtp_url), Arc::new(tokio::sync::Notify::new()), lease)
 }
 
 async fn book_one(app: &TestApp) -> String {

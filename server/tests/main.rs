@@ -12,5 +12,6 @@ mod hubspot_sync;
 mod jobs;
 mod process_restart;
 mod questions;
+mod queue;
 mod support;
 mod webhooks;

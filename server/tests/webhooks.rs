@@ -55,7 +55,13 @@ fn verify(received: &Received, secret: &str) {
 }
 
 /// Adds a manual webhook for `events` as the dashboard does; returns its secret.
-async fn add_webhook(app: &TestApp, client: &reqwest::Client, url: &str, events: &[&str], event_type: &str) -> String {
+pub(crate) async fn add_webhook(
+    app: &TestApp,
+    client: &reqwest::Client,
+    url: &str,
+    events: &[&str],
+    event_type: &str,
+) -> String {
     let names: Vec<String> = events.iter().map(|e| format!("form[events][{e}]")).collect();
     let mut fields = vec![("form[target_url]", url), ("form[event_type_id]", event_type)];
     fields.extend(names.iter().map(|n| (n.as_str(), "on")));

@@ -7,6 +7,7 @@ pub mod db;
 pub mod entities;
 pub mod ids;
 pub mod jobs;
+pub mod outbox;
 pub mod services;
 pub mod time_fmt;
 

@@ -7,7 +7,7 @@ use app::domain::webhooks::EventKey;
 use app::error::AppError;
 use app::ssr::AppState;
 use app::ssr::entities::webhook;
-use app::ssr::services::events::{BookingData, ContactData, PaymentData};
+use app::ssr::outbox::payloads::{BookingData, ContactData, PaymentData};
 use app::ssr::services::webhooks;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;

@@ -1,12 +1,23 @@
 //! `DeliverWebhook`: one attempt of one delivery, logged for the dashboard,
 //! retried on the webhook schedule until it succeeds or runs out.
-use super::{Attempt, JobContext, Permanent, RetryAfter, backoff};
+use super::{Attempt, JobContext, JobError, RunJob, backoff};
 use crate::webhooks::Sent;
+use anyhow::anyhow;
+use app::ssr::jobs::DeliverWebhook;
 use app::ssr::services::webhooks::{self, AttemptRecord};
 use chrono::Utc;
 
-#[tracing::instrument(skip_all, fields(delivery.id = %delivery_id))]
-pub async fn run(ctx: &JobContext, delivery_id: &str, attempt: Attempt) -> anyhow::Result<()> {
+impl RunJob for DeliverWebhook {
+    /// A receiver has 10 s to answer; the rest is the log's bookkeeping.
+    const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+    #[tracing::instrument(skip_all, fields(delivery.id = %self.delivery_id))]
+    async fn run(&self, ctx: &JobContext, attempt: Attempt) -> Result<(), JobError> {
+        deliver(ctx, &self.delivery_id, attempt).await
+    }
+}
+
+async fn deliver(ctx: &JobContext, delivery_id: &str, attempt: Attempt) -> Result<(), JobError> {
     let Some(out) = webhooks::outgoing(&ctx.db, &ctx.secrets, delivery_id).await? else {
         tracing::info!("the webhook or its event is gone; nothing to send");
         return Ok(());
@@ -46,8 +57,9 @@ pub async fn run(ctx: &JobContext, delivery_id: &str, attempt: Attempt) -> anyho
         .error
         .clone()
         .unwrap_or_else(|| format!("the target answered {}", status_code.unwrap_or_default()));
-    match record.next_retry_at {
-        Some(_) => Err(RetryAfter(delay, reason).into()),
-        None => Err(Permanent(reason).into()),
+    match (record.next_retry_at, delay.to_std()) {
+        (Some(_), Ok(wait)) => Err(JobError::RetryAfter(wait, anyhow!(reason))),
+        (Some(_), Err(_)) => Err(JobError::Retry(anyhow!(reason))),
+        (None, _) => Err(JobError::Permanent(anyhow!(reason))),
     }
 }

@@ -1,22 +1,26 @@
 //! `SendBookingEmail`: tells the invitee or the host about a booking change.
-use super::JobContext;
+use super::{Attempt, JobContext, JobError, RunJob};
 use crate::email::templates::{BookingEmail, BookingEmailKind, Recipient, booking_message};
 use anyhow::Context;
 use app::ssr::entities::booking;
-use app::ssr::jobs::{BookingNotice, NoticeRecipient};
+use app::ssr::jobs::{BookingNotice, NoticeRecipient, SendBookingEmail};
 use app::ssr::services::bookings;
 use sea_orm::EntityTrait;
 
-#[tracing::instrument(skip_all, fields(booking.id = %booking_id))]
-pub async fn run(
-    ctx: &JobContext,
-    booking_id: &str,
-    notice: BookingNotice,
-    recipient: NoticeRecipient,
-    manage_token_sealed: Option<&str>,
-) -> anyhow::Result<()> {
-    let manage_token = manage_token_sealed.map(|sealed| open_token(ctx, sealed)).transpose()?;
-    let booking = booking::Entity::find_by_id(booking_id)
+impl RunJob for SendBookingEmail {
+    #[tracing::instrument(skip_all, fields(booking.id = %self.booking_id))]
+    async fn run(&self, ctx: &JobContext, _: Attempt) -> Result<(), JobError> {
+        send(ctx, self).await.map_err(JobError::Retry)
+    }
+}
+
+async fn send(ctx: &JobContext, job: &SendBookingEmail) -> anyhow::Result<()> {
+    let manage_token = job
+        .manage_token_sealed
+        .as_deref()
+        .map(|sealed| open_token(ctx, sealed))
+        .transpose()?;
+    let booking = booking::Entity::find_by_id(&job.booking_id)
         .one(&ctx.db)
         .await?
         .context("booking no longer exists")?;
@@ -28,7 +32,7 @@ pub async fn run(
         None => format!("{}/{}/{}", ctx.public_url, host.slug, event.slug),
     };
     let email = BookingEmail {
-        kind: match notice {
+        kind: match job.notice {
             BookingNotice::Confirmed => BookingEmailKind::Confirmed,
             BookingNotice::Rescheduled => BookingEmailKind::Rescheduled,
             BookingNotice::Cancelled => BookingEmailKind::Cancelled,
@@ -38,7 +42,7 @@ pub async fn run(
         event_name: event.name.clone(),
         host_name: host.name.clone(),
         host_email: host.email.clone(),
-        host_tz: host.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        host_tz: host.zone(),
         invitee_name: booking.invitee_name.clone(),
         invitee_email: booking.invitee_email.clone(),
         invitee_tz: booking.invitee_time_zone.parse().unwrap_or(chrono_tz::UTC),
@@ -53,7 +57,7 @@ pub async fn run(
         manage_url,
         host_booking_url: format!("{}/dashboard/bookings/{}", ctx.public_url, booking.id),
     };
-    let to = match recipient {
+    let to = match job.recipient {
         NoticeRecipient::Invitee => Recipient::Invitee,
         NoticeRecipient::Host => Recipient::Host,
     };

@@ -30,6 +30,10 @@ impl Received {
 struct Inner {
     received: Vec<Received>,
     replies: VecDeque<u16>,
+    /// How long each answer takes.
+    delay: std::time::Duration,
+    in_flight: usize,
+    most_in_flight: usize,
 }
 
 #[derive(Clone)]
@@ -38,13 +42,19 @@ pub struct Receiver {
     inner: Arc<Mutex<Inner>>,
 }
 
-async fn receive(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let mut inner = inner.lock().unwrap();
-    inner.received.push(Received {
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    });
-    let status = inner.replies.pop_front().unwrap_or(200);
+async fn receive(State(shared): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let (status, delay) = {
+        let mut inner = shared.lock().unwrap();
+        inner.received.push(Received {
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        });
+        inner.in_flight += 1;
+        inner.most_in_flight = inner.most_in_flight.max(inner.in_flight);
+        (inner.replies.pop_front().unwrap_or(200), inner.delay)
+    };
+    tokio::time::sleep(delay).await;
+    shared.lock().unwrap().in_flight -= 1;
     StatusCode::from_u16(status).unwrap()
 }
 
@@ -63,6 +73,16 @@ impl Receiver {
     /// The next answers, in order; 200 after them.
     pub fn reply_with(&self, statuses: &[u16]) {
         self.inner.lock().unwrap().replies.extend(statuses);
+    }
+
+    /// Every answer from now on takes `delay`.
+    pub fn answer_after(&self, delay: std::time::Duration) {
+        self.inner.lock().unwrap().delay = delay;
+    }
+
+    /// The most requests that were being answered at one time.
+    pub fn most_in_flight(&self) -> usize {
+        self.inner.lock().unwrap().most_in_flight
     }
 
     pub fn received(&self) -> Vec<Received> {

@@ -1,8 +1,17 @@
+//! The job queue's table: a pending job with a live lease is running.
 use sea_orm::entity::prelude::*;
 
 pub const PENDING: &str = "pending";
 pub const DONE: &str = "done";
-pub const FAILED: &str = "failed";
+/// Out of attempts, failed for good, or killing its process: never claimed
+/// again unless retried by hand.
+pub const DEAD: &str = "dead";
+
+pub const QUEUE_DEFAULT: &str = "default";
+pub const QUEUE_WEBHOOKS: &str = "webhooks";
+
+/// How many jobs sharing a concurrency key run at once.
+pub const CONCURRENCY_CAP: i64 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "jobs")]
@@ -20,6 +29,10 @@ pub struct Model {
     pub last_error: Option<String>,
     /// Jobs with the same key run one at a time, oldest first.
     pub ordering_key: Option<String>,
+    /// The pool of workers that runs it: [`QUEUE_DEFAULT`] or [`QUEUE_WEBHOOKS`].
+    pub queue: String,
+    /// Jobs with the same key run at most [`CONCURRENCY_CAP`] at once.
+    pub concurrency_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -33,4 +33,12 @@ impl Related<super::team::Entity> for Entity {
     }
 }
 
+impl Model {
+    /// The zone the user's times show in. Sign-up and settings store only
+    /// zones that parse, so UTC stands in only for a row edited by hand.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

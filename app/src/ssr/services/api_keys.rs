@@ -1,6 +1,5 @@
 //! API keys: created and shown once, kept only as SHA-256, acting as the
 //! user who made them until they expire or are revoked.
-use super::bookings::host_tz as viewer_tz;
 use super::{FieldErrors, lock_user, team_of};
 use crate::domain::api_keys::{KeyExpiry, parse_key_name};
 use crate::domain::team::{Plan, Role};
@@ -56,7 +55,7 @@ pub async fn keys_of(
     viewer: &user::Model,
 ) -> Result<Vec<ApiKeyDto>, AppError> {
     let now = Utc::now();
-    let tz = viewer_tz(viewer);
+    let tz = viewer.zone();
     Ok(api_key::Entity::find()
         .filter(api_key::Column::UserId.eq(&owner.id))
         .order_by_desc(api_key::Column::CreatedAt)
@@ -132,7 +131,7 @@ pub async fn create(
     tracing::info!(api_key.id = %model.id, "API key created");
     Ok(NewApiKey {
         key,
-        api_key: to_dto(&model, viewer_tz(user), now),
+        api_key: to_dto(&model, user.zone(), now),
     })
 }
 

@@ -1,6 +1,6 @@
 //! What the public booking page shows: a month of days with free slots and
 //! the slots of one day, all in the invitee's time zone.
-use super::bookings::{find_by_token, find_public_event, free_slots, host_tz};
+use super::bookings::{find_by_token, find_public_event, free_slots};
 use super::{event_types, questions};
 use crate::domain::TimeZoneName;
 use crate::dto::{BookingPageDto, CalendarDay, SlotDto};
@@ -62,7 +62,7 @@ pub async fn load(
         }
         None => None,
     };
-    let host_zone = host_tz(&host);
+    let host_zone = host.zone();
     let tz = query
         .time_zone
         .as_deref()

@@ -7,11 +7,9 @@
 //! so concurrent bookings of one host run one after another: each sees the
 //! bookings committed before it when it re-checks the slot. The partial
 //! unique index on `(host_id, start_at)` stays as the last line of defence.
-use super::events::{self, Subject, booking_data, contact_data};
 use super::{FieldErrors, availability, contacts, event_types, questions, unique_or};
 use crate::domain::questions::{Answer, PhoneField, check_answers};
 use crate::domain::slots::{Busy, SlotQuery, compute_slots};
-use crate::domain::webhooks::EventKey;
 use crate::domain::{Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::{BookingDto, BookingForm, DashboardBookings};
 use crate::error::AppError;
@@ -19,7 +17,7 @@ use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::{hash_token, new_id, new_token};
-use crate::ssr::jobs::{BookingNotice, Job, SyncAction, enqueue};
+use crate::ssr::outbox::{BookingChange, ContactChange, DomainEvent, publish};
 use crate::ssr::time_fmt::range_in;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -54,10 +52,6 @@ pub async fn find_host(db: &impl ConnectionTrait, host_slug: &str) -> Result<use
         .ok_or(AppError::NotFound)
 }
 
-pub fn host_tz(host: &user::Model) -> Tz {
-    host.time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
-
 /// Free start instants of `event` in `[from, to)`, ignoring the booking
 /// `exclude` (the one being rescheduled).
 pub async fn free_slots(
@@ -90,7 +84,7 @@ pub async fn free_slots(
         })
         .collect();
     Ok(compute_slots(&SlotQuery {
-        host_tz: host_tz(host),
+        host_tz: host.zone(),
         weekly: &schedule.weekly,
         overrides: &schedule.overrides,
         rules: event_types::scheduling(event).rules(),
@@ -222,19 +216,27 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
     .insert(&txn)
     .await;
     let booking = inserted.map_err(unique_or(|| AppError::SlotTaken))?;
-    for job in Job::booking_emails(&booking.id, BookingNotice::Confirmed, Some(secrets.seal(&token))) {
-        enqueue(&txn, &job).await?;
-    }
-    super::hubspot::enqueue_sync(&txn, &host.team_id, &booking.id, SyncAction::Created).await?;
-    record_event(&txn, &booking, &host, &event, EventKey::BookingCreated).await?;
-    if contact.created {
-        let subject = Subject {
-            user_id: &host.id,
-            id: &contact.model.id,
-            event_type_id: None,
-        };
-        events::record(&txn, EventKey::ContactCreated, subject, &contact_data(&contact.model)).await?;
-    }
+    let sealed = secrets.seal(&token);
+    publish(
+        &txn,
+        &DomainEvent::BookingCreated(BookingChange {
+            booking: &booking,
+            host: &host,
+            event_type: &event,
+            manage_token_sealed: Some(&sealed),
+        }),
+    )
+    .await?;
+    let change = ContactChange {
+        contact: &contact.model,
+        user_id: &host.id,
+    };
+    let contact_event = if contact.created {
+        DomainEvent::ContactCreated(change)
+    } else {
+        DomainEvent::ContactUpdated(change)
+    };
+    publish(&txn, &contact_event).await?;
     txn.commit().await?;
     tracing::info!(booking.id = %booking.id, "booking created");
     Ok(Created { booking, token })
@@ -304,11 +306,17 @@ pub async fn reschedule(
     model.sequence = Set(current.sequence + 1);
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await.map_err(unique_or(|| AppError::SlotTaken))?;
-    for job in Job::booking_emails(&updated.id, BookingNotice::Rescheduled, Some(secrets.seal(token))) {
-        enqueue(&txn, &job).await?;
-    }
-    super::hubspot::enqueue_sync(&txn, &host.team_id, &updated.id, SyncAction::Rescheduled).await?;
-    record_event(&txn, &updated, &host, &event, EventKey::BookingRescheduled).await?;
+    let sealed = secrets.seal(token);
+    publish(
+        &txn,
+        &DomainEvent::BookingRescheduled(BookingChange {
+            booking: &updated,
+            host: &host,
+            event_type: &event,
+            manage_token_sealed: Some(&sealed),
+        }),
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!("booking rescheduled");
     Ok(updated)
@@ -345,31 +353,19 @@ pub async fn cancel(
     model.sequence = Set(current.sequence + 1);
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await?;
-    for job in Job::booking_emails(&updated.id, BookingNotice::Cancelled, None) {
-        enqueue(&txn, &job).await?;
-    }
-    super::hubspot::enqueue_sync(&txn, &host.team_id, &updated.id, SyncAction::Cancelled).await?;
-    record_event(&txn, &updated, &host, &event, EventKey::BookingCancelled).await?;
+    publish(
+        &txn,
+        &DomainEvent::BookingCancelled(BookingChange {
+            booking: &updated,
+            host: &host,
+            event_type: &event,
+            manage_token_sealed: None,
+        }),
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!("booking cancelled");
     Ok(updated)
-}
-
-/// Tells the host's webhooks about a booking change, inside its transaction.
-async fn record_event(
-    txn: &DatabaseTransaction,
-    booking: &booking::Model,
-    host: &user::Model,
-    event: &event_type::Model,
-    key: EventKey,
-) -> Result<(), AppError> {
-    let subject = Subject {
-        user_id: &host.id,
-        id: &booking.id,
-        event_type_id: Some(&event.id),
-    };
-    events::record(txn, key, subject, &booking_data(booking, host, event, key)).await?;
-    Ok(())
 }
 
 /// The host and event type a booking belongs to.
@@ -404,7 +400,7 @@ pub async fn to_dto(db: &impl ConnectionTrait, booking: &booking::Model) -> Resu
 
 fn dto_with(b: &booking::Model, host: &user::Model, event: &event_type::Model, now: DateTime<Utc>) -> BookingDto {
     let invitee_tz: Tz = b.invitee_time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let host_tz = host_tz(host);
+    let host_tz = host.zone();
     BookingDto {
         id: b.id.clone(),
         status: b.status.clone(),

@@ -1,13 +1,12 @@
 //! A team's contacts: everyone who booked, plus people added by hand.
-use super::events::{self, Subject, contact_data};
 use super::{FieldErrors, unique_or};
-use crate::domain::webhooks::EventKey;
 use crate::domain::{Email, Notes, PersonName, Phone};
 use crate::dto::{ContactDto, ContactForm};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{contact, user};
 use crate::ssr::ids::new_id;
+use crate::ssr::outbox::{ContactChange, DomainEvent, publish};
 use crate::ssr::time_fmt::iso;
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
@@ -127,12 +126,14 @@ pub async fn create_manual(
     .map_err(unique_or(|| {
         AppError::field("email", "A contact with this email already exists.")
     }))?;
-    let subject = Subject {
-        user_id: &host.id,
-        id: &model.id,
-        event_type_id: None,
-    };
-    events::record(&txn, EventKey::ContactCreated, subject, &contact_data(&model)).await?;
+    publish(
+        &txn,
+        &DomainEvent::ContactCreated(ContactChange {
+            contact: &model,
+            user_id: &host.id,
+        }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(to_dto(model))
 }

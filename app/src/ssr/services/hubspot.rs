@@ -10,12 +10,12 @@ use crate::ssr::db::write_transaction;
 use crate::ssr::entities::job;
 use crate::ssr::entities::{hubspot_connection as connection, hubspot_sync_log as sync_log, oauth_state, team, user};
 use crate::ssr::ids::{hash_token, new_id, new_token};
-use crate::ssr::jobs::{Job, SyncAction, enqueue, hubspot_key};
+use crate::ssr::jobs::{RevokeHubspotToken, SendHubspotAlert, enqueue, hubspot_key};
 use crate::ssr::time_fmt::moment_in;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 
@@ -46,14 +46,11 @@ async fn require_manager(db: &impl ConnectionTrait, user: &user::Model) -> Resul
     }
 }
 
-pub async fn connection_of_team(
-    db: &impl ConnectionTrait,
-    team_id: &str,
-) -> Result<Option<connection::Model>, AppError> {
-    Ok(connection::Entity::find()
+pub async fn connection_of_team(db: &impl ConnectionTrait, team_id: &str) -> Result<Option<connection::Model>, DbErr> {
+    connection::Entity::find()
         .filter(connection::Column::TeamId.eq(team_id))
         .one(db)
-        .await?)
+        .await
 }
 
 /// Starts a connect: checks the plan and role, and records a fresh `state`
@@ -156,25 +153,6 @@ pub async fn save_connection(
     Ok(saved)
 }
 
-/// Queues the sync of a booking change when the team is connected; called
-/// inside the booking change's own transaction.
-pub async fn enqueue_sync(
-    txn: &impl ConnectionTrait,
-    team_id: &str,
-    booking_id: &str,
-    action: SyncAction,
-) -> Result<(), AppError> {
-    if connection_of_team(txn, team_id).await?.is_some() {
-        let job = Job::SyncBookingToHubspot {
-            team_id: team_id.to_owned(),
-            booking_id: booking_id.to_owned(),
-            action,
-        };
-        enqueue(txn, &job).await?;
-    }
-    Ok(())
-}
-
 /// Deletes a connection and the team's pending syncs, which would only fail without it.
 async fn forget(txn: &impl ConnectionTrait, found: &connection::Model) -> Result<(), AppError> {
     connection::Entity::delete_by_id(&found.id).exec(txn).await?;
@@ -198,7 +176,7 @@ pub async fn disconnect(db: &DatabaseConnection, user: &user::Model) -> Result<(
     forget(&txn, &found).await?;
     enqueue(
         &txn,
-        &Job::RevokeHubspotToken {
+        &RevokeHubspotToken {
             refresh_token_sealed: found.refresh_token_sealed,
         },
     )
@@ -221,7 +199,7 @@ pub async fn disconnect_revoked(
     record(&txn, SyncRecord::failure(&found.team_id, None, "token", None, problem)).await?;
     enqueue(
         &txn,
-        &Job::SendHubspotAlert {
+        &SendHubspotAlert {
             team_id: found.team_id.clone(),
             problem: problem.to_owned(),
         },
@@ -352,7 +330,7 @@ pub async fn alert_owner(
     }
     enqueue(
         &txn,
-        &Job::SendHubspotAlert {
+        &SendHubspotAlert {
             team_id: team_id.to_owned(),
             problem: problem.to_owned(),
         },
@@ -385,7 +363,7 @@ pub async fn sync_log(
     if failures_only {
         query = query.filter(sync_log::Column::Succeeded.eq(false));
     }
-    let tz = super::bookings::host_tz(user);
+    let tz = user.zone();
     Ok(query
         .all(db)
         .await?
@@ -407,7 +385,7 @@ pub async fn sync_log(
 pub async fn card(db: &DatabaseConnection, user: &user::Model, configured: bool) -> Result<HubspotCardDto, AppError> {
     let team = team_of(db, user).await?;
     let found = connection_of_team(db, &team.id).await?;
-    let tz = super::bookings::host_tz(user);
+    let tz = user.zone();
     let at = |instant| moment_in(tz, instant);
     Ok(HubspotCardDto {
         configured,

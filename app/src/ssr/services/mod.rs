@@ -7,7 +7,6 @@ pub mod booking_page;
 pub mod bookings;
 pub mod contacts;
 pub mod event_types;
-pub mod events;
 pub mod hubspot;
 pub mod questions;
 pub mod team;

@@ -1,9 +1,9 @@
-//! HubSpot: OAuth connect and token care (`oauth`), the CRM calls (`api`)
-//! and the booking sync job (`sync`). Only HubSpot's
+//! HubSpot: OAuth connect and token care (`oauth`) and the CRM calls
+//! (`api`); the booking sync job that uses them is
+//! `jobs::sync_booking_to_hubspot`. Only HubSpot's
 //! date-versioned API is used (see `../shared/HUBSPOT.md`).
 pub mod api;
 pub mod oauth;
-pub mod sync;
 
 pub use api::HubspotApi;
 pub use oauth::{HubspotOAuth, OAuthError};

@@ -1,14 +1,9 @@
-//! Events: one per change a webhook can hear about, written in the change's
-//! own transaction with the exact body every delivery sends, and fanned out
-//! there to the user's matching webhooks as durable delivery jobs.
-use super::webhooks;
+//! What webhooks and Zapier receive: the versioned envelope and the `data`
+//! of each event key (CONTRACTS §3), built from the domain's rows.
 use crate::domain::webhooks::EventKey;
-use crate::ssr::entities::{booking, contact, event, event_type, user, webhook_delivery};
-use crate::ssr::ids::new_id;
-use crate::ssr::jobs::{Job, enqueue};
+use crate::ssr::entities::{booking, contact, event_type, user};
 use crate::ssr::time_fmt::iso;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -171,94 +166,14 @@ pub fn contact_data(c: &contact::Model) -> ContactData {
     }
 }
 
-/// What an event is about, for storing and filtering.
-pub struct Subject<'a> {
-    pub user_id: &'a str,
-    pub id: &'a str,
-    pub event_type_id: Option<&'a str>,
-}
-
-fn body<T: Serialize>(key: EventKey, at: DateTime<Utc>, data: &T) -> Result<String, DbErr> {
+/// The envelope every delivery of an event sends, serialised once.
+pub fn envelope_json<T: Serialize>(key: EventKey, at: DateTime<Utc>, data: &T) -> Result<String, serde_json::Error> {
     serde_json::to_string(&Envelope {
         api_version: API_VERSION,
         event: key,
         timestamp: iso(at),
         data,
     })
-    .map_err(|e| DbErr::Custom(format!("event body: {e}")))
-}
-
-/// Stores an event and queues one delivery per matching active webhook of
-/// its user. `db` must be the transaction of the change.
-pub async fn record<T: Serialize>(
-    db: &impl ConnectionTrait,
-    key: EventKey,
-    subject: Subject<'_>,
-    data: &T,
-) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let stored = insert(db, key, &subject, body(key, now, data)?, false, now).await?;
-    for hook in webhooks::listening(db, subject.user_id, key, subject.event_type_id).await? {
-        queue_delivery(db, &hook.id, &stored.id).await?;
-    }
-    Ok(())
-}
-
-/// Stores a test event, queued for one webhook only.
-pub async fn record_test<T: Serialize>(
-    db: &impl ConnectionTrait,
-    webhook_id: &str,
-    key: EventKey,
-    subject: Subject<'_>,
-    data: &T,
-) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let stored = insert(db, key, &subject, body(key, now, data)?, true, now).await?;
-    queue_delivery(db, webhook_id, &stored.id).await
-}
-
-async fn insert(
-    db: &impl ConnectionTrait,
-    key: EventKey,
-    subject: &Subject<'_>,
-    body: String,
-    is_test: bool,
-    now: DateTime<Utc>,
-) -> Result<event::Model, DbErr> {
-    event::ActiveModel {
-        id: Set(new_id()),
-        user_id: Set(subject.user_id.to_owned()),
-        kind: Set(key.as_str().to_owned()),
-        event_type_id: Set(subject.event_type_id.map(str::to_owned)),
-        subject_id: Set(subject.id.to_owned()),
-        body: Set(body),
-        is_test: Set(is_test),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await
-}
-
-async fn queue_delivery(db: &impl ConnectionTrait, webhook_id: &str, event_id: &str) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let delivery = webhook_delivery::ActiveModel {
-        id: Set(new_id()),
-        webhook_id: Set(webhook_id.to_owned()),
-        event_id: Set(event_id.to_owned()),
-        status: Set(webhook_delivery::PENDING.to_owned()),
-        next_attempt_at: Set(Some(now)),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    enqueue(
-        db,
-        &Job::DeliverWebhook {
-            delivery_id: delivery.id,
-        },
-    )
-    .await
 }
 
 #[cfg(test)]
@@ -272,7 +187,7 @@ mod tests {
             .with_timezone(&Utc);
         let data = serde_json::json!({"id": "tz4a98xxat96iws9zmbrgj3a"});
         assert_eq!(
-            body(EventKey::BookingCreated, at, &data).unwrap(),
+            envelope_json(EventKey::BookingCreated, at, &data).unwrap(),
             r#"{"apiVersion":"2025-02-09","event":"booking.created","timestamp":"2026-01-01T00:00:00.000Z","data":{"id":"tz4a98xxat96iws9zmbrgj3a"}}"#
         );
     }

@@ -6,12 +6,13 @@
 //! a retry picks up where the last attempt stopped. A meeting create whose
 //! answer was lost may still have happened: before creating again, the job
 //! waits out HubSpot's search lag and looks for the meeting by its marker.
-use super::api::{ApiError, ContactInput};
-use super::oauth::OAuthError;
-use crate::jobs::{Attempt, JobContext, Permanent, RetryAfter};
+use super::{Attempt, JobContext, JobError, RunJob};
+use crate::integrations::hubspot::api::{ApiError, ContactInput};
+use crate::integrations::hubspot::{HubspotApi, OAuthError};
+use anyhow::anyhow;
 use app::domain::PersonName;
 use app::ssr::entities::{booking, event_type, hubspot_connection as connection};
-use app::ssr::jobs::SyncAction;
+use app::ssr::jobs::{SyncAction, SyncBookingToHubspot};
 use app::ssr::services::hubspot;
 use app::ssr::services::hubspot::SyncRecord;
 use chrono::Utc;
@@ -53,16 +54,26 @@ struct Sync<'a> {
     update_existing: bool,
 }
 
-#[tracing::instrument(skip_all, fields(booking.id = %booking_id, action = action.as_str()))]
-pub async fn run(
+impl RunJob for SyncBookingToHubspot {
+    /// A handful of HubSpot calls, each given up after its own timeout,
+    /// plus the waits of the per-portal pacing.
+    const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+    #[tracing::instrument(skip_all, fields(booking.id = %self.booking_id, action = self.action.as_str()))]
+    async fn run(&self, ctx: &JobContext, attempt: Attempt) -> Result<(), JobError> {
+        sync(ctx, &self.team_id, &self.booking_id, self.action, attempt).await
+    }
+}
+
+async fn sync(
     ctx: &JobContext,
     team_id: &str,
     booking_id: &str,
     action: SyncAction,
     attempt: Attempt,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     if ctx.hubspot.is_none() || ctx.hubspot_api.is_none() {
-        return Err(Permanent("HubSpot is not configured on this server".into()).into());
+        return Err(JobError::permanent(anyhow!("HubSpot is not configured on this server")));
     }
     let Some(mut found) = hubspot::connection_of_team(&ctx.db, team_id).await? else {
         tracing::info!("the team disconnected HubSpot; nothing to sync");
@@ -100,7 +111,7 @@ pub async fn run(
             }
             Err(error) => {
                 record_failure(ctx, team_id, booking_id, action, None, &error.to_string()).await?;
-                return Err(error.into());
+                return Err(JobError::Retry(error.into()));
             }
         };
         result = sync.apply(&token, action).await;
@@ -138,14 +149,18 @@ pub async fn run(
             sync.event.name, sync.booking.invitee_name
         );
         hubspot::alert_owner(&ctx.db, team_id, &problem, Utc::now()).await?;
-        return Err(Permanent(message).into());
+        return Err(JobError::Permanent(error.into()));
     }
-    Err(match error {
+    let wait = match &error {
         StepError::Api(ApiError::RateLimited {
             retry_after: Some(wait),
         })
-        | StepError::Unconfirmed(wait) => RetryAfter(chrono::Duration::from_std(wait)?, message).into(),
-        _ => anyhow::anyhow!(message),
+        | StepError::Unconfirmed(wait) => Some(*wait),
+        _ => None,
+    };
+    Err(match wait {
+        Some(wait) => JobError::RetryAfter(wait, error.into()),
+        None => JobError::Retry(error.into()),
     })
 }
 
@@ -246,7 +261,7 @@ impl Sync<'_> {
         Ok((contact_id, meeting_id))
     }
 
-    fn api(&self) -> &super::HubspotApi {
+    fn api(&self) -> &HubspotApi {
         self.ctx.hubspot_api.as_deref().expect("checked when the job started")
     }
 

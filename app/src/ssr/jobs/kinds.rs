@@ -1,0 +1,221 @@
+//! The payloads of the jobs that services queue, each with its kind, attempt
+//! limit and keys. Each one's `run` is `server/src/jobs/<kind>.rs`.
+use super::{Job, Queue};
+use serde::{Deserialize, Serialize};
+
+/// Which booking change an email tells about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingNotice {
+    Confirmed,
+    Rescheduled,
+    Cancelled,
+}
+
+/// Which booking change a HubSpot sync brings over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncAction {
+    Created,
+    Rescheduled,
+    Cancelled,
+}
+
+impl SyncAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Rescheduled => "rescheduled",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Who an email about a booking goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeRecipient {
+    Invitee,
+    Host,
+}
+
+/// Tells the invitee or the host about a booking change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendBookingEmail {
+    pub booking_id: String,
+    pub notice: BookingNotice,
+    pub recipient: NoticeRecipient,
+    /// The invitee's manage-link secret, sealed with the server's
+    /// `SecretBox` (the bookings table keeps only its hash); blanked once
+    /// the job has finished.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "manage_token")]
+    pub manage_token_sealed: Option<String>,
+}
+
+impl SendBookingEmail {
+    /// Emails to both sides of a booking change; the invitee's carries the
+    /// manage link when the caller knows its secret (sealed by the caller).
+    pub fn to_both(booking_id: &str, notice: BookingNotice, manage_token_sealed: Option<&str>) -> [Self; 2] {
+        [NoticeRecipient::Invitee, NoticeRecipient::Host].map(|recipient| Self {
+            booking_id: booking_id.to_owned(),
+            notice,
+            recipient,
+            manage_token_sealed: manage_token_sealed
+                .filter(|_| recipient == NoticeRecipient::Invitee)
+                .map(str::to_owned),
+        })
+    }
+}
+
+impl Job for SendBookingEmail {
+    const KIND: &'static str = "send_booking_email";
+    // About a day of back-off before an email is given up.
+    const MAX_ATTEMPTS: i32 = 12;
+
+    fn redacted(self) -> Self {
+        Self {
+            manage_token_sealed: None,
+            ..self
+        }
+    }
+}
+
+/// Brings one booking change to the team's HubSpot portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncBookingToHubspot {
+    pub team_id: String,
+    pub booking_id: String,
+    pub action: SyncAction,
+}
+
+impl Job for SyncBookingToHubspot {
+    const KIND: &'static str = "sync_booking_to_hubspot";
+    // Rate limits and outages are waited out for about a day.
+    const MAX_ATTEMPTS: i32 = 15;
+
+    /// A booking's HubSpot changes never overtake each other.
+    fn ordering_key(&self) -> Option<String> {
+        Some(hubspot_key(&self.team_id, Some(&self.booking_id)))
+    }
+}
+
+/// The ordering key of a team's HubSpot sync jobs; without a booking, the
+/// prefix every such key of the team starts with.
+pub fn hubspot_key(team_id: &str, booking_id: Option<&str>) -> String {
+    format!("hubspot:{team_id}:{}", booking_id.unwrap_or_default())
+}
+
+/// Tells a team's owner that HubSpot sync needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendHubspotAlert {
+    pub team_id: String,
+    pub problem: String,
+}
+
+impl Job for SendHubspotAlert {
+    const KIND: &'static str = "send_hubspot_alert";
+    const MAX_ATTEMPTS: i32 = 12;
+}
+
+/// Revokes a disconnected team's HubSpot refresh token, best effort.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeHubspotToken {
+    /// Sealed with the server's `SecretBox`, as it was stored.
+    pub refresh_token_sealed: String,
+}
+
+impl Job for RevokeHubspotToken {
+    const KIND: &'static str = "revoke_hubspot_token";
+    // Best effort: the tokens are already gone from Slotline.
+    const MAX_ATTEMPTS: i32 = 5;
+
+    fn redacted(self) -> Self {
+        Self {
+            refresh_token_sealed: String::new(),
+        }
+    }
+}
+
+/// Attempts of one webhook delivery: with the back-off of
+/// `webhook_retry_delay` they span more than a day.
+pub const WEBHOOK_ATTEMPTS: i32 = 12;
+
+/// Sends one event to one webhook (again, on a redelivery).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverWebhook {
+    pub delivery_id: String,
+    /// Deliveries to one webhook share its concurrency cap; absent from
+    /// jobs queued before the cap existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<String>,
+}
+
+impl Job for DeliverWebhook {
+    const KIND: &'static str = "deliver_webhook";
+    const MAX_ATTEMPTS: i32 = WEBHOOK_ATTEMPTS;
+    const QUEUE: Queue = Queue::Webhooks;
+
+    /// A slow receiver ties up at most its own share of the webhook pool.
+    fn concurrency_key(&self) -> Option<String> {
+        self.webhook_id.as_ref().map(|id| format!("webhook:{id}"))
+    }
+}
+
+/// Tells a webhook's owner that Slotline switched it off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendWebhookDisabledEmail {
+    pub webhook_id: String,
+}
+
+impl Job for SendWebhookDisabledEmail {
+    const KIND: &'static str = "send_webhook_disabled_email";
+    const MAX_ATTEMPTS: i32 = 12;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::crypto::SecretBox;
+
+    #[test]
+    fn payloads_written_by_the_tagged_enum_still_read() {
+        let old = r#"{"kind":"send_booking_email","booking_id":"b1","notice":"rescheduled","recipient":"host"}"#;
+        let job: SendBookingEmail = serde_json::from_str(old).unwrap();
+        assert_eq!(job.notice, BookingNotice::Rescheduled);
+        assert_eq!(job.recipient, NoticeRecipient::Host);
+        let old = r#"{"kind":"deliver_webhook","delivery_id":"d1"}"#;
+        let job: DeliverWebhook = serde_json::from_str(old).unwrap();
+        assert_eq!(job.concurrency_key(), None);
+    }
+
+    #[test]
+    fn only_the_invitee_email_carries_the_manage_secret_until_redacted() {
+        let secrets = SecretBox::new(&[5; 32]);
+        let sealed = secrets.seal("secret");
+        let [invitee, host] = SendBookingEmail::to_both("b1", BookingNotice::Confirmed, Some(&sealed));
+        let payload = serde_json::to_string(&invitee).unwrap();
+        assert!(
+            payload.contains("manage_token_sealed") && !payload.contains("secret\""),
+            "{payload}"
+        );
+        let opened = secrets.open(invitee.manage_token_sealed.as_deref().unwrap()).unwrap();
+        assert_eq!(opened, "secret");
+        assert!(!serde_json::to_string(&host).unwrap().contains("manage_token"));
+        assert!(
+            !serde_json::to_string(&invitee.redacted())
+                .unwrap()
+                .contains("manage_token")
+        );
+    }
+
+    #[test]
+    fn a_bookings_hubspot_jobs_share_a_key_under_the_teams_prefix() {
+        let job = SyncBookingToHubspot {
+            team_id: "t1".into(),
+            booking_id: "b1".into(),
+            action: SyncAction::Created,
+        };
+        let key = job.ordering_key().unwrap();
+        assert!(key.starts_with(&hubspot_key("t1", None)), "{key}");
+    }
+}

@@ -1,0 +1,89 @@
+//! Background jobs as types: each kind is a payload struct implementing
+//! [`Job`] (its name, attempt limit, ordering and concurrency keys), queued
+//! by [`enqueue`] inside the caller's transaction, so a job exists exactly
+//! when the change it follows committed. The server crate runs them: each
+//! kind's `run` is a file under `server/src/jobs/`, registered in one list.
+mod kinds;
+
+pub use kinds::{
+    BookingNotice, DeliverWebhook, NoticeRecipient, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert,
+    SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot, WEBHOOK_ATTEMPTS, hubspot_key,
+};
+
+use crate::ssr::entities::job;
+use crate::ssr::ids::new_id;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Which pool of workers runs a job: webhook deliveries wait on receivers
+/// Slotline does not control, so they never hold up emails or HubSpot sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Queue {
+    Default,
+    Webhooks,
+}
+
+impl Queue {
+    pub const ALL: [Queue; 2] = [Queue::Default, Queue::Webhooks];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Default => job::QUEUE_DEFAULT,
+            Self::Webhooks => job::QUEUE_WEBHOOKS,
+        }
+    }
+}
+
+/// One kind of background job; its payload is the implementing type.
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// Stored in `jobs.kind`; never renamed once jobs of it may be queued.
+    const KIND: &'static str;
+    /// Runs before the job is dead (counting runs its process did not survive).
+    const MAX_ATTEMPTS: i32;
+    const QUEUE: Queue = Queue::Default;
+
+    /// Jobs with the same key run one after another, oldest first.
+    fn ordering_key(&self) -> Option<String> {
+        None
+    }
+
+    /// Jobs with the same key run at most [`job::CONCURRENCY_CAP`] at once,
+    /// across every worker and process.
+    fn concurrency_key(&self) -> Option<String> {
+        None
+    }
+
+    /// The payload kept once the job is over: secrets removed.
+    fn redacted(self) -> Self {
+        self
+    }
+}
+
+/// Adds a job to the queue on `db`, which should be the transaction of the
+/// change that causes it.
+pub async fn enqueue<J: Job>(db: &impl ConnectionTrait, job: &J) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let payload = serde_json::to_string(job).map_err(|e| DbErr::Custom(format!("job payload: {e}")))?;
+    job::ActiveModel {
+        id: Set(new_id()),
+        kind: Set(J::KIND.to_owned()),
+        payload: Set(payload),
+        status: Set(job::PENDING.to_owned()),
+        attempts: Set(0),
+        max_attempts: Set(J::MAX_ATTEMPTS),
+        run_at: Set(now),
+        locked_by: Set(None),
+        locked_until: Set(None),
+        last_error: Set(None),
+        ordering_key: Set(job.ordering_key()),
+        queue: Set(J::QUEUE.as_str().to_owned()),
+        concurrency_key: Set(job.concurrency_key()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! HubSpot: a connected team's booking changes are synced to its portal.
+use super::Subscriber;
+use crate::ssr::jobs::{SyncAction, SyncBookingToHubspot, enqueue};
+use crate::ssr::outbox::DomainEvent;
+use crate::ssr::services::hubspot::connection_of_team;
+use sea_orm::{DatabaseTransaction, DbErr};
+
+pub struct HubspotSync;
+
+#[async_trait::async_trait]
+impl Subscriber for HubspotSync {
+    async fn handle(&self, txn: &DatabaseTransaction, event: &DomainEvent<'_>) -> Result<(), DbErr> {
+        let (action, change) = match event {
+            DomainEvent::BookingCreated(change) => (SyncAction::Created, change),
+            DomainEvent::BookingRescheduled(change) => (SyncAction::Rescheduled, change),
+            DomainEvent::BookingCancelled(change) => (SyncAction::Cancelled, change),
+            DomainEvent::ContactCreated(_) | DomainEvent::ContactUpdated(_) => return Ok(()),
+        };
+        let team_id = &change.host.team_id;
+        if connection_of_team(txn, team_id).await?.is_none() {
+            return Ok(());
+        }
+        let job = SyncBookingToHubspot {
+            team_id: team_id.clone(),
+            booking_id: change.booking.id.clone(),
+            action,
+        };
+        enqueue(txn, &job).await
+    }
+}
