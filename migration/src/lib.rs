@@ -15,6 +15,7 @@ mod m20261123_000008_create_hubspot_connections;
 mod m20261123_000009_hubspot_sync;
 mod m20261202_000010_api_keys_and_webhooks;
 mod m20261203_000011_job_pools;
+mod m20261203_000012_integration_tables;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_hubspot_sync::Migration),
             Box::new(m20261202_000010_api_keys_and_webhooks::Migration),
             Box::new(m20261203_000011_job_pools::Migration),
+            Box::new(m20261203_000012_integration_tables::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@
 //! Run with `cargo bench -p server --bench hubspot_sync`. It takes about
 //! 3½ minutes at 1,000 bookings: the limit, not Slotline, sets the pace.
 use app::domain::{Email, PersonName};
-use app::ssr::entities::{booking, user};
+use app::ssr::entities::{booking, external_link, user};
 use app::ssr::jobs::{SyncAction, SyncBookingToHubspot, enqueue};
 use app::ssr::services::{contacts, hubspot};
 use chrono::{Duration, Utc};
@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
             end_at: Set(start + Duration::minutes(30)),
             buffer_before_min: Set(0),
             buffer_after_min: Set(0),
-            status: Set(booking::CONFIRMED.to_owned()),
+            status: Set(app::domain::BookingStatus::Confirmed),
             invitee_name: Set(name.as_str().to_owned()),
             invitee_email: Set(email.into_inner()),
             invitee_phone: Set(None),
@@ -122,9 +122,6 @@ async fn main() -> anyhow::Result<()> {
             previous_start_at: Set(None),
             previous_end_at: Set(None),
             sequence: Set(0),
-            hubspot_contact_id: Set(None),
-            hubspot_meeting_id: Set(None),
-            hubspot_meeting_sent_at: Set(None),
             created_at: Set(Utc::now()),
             updated_at: Set(Utc::now()),
         }
@@ -144,8 +141,9 @@ async fn main() -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = runner.spawn_workers(8, stopped);
     loop {
-        let synced = booking::Entity::find()
-            .filter(booking::Column::HubspotMeetingId.is_not_null())
+        let synced = external_link::Entity::find()
+            .filter(external_link::Column::RemoteKind.eq("meeting"))
+            .filter(external_link::Column::RemoteId.is_not_null())
             .count(&db)
             .await?;
         if synced as usize == bookings {

@@ -31,6 +31,11 @@ pub struct Config {
     /// `SLOTLINE_WEBHOOK_FIRST_RETRY_MS`: the first retry of a failed
     /// webhook delivery (30 s); tests shorten it.
     pub webhook_first_retry: std::time::Duration,
+    /// `SLOTLINE_REDIS_URL`: where processes sharing one database also
+    /// share their rate limits; without it each process keeps its own.
+    pub redis_url: Option<String>,
+    /// `SLOTLINE_REDIS_PREFIX`: what this deployment's Redis keys start with.
+    pub redis_prefix: String,
 }
 
 /// A HubSpot public app and where HubSpot (or a stand-in) answers.
@@ -134,6 +139,8 @@ impl Config {
                 },
             )?,
             trusted_proxies: var("SLOTLINE_TRUSTED_PROXIES").map_or(Ok(Vec::new()), |list| parse_proxies(&list))?,
+            redis_url: var("SLOTLINE_REDIS_URL"),
+            redis_prefix: var("SLOTLINE_REDIS_PREFIX").unwrap_or_else(|| "slotline".into()),
         })
     }
 }
@@ -159,6 +166,8 @@ impl Config {
             webhook_allow_private: false,
             trusted_proxies: Vec::new(),
             webhook_first_retry: crate::jobs::backoff::WEBHOOK_FIRST_RETRY,
+            redis_url: None,
+            redis_prefix: "slotline".into(),
         }
     }
 }

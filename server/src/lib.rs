@@ -9,6 +9,7 @@ pub mod email;
 pub mod http;
 pub mod integrations;
 pub mod jobs;
+pub mod shared_limits;
 pub mod startup;
 pub mod telemetry;
 pub mod webhooks;

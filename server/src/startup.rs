@@ -6,6 +6,7 @@ use crate::email::Mailer;
 use crate::http::{ServerState, router};
 use crate::integrations::hubspot::{HubspotApi, HubspotOAuth};
 use crate::jobs::{JobContext, JobRunner};
+use crate::shared_limits::SharedLimits;
 use crate::webhooks::WebhookClient;
 use anyhow::Context;
 use app::ssr::crypto::SecretBox;
@@ -69,11 +70,25 @@ impl Application {
             .map(|settings| HubspotOAuth::new(settings, &config.public_url).map(Arc::new))
             .transpose()
             .context("setting up the HubSpot OAuth client")?;
+        let shared_limits = match &config.redis_url {
+            Some(url) => Some(
+                SharedLimits::connect(url, &config.redis_prefix)
+                    .await
+                    .context("connecting to Redis (SLOTLINE_REDIS_URL)")?,
+            ),
+            None => None,
+        };
         let hubspot_api = config
             .hubspot
             .as_ref()
             .map(|settings| {
-                HubspotApi::new(&settings.api_base, settings.requests_per_10s, settings.request_timeout).map(Arc::new)
+                HubspotApi::new(
+                    &settings.api_base,
+                    settings.requests_per_10s,
+                    settings.request_timeout,
+                    shared_limits.clone(),
+                )
+                .map(Arc::new)
             })
             .transpose()
             .context("setting up the HubSpot API client")?;
@@ -122,7 +137,7 @@ impl Application {
             runner,
             leptos,
             hubspot,
-            rate_limits: Arc::new(RateLimits::new(config.trusted_proxies.clone())),
+            rate_limits: Arc::new(RateLimits::new(config.trusted_proxies.clone()).shared(shared_limits)),
             job_workers: config.job_workers,
         })
     }

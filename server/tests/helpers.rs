@@ -246,32 +246,49 @@ pub fn browser() -> reqwest::Client {
         .expect("a client")
 }
 
+/// Calls server function `F` on the server at `address`.
+pub async fn call_at<F: ServerFn>(address: &str, client: &reqwest::Client, fields: &[(&str, &str)]) -> Answer {
+    let response = client
+        .post(format!("{address}{}", F::PATH))
+        .header("Accept", "application/json")
+        .form(fields)
+        .send()
+        .await
+        .expect("the server answers");
+    let redirect = ["location", "serverfnredirect"]
+        .iter()
+        .filter_map(|name| response.headers().get(*name))
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| !v.is_empty())
+        .map(str::to_owned);
+    let status = response.status();
+    let body = response.text().await.expect("a body");
+    if let Some(to) = redirect.filter(|_| status.is_success() || status.is_redirection()) {
+        return Answer::Redirect(to);
+    }
+    if status.is_success() {
+        Answer::Ok(serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
+    } else {
+        Answer::Err(serde_json::from_str(&body).unwrap_or_else(|_| panic!("{status}: {body}")))
+    }
+}
+
 impl TestApp {
     /// Calls server function `F` with form fields, as an `ActionForm` would.
     pub async fn call<F: ServerFn>(&self, client: &reqwest::Client, fields: &[(&str, &str)]) -> Answer {
-        let response = client
-            .post(format!("{}{}", self.address, F::PATH))
-            .header("Accept", "application/json")
-            .form(fields)
-            .send()
+        call_at::<F>(&self.address, client, fields).await
+    }
+
+    /// Starts another server on this one's database, HubSpot sandbox and
+    /// mail sink, as a second process would be: workers, limiters and
+    /// connections of its own. Returns its address.
+    pub async fn another_server(&self) -> String {
+        let app = Application::build(self.config.clone())
             .await
-            .expect("the server answers");
-        let redirect = ["location", "serverfnredirect"]
-            .iter()
-            .filter_map(|name| response.headers().get(*name))
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| !v.is_empty())
-            .map(str::to_owned);
-        let status = response.status();
-        let body = response.text().await.expect("a body");
-        if let Some(to) = redirect.filter(|_| status.is_success() || status.is_redirection()) {
-            return Answer::Redirect(to);
-        }
-        if status.is_success() {
-            Answer::Ok(serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
-        } else {
-            Answer::Err(serde_json::from_str(&body).unwrap_or_else(|_| panic!("{status}: {body}")))
-        }
+            .expect("building the second server");
+        let address = format!("http://{}", app.address());
+        tokio::spawn(app.run_until_stopped(std::future::pending()));
+        address
     }
 
     /// Signs a host up and returns a client logged in as them.

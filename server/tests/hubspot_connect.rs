@@ -4,7 +4,7 @@ use crate::helpers::{TestApp, browser};
 use crate::on_both_databases;
 use app::error::AppError;
 use app::functions::integrations::{DisconnectHubspot, HubspotCard};
-use app::ssr::entities::{hubspot_connection, oauth_state, user};
+use app::ssr::entities::{integration_connection as hubspot_connection, oauth_state, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement};
 
 on_both_databases!(
@@ -41,6 +41,7 @@ async fn start_connect(app: &TestApp, client: &reqwest::Client) -> String {
 async fn connection_of(app: &TestApp, slug: &str) -> Option<hubspot_connection::Model> {
     let host = user_by_slug(app, slug).await;
     hubspot_connection::Entity::find()
+        .filter(hubspot_connection::Column::Provider.eq(hubspot_connection::HUBSPOT))
         .filter(hubspot_connection::Column::TeamId.eq(&host.team_id))
         .one(&app.state.db)
         .await
@@ -52,10 +53,10 @@ async fn raw_connections(app: &TestApp) -> String {
     let db = &app.state.db;
     let backend = db.get_database_backend();
     let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => "SELECT row_to_json(c)::text AS raw FROM hubspot_connections c",
+        sea_orm::DatabaseBackend::Postgres => "SELECT row_to_json(c)::text AS raw FROM integration_connections c",
         _ => {
-            "SELECT id || team_id || connected_by || portal_id || scopes || access_token_sealed || \
-             refresh_token_sealed || access_expires_at AS raw FROM hubspot_connections"
+            "SELECT id || provider || team_id || account_id || connected_by || scopes || access_token_sealed || \
+             refresh_token_sealed || access_expires_at || settings || status AS raw FROM integration_connections"
         }
     };
     let rows = db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
@@ -91,7 +92,7 @@ async fn an_owner_on_pro_connects_through_the_consent_page_and_tokens_are_sealed
     );
     let stored = connection_of(&app, "ada").await.expect("a connection");
     assert_eq!(
-        stored.portal_id, "4242424",
+        stored.account_id, "4242424",
         "from introspection: the token response had no hub_id"
     );
     assert!(
@@ -101,11 +102,15 @@ async fn an_owner_on_pro_connects_through_the_consent_page_and_tokens_are_sealed
             .any(|r| r.path.ends_with("/token/introspect"))
     );
     assert!(stored.scopes.contains("crm.objects.contacts.write"));
-    assert!(stored.access_expires_at > chrono::Utc::now() + chrono::Duration::minutes(25));
+    assert!(stored.access_expires_at.unwrap() > chrono::Utc::now() + chrono::Duration::minutes(25));
 
     // The sealed tokens open to tokens HubSpot accepts; the raw table never holds them.
     let access = app.state.secrets.open(&stored.access_token_sealed).unwrap();
-    let refresh = app.state.secrets.open(&stored.refresh_token_sealed).unwrap();
+    let refresh = app
+        .state
+        .secrets
+        .open(stored.refresh_token_sealed.as_deref().unwrap())
+        .unwrap();
     let introspected: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/oauth/2026-03/token/introspect", app.hubspot.base_url))
         .form(&[
@@ -256,7 +261,11 @@ async fn disconnecting_forgets_the_tokens_and_revokes_them_at_hubspot(app: TestA
     let ada = app.pro_owner("ada").await;
     app.connect_hubspot(&ada).await;
     let stored = connection_of(&app, "ada").await.unwrap();
-    let refresh = app.state.secrets.open(&stored.refresh_token_sealed).unwrap();
+    let refresh = app
+        .state
+        .secrets
+        .open(stored.refresh_token_sealed.as_deref().unwrap())
+        .unwrap();
 
     app.call::<DisconnectHubspot>(&ada, &[]).await.ok();
     assert!(connection_of(&app, "ada").await.is_none(), "tokens deleted at once");
@@ -289,7 +298,7 @@ async fn the_portal_is_taken_from_the_token_response_when_hubspot_names_it() {
     let ada = app.pro_owner("ada").await;
     assert_eq!(app.connect_hubspot(&ada).await.1, "/dashboard/integrations?connected=1");
     let stored = connection_of(&app, "ada").await.expect("a connection");
-    assert_eq!(stored.portal_id, "777");
+    assert_eq!(stored.account_id, "777");
     assert!(stored.scopes.contains("crm.objects.contacts.write"));
     assert!(!app.hubspot.requests().iter().any(|r| r.path.ends_with("/introspect")));
 }

@@ -4,7 +4,7 @@ use crate::helpers::{TestApp, browser, manage_parts};
 use crate::on_both_databases;
 use app::functions::bookings::{CancelAsInvitee, Reschedule};
 use app::functions::integrations::{DisconnectHubspot, SetHubspotContactPolicy};
-use app::ssr::entities::{booking, hubspot_connection, hubspot_sync_log, job};
+use app::ssr::entities::{booking, external_link, hubspot_sync_log, integration_connection as hubspot_connection, job};
 use hubspot_sandbox::{Chaos, Fault, TokenEventKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use std::time::{Duration, Instant};
@@ -21,7 +21,7 @@ on_both_databases!(
 );
 
 /// Ada, owner of a Pro team connected to the sandbox, with event type `intro`.
-async fn connected(app: &TestApp) -> reqwest::Client {
+pub(crate) async fn connected(app: &TestApp) -> reqwest::Client {
     let ada = app.pro_owner("ada").await;
     app.create_event_type(&ada, "intro", 30).await;
     assert_eq!(app.connect_hubspot(&ada).await.1, "/dashboard/integrations?connected=1");
@@ -29,7 +29,7 @@ async fn connected(app: &TestApp) -> reqwest::Client {
 }
 
 /// Books the first free slot as `name <email>`; returns the booking id and manage token.
-async fn book_as(app: &TestApp, name: &str, email: &str) -> (String, String) {
+pub(crate) async fn book_as(app: &TestApp, name: &str, email: &str) -> (String, String) {
     let slot = app.first_free_slot("ada", "intro").await;
     let to = app
         .book_with(
@@ -50,6 +50,31 @@ async fn stored(app: &TestApp, id: &str) -> booking::Model {
         .await
         .unwrap()
         .unwrap()
+}
+
+/// A booking's HubSpot ids, as Slotline linked them.
+struct Linked {
+    hubspot_contact_id: Option<String>,
+    hubspot_meeting_id: Option<String>,
+}
+
+async fn linked(app: &TestApp, id: &str) -> Linked {
+    let links = external_link::Entity::find()
+        .filter(external_link::Column::LocalKind.eq(external_link::BOOKING))
+        .filter(external_link::Column::LocalId.eq(id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let remote = |kind: &str| {
+        links
+            .iter()
+            .find(|l| l.remote_kind == kind)
+            .and_then(|l| l.remote_id.clone())
+    };
+    Linked {
+        hubspot_contact_id: remote("contact"),
+        hubspot_meeting_id: remote("meeting"),
+    }
 }
 
 async fn log_lines(app: &TestApp) -> Vec<hubspot_sync_log::Model> {
@@ -112,8 +137,9 @@ async fn a_booking_its_reschedule_and_its_cancellation_reach_hubspot_in_order(ap
         meeting.object.property("hs_meeting_external_url"),
         Some(format!("http://slotline.test/dashboard/bookings/{id}").as_str())
     );
-    assert_eq!(now.hubspot_contact_id.as_deref(), Some(contact.id.as_str()));
-    assert_eq!(now.hubspot_meeting_id.as_deref(), Some(meeting.object.id.as_str()));
+    let ids = linked(&app, &id).await;
+    assert_eq!(ids.hubspot_contact_id.as_deref(), Some(contact.id.as_str()));
+    assert_eq!(ids.hubspot_meeting_id.as_deref(), Some(meeting.object.id.as_str()));
 
     let lines = log_lines(&app).await;
     let actions: Vec<(&str, bool)> = lines.iter().map(|l| (l.action.as_str(), l.succeeded)).collect();
@@ -196,7 +222,7 @@ async fn injected_failures_still_sync_every_booking_exactly_once(app: TestApp) {
     assert_eq!(contacts.len(), 8, "no duplicate contacts");
     assert_eq!(meetings.len(), 8, "no duplicate meetings");
     for id in &ids {
-        let booking = stored(&app, id).await;
+        let booking = linked(&app, id).await;
         let meeting_id = booking.hubspot_meeting_id.expect("synced");
         let meeting = meetings.iter().find(|m| m.object.id == meeting_id).unwrap();
         assert_eq!(meeting.contact_ids, [booking.hubspot_contact_id.unwrap()]);
@@ -216,7 +242,7 @@ async fn an_expiring_or_expired_access_token_is_refreshed(app: TestApp) {
     app.hubspot.expire_access_tokens();
     let (first, _) = book_as(&app, "Ada Lovelace", "one@example.com").await;
     app.drain_jobs().await;
-    assert!(stored(&app, &first).await.hubspot_meeting_id.is_some());
+    assert!(linked(&app, &first).await.hubspot_meeting_id.is_some());
     let refreshed = |app: &TestApp| {
         app.hubspot
             .token_events()
@@ -235,11 +261,11 @@ async fn an_expiring_or_expired_access_token_is_refreshed(app: TestApp) {
         .unwrap()
         .unwrap()
         .into();
-    connection.access_expires_at = Set(chrono::Utc::now() + chrono::Duration::minutes(2));
+    connection.access_expires_at = Set(Some(chrono::Utc::now() + chrono::Duration::minutes(2)));
     connection.update(&app.state.db).await.unwrap();
     let (second, _) = book_as(&app, "Ada Lovelace", "two@example.com").await;
     app.drain_jobs().await;
-    assert!(stored(&app, &second).await.hubspot_meeting_id.is_some());
+    assert!(linked(&app, &second).await.hubspot_meeting_id.is_some());
     assert_eq!(refreshed(&app), 2);
     assert_eq!(
         app.hubspot.requests().iter().filter(|r| r.status == 401).count(),

@@ -1,6 +1,7 @@
 //! Pure types and rules of the scheduling domain: no I/O, compiled for the
 //! browser too. Values are parsed here once, at the edge, and trusted after.
 pub mod api_keys;
+pub mod booking;
 pub mod email;
 pub mod event_type;
 pub mod person;
@@ -11,6 +12,7 @@ pub mod team;
 pub mod time_zone;
 pub mod webhooks;
 
+pub use booking::BookingStatus;
 pub use email::Email;
 pub use person::{Notes, PersonName, Phone};
 pub use slug::{EventSlug, HostSlug};

@@ -1,5 +1,6 @@
 //! What server functions send to the browser. Never an entity model: these
 //! carry only what a page shows, already formatted in the viewer's zone.
+use crate::domain::BookingStatus;
 use crate::domain::questions::{Answer, PhoneField, Question};
 use crate::domain::slots::{MinuteRange, WeeklyHours};
 use serde::{Deserialize, Serialize};
@@ -152,7 +153,9 @@ pub struct BookingForm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingDto {
     pub id: String,
-    pub status: String,
+    pub status: BookingStatus,
+    /// Whether it can still be rescheduled or cancelled (the domain's rule).
+    pub can_change: bool,
     pub event_name: String,
     pub event_slug: String,
     pub duration_min: u32,

@@ -20,18 +20,11 @@ pub struct BookingPageQuery {
 pub async fn host_page(host: String) -> Result<HostPageDto, AppError> {
     use crate::ssr::{
         context::state,
-        entities::event_type,
         services::{bookings, event_types},
     };
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let state = state()?;
     let host = bookings::find_host(&state.db, &host).await?;
-    let events = event_type::Entity::find()
-        .filter(event_type::Column::UserId.eq(&host.id))
-        .filter(event_type::Column::Active.eq(true))
-        .order_by_asc(event_type::Column::DurationMin)
-        .all(&state.db)
-        .await?;
+    let events = event_types::list_of(&state.db, &host.id, event_types::Listing::Bookable).await?;
     Ok(HostPageDto {
         host_name: host.name,
         host_slug: host.slug,

@@ -52,7 +52,7 @@ pub async fn authenticate(State(state): State<ServerState>, mut request: Request
         Ok(user) => user,
         Err(AppError::Unauthorized) => {
             let client = state.rate_limits.client_ip(peer, request.headers());
-            return match state.rate_limits.check_anonymous(client) {
+            return match state.rate_limits.admit_anonymous(client).await {
                 Ok(()) => ApiError::App(AppError::Unauthorized),
                 Err(limited) => limited,
             }
@@ -60,7 +60,7 @@ pub async fn authenticate(State(state): State<ServerState>, mut request: Request
         }
         Err(other) => return ApiError::App(other).into_response(),
     };
-    match state.rate_limits.check_user(&user.id) {
+    match state.rate_limits.admit_user(&user.id).await {
         Ok(allowance) => {
             request.extensions_mut().insert(ApiUser(user));
             let mut response = next.run(request).await;

@@ -2,10 +2,9 @@ use super::AuthErrors;
 use super::auth::ApiUser;
 use super::error::ApiError;
 use app::ssr::AppState;
-use app::ssr::entities::event_type;
+use app::ssr::services::event_types::{Listing, list_of};
 use axum::Json;
 use axum::extract::State;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,10 +26,7 @@ pub struct EventTypeItem {
     responses((status = 200, description = "The user's event types", body = [EventTypeItem]), AuthErrors)
 )]
 pub async fn list(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<EventTypeItem>>, ApiError> {
-    let rows = event_type::Entity::find()
-        .filter(event_type::Column::UserId.eq(&user.id))
-        .order_by_asc(event_type::Column::Name)
-        .all(&state.db)
+    let rows = list_of(&state.db, &user.id, Listing::ByName)
         .await
         .map_err(app::error::AppError::from)?;
     Ok(Json(

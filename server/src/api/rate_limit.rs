@@ -1,7 +1,9 @@
 //! The API's rate limits (CONTRACTS §3): 5 requests a minute per client IP
 //! without a valid key, 60 a minute per user with one. GCRA limiters from
-//! `governor`, keyed by IP and by user id.
+//! `governor`, keyed by IP and by user id, in this process; with Redis
+//! configured, every process counts against the same limits.
 use super::error::ApiError;
+use crate::shared_limits::{Rate, SharedLimits, Verdict};
 use axum::http::HeaderMap;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
@@ -31,6 +33,7 @@ pub struct RateLimits {
     per_user: KeyedLimiter<String>,
     clock: DefaultClock,
     trusted_proxies: Vec<IpNet>,
+    shared: Option<SharedLimits>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -51,6 +54,57 @@ impl RateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             clock,
             trusted_proxies,
+            shared: None,
+        }
+    }
+
+    /// Counts against limits every process shares, when there are such.
+    pub fn shared(self, shared: Option<SharedLimits>) -> Self {
+        Self { shared, ..self }
+    }
+
+    /// The shared limits' verdict on `key`; `None` without shared limits
+    /// or when Redis fails, and this process counts alone.
+    async fn shared_verdict(&self, key: String, per_minute: u32) -> Option<Verdict> {
+        let shared = self.shared.as_ref()?;
+        match shared.check(&key, Rate::per(per_minute, Duration::from_secs(60))).await {
+            Ok(verdict) => Some(verdict),
+            Err(error) => {
+                tracing::warn!(%error, "shared rate limits unavailable; this process counts alone");
+                None
+            }
+        }
+    }
+
+    /// [`Self::check_anonymous`], across every process when limits are shared.
+    pub async fn admit_anonymous(&self, ip: IpAddr) -> Result<(), ApiError> {
+        match self.shared_verdict(format!("api:ip:{ip}"), ANONYMOUS_PER_MINUTE).await {
+            Some(verdict) if verdict.allowed => Ok(()),
+            Some(verdict) => Err(ApiError::RateLimited {
+                retry_after: whole_secs(verdict.retry_after).max(1),
+            }),
+            None => self.check_anonymous(ip),
+        }
+    }
+
+    /// [`Self::check_user`], across every process when limits are shared.
+    pub async fn admit_user(&self, user_id: &str) -> Result<Allowance, (ApiError, Allowance)> {
+        let Some(verdict) = self
+            .shared_verdict(format!("api:user:{user_id}"), USER_PER_MINUTE)
+            .await
+        else {
+            return self.check_user(user_id);
+        };
+        let allowance = Allowance {
+            limit: USER_PER_MINUTE,
+            remaining: verdict.remaining,
+            reset_secs: whole_secs(verdict.reset_after),
+        };
+        if verdict.allowed {
+            Ok(allowance)
+        } else {
+            let retry_after = whole_secs(verdict.retry_after).max(1);
+            Err((ApiError::RateLimited { retry_after }, allowance))
         }
     }
 

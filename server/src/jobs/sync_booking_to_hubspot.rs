@@ -11,12 +11,14 @@ use crate::integrations::hubspot::api::{ApiError, ContactInput};
 use crate::integrations::hubspot::{HubspotApi, OAuthError};
 use anyhow::anyhow;
 use app::domain::PersonName;
-use app::ssr::entities::{booking, event_type, hubspot_connection as connection};
+use app::ssr::entities::{booking, event_type, external_link, integration_connection as connection};
 use app::ssr::jobs::{SyncAction, SyncBookingToHubspot};
-use app::ssr::services::hubspot;
+use app::ssr::services::external_links::{self, Local, Remote};
 use app::ssr::services::hubspot::SyncRecord;
+use app::ssr::services::hubspot::{self, HubspotSettings};
+use chrono::DateTime;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 /// Refresh an access token this long before it expires.
@@ -32,8 +34,8 @@ enum StepError {
     /// An earlier meeting create got no answer; HubSpot's search must catch up before we look for it.
     #[error("checking whether an earlier meeting create reached HubSpot")]
     Unconfirmed(std::time::Duration),
-    #[error("storing HubSpot's answer: {0}")]
-    Storage(String),
+    #[error("storing HubSpot's answer")]
+    Storage(#[source] sea_orm::DbErr),
 }
 
 impl StepError {
@@ -45,12 +47,42 @@ impl StepError {
     }
 }
 
+const CONTACT: &str = "contact";
+const MEETING: &str = "meeting";
+
+/// What the portal already holds of a booking.
+#[derive(Default)]
+struct Links {
+    contact_id: Option<String>,
+    meeting_id: Option<String>,
+    /// When a meeting create went out without an answer coming back.
+    meeting_sent_at: Option<DateTime<Utc>>,
+}
+
+impl Links {
+    fn from_rows(rows: Vec<external_link::Model>) -> Self {
+        rows.into_iter().fold(Self::default(), |mut links, row| {
+            match row.remote_kind.as_str() {
+                CONTACT => links.contact_id = row.remote_id,
+                MEETING => {
+                    links.meeting_id = row.remote_id;
+                    links.meeting_sent_at = row.pending_since;
+                }
+                _ => {}
+            }
+            links
+        })
+    }
+}
+
 /// Everything one attempt works with.
 struct Sync<'a> {
     ctx: &'a JobContext,
+    team_id: String,
     portal: String,
     booking: booking::Model,
     event: event_type::Model,
+    links: Links,
     update_existing: bool,
 }
 
@@ -90,11 +122,14 @@ async fn sync(
     };
     let mut sync = Sync {
         ctx,
-        portal: found.portal_id.clone(),
+        team_id: team_id.to_owned(),
+        portal: found.account_id.clone(),
+        links: Links::default(),
         booking,
         event,
-        update_existing: found.update_existing_contacts,
+        update_existing: HubspotSettings::of(&found).update_existing_contacts,
     };
+    sync.links = Links::from_rows(external_links::of(&ctx.db, sync.local()).await?);
 
     let mut result = Err(StepError::Api(ApiError::Unauthorized("no token yet".into())));
     for round in 0..=MAX_AUTH_RETRIES {
@@ -194,7 +229,7 @@ async fn access_token(
 ) -> Result<(String, connection::Model), OAuthError> {
     let unusable = |e: &dyn std::fmt::Display| OAuthError::Unexpected(format!("stored tokens: {e}"));
     let soon = Utc::now() + chrono::Duration::minutes(REFRESH_MARGIN_MIN);
-    if !force && found.access_expires_at > soon {
+    if !force && found.access_expires_at.is_some_and(|at| at > soon) {
         let token = ctx.secrets.open(&found.access_token_sealed).map_err(|e| unusable(&e))?;
         return Ok((token, found.clone()));
     }
@@ -202,10 +237,11 @@ async fn access_token(
         .hubspot
         .as_ref()
         .ok_or_else(|| unusable(&"HubSpot is not configured"))?;
-    let refresh_token = ctx
-        .secrets
-        .open(&found.refresh_token_sealed)
-        .map_err(|e| unusable(&e))?;
+    let refresh_token = found
+        .refresh_token_sealed
+        .as_deref()
+        .ok_or_else(|| unusable(&"no refresh token was stored"))
+        .and_then(|sealed| ctx.secrets.open(sealed).map_err(|e| unusable(&e)))?;
     let tokens = oauth.refresh(&refresh_token).await?;
     let stored = hubspot::store_refreshed(
         &ctx.db,
@@ -222,21 +258,31 @@ async fn access_token(
 }
 
 impl Sync<'_> {
+    fn local(&self) -> Local<'_> {
+        Local {
+            provider: connection::HUBSPOT,
+            account_id: &self.portal,
+            team_id: &self.team_id,
+            kind: external_link::BOOKING,
+            id: &self.booking.id,
+        }
+    }
+
     fn marker(&self) -> String {
         format!("{}/dashboard/bookings/{}", self.ctx.public_url, self.booking.id)
     }
 
     /// Brings the booking over; returns the contact and meeting ids.
     async fn apply(&mut self, token: &str, action: SyncAction) -> Result<(String, String), StepError> {
-        let contact_id = match self.booking.hubspot_contact_id.clone() {
+        let contact_id = match self.links.contact_id.clone() {
             Some(id) => id,
             None => {
                 let id = self.ensure_contact(token).await?;
-                self.save(|b| b.hubspot_contact_id = Set(Some(id.clone()))).await?;
+                self.link(CONTACT, Remote::Known(&id)).await?;
                 id
             }
         };
-        let meeting_id = match self.booking.hubspot_meeting_id.clone() {
+        let meeting_id = match self.links.meeting_id.clone() {
             Some(id) => id,
             None => self.ensure_meeting(token, &contact_id).await?,
         };
@@ -296,18 +342,14 @@ impl Sync<'_> {
     }
 
     async fn ensure_meeting(&mut self, token: &str, contact_id: &str) -> Result<String, StepError> {
-        if let Some(sent) = self.booking.hubspot_meeting_sent_at {
+        if let Some(sent) = self.links.meeting_sent_at {
             let lag = self.ctx.hubspot_search_lag;
             let waited = (Utc::now() - sent).to_std().unwrap_or_default();
             if waited < lag {
                 return Err(StepError::Unconfirmed(lag - waited));
             }
             if let Some(id) = self.api().find_meeting(&self.portal, token, &self.marker()).await? {
-                self.save(|b| {
-                    b.hubspot_meeting_id = Set(Some(id.clone()));
-                    b.hubspot_meeting_sent_at = Set(None);
-                })
-                .await?;
+                self.link(MEETING, Remote::Known(&id)).await?;
                 return Ok(id);
             }
         }
@@ -324,32 +366,32 @@ impl Sync<'_> {
         if let Some(location) = &self.event.location {
             props["hs_meeting_location"] = json!(location);
         }
-        self.save(|b| b.hubspot_meeting_sent_at = Set(Some(Utc::now()))).await?;
+        self.link(MEETING, Remote::PendingSince(Utc::now())).await?;
         match self.api().create_meeting(&self.portal, token, props, contact_id).await {
             Ok(id) => {
-                self.save(|b| {
-                    b.hubspot_meeting_id = Set(Some(id.clone()));
-                    b.hubspot_meeting_sent_at = Set(None);
-                })
-                .await?;
+                self.link(MEETING, Remote::Known(&id)).await?;
                 Ok(id)
             }
             Err(error) if !error.outcome_unknown() => {
-                self.save(|b| b.hubspot_meeting_sent_at = Set(None)).await?;
+                self.link(MEETING, Remote::Unknown).await?;
                 Err(error.into())
             }
             Err(error) => Err(error.into()),
         }
     }
 
-    /// Writes HubSpot ids onto the booking as soon as they are known.
-    async fn save(&mut self, change: impl FnOnce(&mut booking::ActiveModel)) -> Result<(), StepError> {
-        let mut model: booking::ActiveModel = self.booking.clone().into();
-        change(&mut model);
-        self.booking = model
-            .update(&self.ctx.db)
+    /// Stores what is known of a HubSpot object the moment it is known.
+    async fn link(&mut self, remote_kind: &str, remote: Remote<'_>) -> Result<(), StepError> {
+        external_links::put(&self.ctx.db, self.local(), remote_kind, remote)
             .await
-            .map_err(|e| StepError::Storage(e.to_string()))?;
+            .map_err(StepError::Storage)?;
+        let (id, sent_at) = remote.columns();
+        if remote_kind == CONTACT {
+            self.links.contact_id = id;
+        } else {
+            self.links.meeting_id = id;
+            self.links.meeting_sent_at = sent_at;
+        }
         Ok(())
     }
 }

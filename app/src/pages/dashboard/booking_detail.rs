@@ -33,7 +33,7 @@ fn BookingDetail() -> impl IntoView {
             {move || Suspend::new(async move {
                 match booking.await {
                     Ok(b) => {
-                        let cancellable = b.status == "confirmed" && !b.is_past;
+                        let cancellable = b.can_change;
                         view! {
                             <section class="card" aria-labelledby="booking-heading">
                                 <h1 id="booking-heading">{format!("{} with {}", b.event_name, b.invitee_name)}</h1>
@@ -44,7 +44,7 @@ fn BookingDetail() -> impl IntoView {
                                     {b.invitee_phone.clone().map(|p| view! { <dt>"Phone"</dt><dd>{p}</dd> })}
                                     {b.answers.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd class="pre" data-testid="booking-answer">{a.value.clone()}</dd> }).collect_view()}
                                     {b.notes.clone().map(|n| view! { <dt>"Notes"</dt><dd class="pre">{n}</dd> })}
-                                    <dt>"Status"</dt><dd data-testid="booking-status">{b.status.clone()}</dd>
+                                    <dt>"Status"</dt><dd data-testid="booking-status">{b.status.as_str()}</dd>
                                     {b.cancel_reason.clone().map(|r| view! { <dt>"Cancel reason"</dt><dd>{r}</dd> })}
                                 </dl>
                                 {cancellable.then(|| view! {

@@ -1,6 +1,7 @@
 //! `/bookings/{id}?token=…`: the invitee's confirmation and manage page.
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, TextArea};
+use crate::domain::BookingStatus;
 use crate::dto::BookingDto;
 use crate::error::AppError;
 use crate::functions::bookings::{CancelAsInvitee, managed_booking};
@@ -54,7 +55,7 @@ fn ManageView(
     confirmed: bool,
     rescheduled: bool,
 ) -> impl IntoView {
-    let cancelled = booking.status == "cancelled";
+    let cancelled = booking.status == BookingStatus::Cancelled;
     let heading = if cancelled {
         "This booking is cancelled"
     } else if confirmed {
@@ -64,7 +65,7 @@ fn ManageView(
     } else {
         "Your booking"
     };
-    let can_change = !cancelled && !booking.is_past;
+    let can_change = booking.can_change;
     let reschedule_href = format!(
         "/{}/{}?reschedule={}&token={}&tz={}",
         booking.host_slug, booking.event_slug, booking.id, token, booking.invitee_time_zone

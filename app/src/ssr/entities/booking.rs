@@ -1,7 +1,5 @@
+use crate::domain::BookingStatus;
 use sea_orm::entity::prelude::*;
-
-pub const CONFIRMED: &str = "confirmed";
-pub const CANCELLED: &str = "cancelled";
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "bookings")]
@@ -17,7 +15,7 @@ pub struct Model {
     /// type do not move the time this booking blocks.
     pub buffer_before_min: i32,
     pub buffer_after_min: i32,
-    pub status: String,
+    pub status: BookingStatus,
     pub invitee_name: String,
     pub invitee_email: String,
     pub invitee_phone: Option<String>,
@@ -33,10 +31,6 @@ pub struct Model {
     pub previous_end_at: Option<DateTimeUtc>,
     /// The iCalendar SEQUENCE: 0 when booked, +1 on every reschedule or cancel.
     pub sequence: i32,
-    pub hubspot_contact_id: Option<String>,
-    pub hubspot_meeting_id: Option<String>,
-    /// When a meeting create went to HubSpot without an answer coming back.
-    pub hubspot_meeting_sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

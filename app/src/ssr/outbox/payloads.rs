@@ -127,7 +127,7 @@ pub fn booking_data(b: &booking::Model, host: &user::Model, event: &event_type::
         },
         start_time: iso(b.start_at),
         end_time: iso(b.end_at),
-        status: b.status.clone(),
+        status: b.status.as_str().to_owned(),
         invitee: InviteeRef {
             name: b.invitee_name.clone(),
             email: b.invitee_email.clone(),

@@ -10,7 +10,7 @@
 use super::{FieldErrors, availability, contacts, event_types, questions, unique_or};
 use crate::domain::questions::{Answer, PhoneField, check_answers};
 use crate::domain::slots::{Busy, SlotQuery, compute_slots};
-use crate::domain::{Email, Notes, PersonName, Phone, TimeZoneName};
+use crate::domain::{BookingStatus, Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::{BookingDto, BookingForm, DashboardBookings};
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
@@ -68,7 +68,7 @@ pub async fn free_slots(
     // whose padded interval can touch the window.
     let mut query = booking::Entity::find()
         .filter(booking::Column::HostId.eq(&host.id))
-        .filter(booking::Column::Status.eq(booking::CONFIRMED))
+        .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
         .filter(booking::Column::StartAt.lt(to + Duration::days(1)))
         .filter(booking::Column::EndAt.gt(from - Duration::days(1)));
     if let Some(id) = exclude {
@@ -194,7 +194,7 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
         end_at: Set(start + Duration::minutes(event.duration_min.into())),
         buffer_before_min: Set(event.buffer_before_min),
         buffer_after_min: Set(event.buffer_after_min),
-        status: Set(booking::CONFIRMED.to_owned()),
+        status: Set(BookingStatus::Confirmed),
         invitee_name: Set(name.as_str().to_owned()),
         invitee_email: Set(email.into_inner()),
         invitee_phone: Set(phone.map(|p| p.as_str().to_owned())),
@@ -207,9 +207,6 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
         previous_start_at: Set(None),
         previous_end_at: Set(None),
         sequence: Set(0),
-        hubspot_contact_id: Set(None),
-        hubspot_meeting_id: Set(None),
-        hubspot_meeting_sent_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -283,10 +280,16 @@ pub async fn reschedule(
     let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
     let current = find_by_token(&txn, id, token).await?;
-    if current.status != booking::CONFIRMED {
+    if current.status == BookingStatus::Cancelled {
         return Err(AppError::field(
             "start",
             "This booking was cancelled and can no longer be rescheduled.",
+        ));
+    }
+    if !current.status.allows_change(current.end_at, Utc::now()) {
+        return Err(AppError::field(
+            "start",
+            "This booking has already taken place and can no longer be rescheduled.",
         ));
     }
     if start == current.start_at {
@@ -340,11 +343,17 @@ pub async fn cancel(
     let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
     let current = find_for(&txn, id, &actor).await?;
-    if current.status == booking::CANCELLED {
+    if current.status == BookingStatus::Cancelled {
         return Ok(current);
     }
+    if !current.status.allows_change(current.end_at, Utc::now()) {
+        return Err(AppError::field(
+            "reason",
+            "This booking has already taken place and can no longer be cancelled.",
+        ));
+    }
     let mut model: booking::ActiveModel = current.clone().into();
-    model.status = Set(booking::CANCELLED.to_owned());
+    model.status = Set(BookingStatus::Cancelled);
     model.cancel_reason = Set((!reason.is_empty()).then(|| reason.to_owned()));
     model.cancelled_by = Set(Some(match actor {
         Actor::Invitee { .. } => "invitee".to_owned(),
@@ -403,7 +412,8 @@ fn dto_with(b: &booking::Model, host: &user::Model, event: &event_type::Model, n
     let host_tz = host.zone();
     BookingDto {
         id: b.id.clone(),
-        status: b.status.clone(),
+        status: b.status,
+        can_change: b.status.allows_change(b.end_at, now),
         event_name: event.name.clone(),
         event_slug: event.slug.clone(),
         duration_min: event.duration_min as u32,

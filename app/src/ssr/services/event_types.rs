@@ -8,7 +8,10 @@ use crate::error::AppError;
 use crate::ssr::entities::{event_type, user};
 use crate::ssr::ids::new_id;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 
 pub fn to_dto(model: &event_type::Model) -> EventTypeDto {
     EventTypeDto {
@@ -132,13 +135,38 @@ fn slug_taken() -> AppError {
     AppError::field("slug", "You already have an event type with this URL.")
 }
 
+/// Which of a host's event types a list shows, in which order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Every one, by name: the API's list, the webhook filter's choices.
+    ByName,
+    /// Active ones first, then by name: the host's dashboard.
+    ForOwner,
+    /// Only the bookable ones, shortest first: the public host page.
+    Bookable,
+}
+
+/// The host's event types as `listing` asks.
+pub async fn list_of(
+    db: &impl ConnectionTrait,
+    host_id: &str,
+    listing: Listing,
+) -> Result<Vec<event_type::Model>, DbErr> {
+    let query = event_type::Entity::find().filter(event_type::Column::UserId.eq(host_id));
+    let query = match listing {
+        Listing::ByName => query.order_by_asc(event_type::Column::Name),
+        Listing::ForOwner => query
+            .order_by_desc(event_type::Column::Active)
+            .order_by_asc(event_type::Column::Name),
+        Listing::Bookable => query
+            .filter(event_type::Column::Active.eq(true))
+            .order_by_asc(event_type::Column::DurationMin),
+    };
+    query.all(db).await
+}
+
 pub async fn list(db: &DatabaseConnection, host: &user::Model) -> Result<Vec<EventTypeDto>, AppError> {
-    let rows = event_type::Entity::find()
-        .filter(event_type::Column::UserId.eq(&host.id))
-        .order_by_desc(event_type::Column::Active)
-        .order_by_asc(event_type::Column::Name)
-        .all(db)
-        .await?;
+    let rows = list_of(db, &host.id, Listing::ForOwner).await?;
     Ok(rows.iter().map(to_dto).collect())
 }
 

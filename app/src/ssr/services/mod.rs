@@ -7,6 +7,7 @@ pub mod booking_page;
 pub mod bookings;
 pub mod contacts;
 pub mod event_types;
+pub mod external_links;
 pub mod hubspot;
 pub mod questions;
 pub mod team;

@@ -1,6 +1,7 @@
 //! The CRM calls Slotline makes (contacts, meetings), paced per portal so
 //! that Slotline stays under HubSpot's rate limit instead of bouncing off it.
 use super::API_VERSION;
+use crate::shared_limits::{Rate, SharedLimits};
 use governor::clock::DefaultClock;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
@@ -70,12 +71,19 @@ pub struct HubspotApi {
     http: reqwest::Client,
     base: String,
     pace: Pace,
+    /// The same pacing shared by every process, when Redis is configured.
+    shared: Option<(SharedLimits, Rate)>,
 }
 
 impl HubspotApi {
     /// `per_window` requests per 10 s per portal, evenly spaced with 1 %
     /// to spare, so that no rolling 10 s window ever holds more.
-    pub fn new(api_base: &str, per_window: u32, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(
+        api_base: &str,
+        per_window: u32,
+        timeout: Duration,
+        shared: Option<SharedLimits>,
+    ) -> anyhow::Result<Self> {
         let per_window =
             NonZeroU32::new(per_window).ok_or_else(|| anyhow::anyhow!("the rate limit must be positive"))?;
         let spacing = WINDOW.mul_f64(1.01) / per_window.get();
@@ -89,7 +97,26 @@ impl HubspotApi {
                 .build()?,
             base: api_base.trim_end_matches('/').to_owned(),
             pace: RateLimiter::keyed(quota),
+            shared: shared.map(|limits| {
+                let rate = Rate {
+                    emission: spacing,
+                    burst: 1,
+                };
+                (limits, rate)
+            }),
         })
+    }
+
+    /// Waits for the portal's next turn: shared by every process when
+    /// Redis is configured (or, should it fail, kept by this one).
+    async fn pace(&self, portal: &str) {
+        if let Some((limits, rate)) = &self.shared {
+            match limits.until_ready(&format!("hubspot:portal:{portal}"), *rate).await {
+                Ok(()) => return,
+                Err(error) => tracing::warn!(%error, "shared HubSpot pacing unavailable; pacing in this process"),
+            }
+        }
+        self.pace.until_key_ready(&portal.to_owned()).await;
     }
 
     async fn send(
@@ -100,7 +127,7 @@ impl HubspotApi {
         path: &str,
         body: &Value,
     ) -> Result<Value, ApiError> {
-        self.pace.until_key_ready(&portal.to_owned()).await;
+        self.pace(portal).await;
         let url = format!("{}/crm/objects/{API_VERSION}/{path}", self.base);
         let response = self
             .http

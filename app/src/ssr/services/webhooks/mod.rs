@@ -18,9 +18,10 @@ use crate::domain::webhooks::EventKey;
 use crate::dto::WebhookDto;
 use crate::error::AppError;
 use crate::ssr::entities::{event_type, user, webhook};
+use crate::ssr::services::event_types::{Listing, list_of};
 use crate::ssr::time_fmt::moment_in;
 use chrono_tz::Tz;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 /// A webhook failing this long without a success is switched off.
 pub const DISABLE_AFTER_DAYS: i64 = 3;
@@ -62,11 +63,7 @@ fn to_dto(hook: &webhook::Model, event_types: &[event_type::Model], tz: Tz) -> W
 }
 
 async fn event_types_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<Vec<event_type::Model>, DbErr> {
-    event_type::Entity::find()
-        .filter(event_type::Column::UserId.eq(&user.id))
-        .order_by_asc(event_type::Column::Name)
-        .all(db)
-        .await
+    list_of(db, &user.id, Listing::ByName).await
 }
 
 /// The user's webhook `id`; someone else's reads as not found.

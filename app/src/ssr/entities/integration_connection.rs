@@ -1,23 +1,30 @@
+//! A team's connection to an outside service: one per provider and team.
 use sea_orm::entity::prelude::*;
 
+pub const HUBSPOT: &str = "hubspot";
+pub const CONNECTED: &str = "connected";
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "hubspot_connections")]
+#[sea_orm(table_name = "integration_connections")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    /// One connection per team.
+    /// [`HUBSPOT`].
+    pub provider: String,
     pub team_id: String,
+    /// The remote account: HubSpot's portal (`hub_id`).
+    pub account_id: String,
     pub connected_by: String,
-    /// HubSpot's `hub_id`.
-    pub portal_id: String,
     /// Granted scopes, space-separated.
     pub scopes: String,
     /// Sealed with `SecretBox`; never plaintext.
     pub access_token_sealed: String,
-    pub refresh_token_sealed: String,
-    pub access_expires_at: DateTimeUtc,
-    /// When the invitee is already a HubSpot contact: update them (true) or leave them.
-    pub update_existing_contacts: bool,
+    pub refresh_token_sealed: Option<String>,
+    pub access_expires_at: Option<DateTimeUtc>,
+    /// The provider's settings, a JSON object.
+    pub settings: String,
+    /// [`CONNECTED`].
+    pub status: String,
     pub last_success_at: Option<DateTimeUtc>,
     pub last_error_email_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

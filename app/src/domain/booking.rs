@@ -1,0 +1,59 @@
+//! A booking's lifecycle: its status, and whether it can still change.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use sea_orm::entity::prelude::StringLen;
+
+/// Stored as its name in `bookings.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::None)"))]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "confirmed"))]
+    Confirmed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancelled"))]
+    Cancelled,
+}
+
+impl BookingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether a booking in this state that ends at `end` can still be
+    /// rescheduled or cancelled at `now`: confirmed, and not yet over.
+    pub fn allows_change(self, end: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        self == Self::Confirmed && end > now
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn only_a_confirmed_booking_that_is_not_over_can_change() {
+        let now = Utc::now();
+        let later = now + Duration::minutes(30);
+        assert!(BookingStatus::Confirmed.allows_change(later, now));
+        assert!(!BookingStatus::Confirmed.allows_change(now, now), "over as it ends");
+        assert!(!BookingStatus::Confirmed.allows_change(now - Duration::minutes(1), now));
+        assert!(!BookingStatus::Cancelled.allows_change(later, now));
+    }
+
+    #[test]
+    fn statuses_travel_as_their_names() {
+        for status in [BookingStatus::Confirmed, BookingStatus::Cancelled] {
+            assert_eq!(
+                serde_json::to_string(&status).unwrap(),
+                format!("\"{}\"", status.as_str())
+            );
+        }
+    }
+}

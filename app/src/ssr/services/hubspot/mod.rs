@@ -1,0 +1,83 @@
+//! A team's HubSpot connection as the database sees it: who may connect and
+//! the OAuth dance (`connect`), the sync log and the weekly alert
+//! (`sync_log`), what the integrations card shows (`card`). The HTTP side
+//! (HubSpot's token endpoint, the sync job) lives in the server crate; a
+//! booking's HubSpot ids are `external_links`.
+pub mod card;
+pub mod connect;
+pub mod sync_log;
+
+pub use card::{card, set_update_existing, sync_log};
+pub use connect::{
+    IssuedTokens, begin_connect, disconnect, disconnect_revoked, save_connection, store_refreshed, take_state,
+};
+pub use sync_log::{ALERT_INTERVAL_DAYS, SyncRecord, alert_cutoff, alert_owner, record, record_success};
+
+use crate::ssr::entities::integration_connection as connection;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+
+/// What a team chose for its HubSpot sync: the connection's `settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubspotSettings {
+    /// When the invitee is already a HubSpot contact: update them (true) or leave them.
+    #[serde(default = "yes")]
+    pub update_existing_contacts: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for HubspotSettings {
+    fn default() -> Self {
+        Self {
+            update_existing_contacts: true,
+        }
+    }
+}
+
+impl HubspotSettings {
+    /// The connection's settings; a row written by hand that does not parse
+    /// reads as the defaults.
+    pub fn of(connection: &connection::Model) -> Self {
+        serde_json::from_str(&connection.settings).unwrap_or_else(|error| {
+            tracing::error!(connection.id = %connection.id, %error, "unreadable HubSpot settings");
+            Self::default()
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("plain settings serialise")
+    }
+}
+
+/// The team's HubSpot connection, if it has one.
+pub async fn connection_of_team(db: &impl ConnectionTrait, team_id: &str) -> Result<Option<connection::Model>, DbErr> {
+    connection::Entity::find()
+        .filter(connection::Column::Provider.eq(connection::HUBSPOT))
+        .filter(connection::Column::TeamId.eq(team_id))
+        .one(db)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_default_to_updating_existing_contacts() {
+        assert!(
+            serde_json::from_str::<HubspotSettings>("{}")
+                .unwrap()
+                .update_existing_contacts
+        );
+        let chosen = HubspotSettings {
+            update_existing_contacts: false,
+        };
+        assert_eq!(
+            serde_json::from_str::<HubspotSettings>(&chosen.to_json()).unwrap(),
+            chosen
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Moving HubSpot's data into the integration tables: a database at the
+//! schema before them, with a connection and HubSpot-linked bookings, is
+//! migrated, and the next change patches the same HubSpot objects.
+use crate::helpers::{TestApp, browser};
+use crate::hubspot_sync::{book_as, connected};
+use crate::on_both_databases;
+use app::functions::bookings::Reschedule;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Statement};
+
+on_both_databases!(a_migrated_hubspot_link_is_patched_by_the_next_reschedule);
+
+/// One text column of every row `sql` returns.
+async fn column(app: &TestApp, sql: &str) -> Vec<Option<String>> {
+    let db = &app.state.db;
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| r.try_get::<Option<String>>("", "value").unwrap())
+        .collect()
+}
+
+async fn a_migrated_hubspot_link_is_patched_by_the_next_reschedule(app: TestApp) {
+    connected(&app).await;
+    let (id, token) = book_as(&app, "Mary Ann Smith", "mary@example.com").await;
+    app.drain_jobs().await;
+    let [meeting] = app.hubspot.meetings().try_into().expect("one meeting");
+
+    // Back to the schema before the integration tables: the ids are only
+    // in the old columns now.
+    Migrator::down(&app.state.db, Some(1)).await.unwrap();
+    let old = column(
+        &app,
+        &format!("SELECT hubspot_meeting_id AS value FROM bookings WHERE id = '{id}'"),
+    )
+    .await;
+    assert_eq!(old, [Some(meeting.object.id.clone())]);
+    let portals = column(&app, "SELECT portal_id AS value FROM hubspot_connections").await;
+    assert_eq!(portals, [Some("4242424".to_owned())]);
+
+    Migrator::up(&app.state.db, None).await.unwrap();
+    let later = app.first_free_slot("ada", "intro").await;
+    app.call::<Reschedule>(&browser(), &[("id", &id), ("token", &token), ("start", &later)])
+        .await
+        .redirect();
+    app.drain_jobs().await;
+
+    let meetings = app.hubspot.meetings();
+    assert_eq!(meetings.len(), 1, "no second meeting was created");
+    assert_eq!(meetings[0].object.id, meeting.object.id);
+    assert_eq!(meetings[0].object.property("hs_meeting_outcome"), Some("RESCHEDULED"));
+    assert_eq!(app.hubspot.contacts().len(), 1);
+}
