@@ -113,7 +113,7 @@ async fn main() -> anyhow::Result<()> {
             invitee_name: Set(name.as_str().to_owned()),
             invitee_email: Set(email.into_inner()),
             invitee_phone: Set(None),
-            invitee_time_zone: Set("Europe/Berlin".into()),
+            invitee_time_zone: Set(app::domain::TimeZoneName::parse("Europe/Berlin").map_err(anyhow::Error::msg)?),
             notes: Set(None),
             answers: Set("[]".into()),
             manage_token_hash: Set(app::ssr::ids::hash_token(&id)),

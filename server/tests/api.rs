@@ -492,7 +492,7 @@ async fn owners_see_and_revoke_their_teams_keys(app: TestApp) {
     // Members join by invitation in a later issue; here the row is moved.
     let mut moved: user::ActiveModel = worker.into();
     moved.team_id = Set(boss.team_id.clone());
-    moved.role = Set("member".to_owned());
+    moved.role = Set(app::domain::team::Role::Member);
     moved.update(&app.state.db).await.unwrap();
 
     let created = app.create_api_key(&member, "worker's").await.ok();

@@ -279,18 +279,6 @@ impl TestApp {
         call_at::<F>(&self.address, client, fields).await
     }
 
-    /// Starts another server on this one's database, HubSpot sandbox and
-    /// mail sink, as a second process would be: workers, limiters and
-    /// connections of its own. Returns its address.
-    pub async fn another_server(&self) -> String {
-        let app = Application::build(self.config.clone())
-            .await
-            .expect("building the second server");
-        let address = format!("http://{}", app.address());
-        tokio::spawn(app.run_until_stopped(std::future::pending()));
-        address
-    }
-
     /// Signs a host up and returns a client logged in as them.
     pub async fn sign_up(&self, slug: &str) -> reqwest::Client {
         let client = browser();
@@ -428,6 +416,7 @@ impl TestApp {
 
     /// Moves the team of host `slug` to `plan`.
     pub async fn set_plan(&self, slug: &str, plan: &str) {
+        use app::domain::team::Plan;
         use app::ssr::entities::{team, user};
         use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
         let host = user::Entity::find()
@@ -442,7 +431,10 @@ impl TestApp {
             .unwrap()
             .expect("the team exists")
             .into();
-        team.plan = Set(plan.to_owned());
+        team.plan = Set(Plan::ALL
+            .into_iter()
+            .find(|p| p.as_str() == plan)
+            .expect("a plan's name"));
         team.update(&self.state.db).await.unwrap();
     }
 

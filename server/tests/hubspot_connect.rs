@@ -226,7 +226,7 @@ async fn a_member_who_is_not_owner_or_admin_cannot_connect(app: TestApp) {
     let owner = user_by_slug(&app, "ada").await;
     let mut member: user::ActiveModel = user_by_slug(&app, "grace").await.into();
     member.team_id = Set(owner.team_id.clone());
-    member.role = Set("member".to_owned());
+    member.role = Set(app::domain::team::Role::Member);
     member.update(&app.state.db).await.unwrap();
 
     assert_eq!(
@@ -251,7 +251,7 @@ async fn a_member_who_is_not_owner_or_admin_cannot_connect(app: TestApp) {
 
     // An admin may.
     let mut admin: user::ActiveModel = user_by_slug(&app, "grace").await.into();
-    admin.role = Set("admin".to_owned());
+    admin.role = Set(app::domain::team::Role::Admin);
     admin.update(&app.state.db).await.unwrap();
     app.call::<DisconnectHubspot>(&grace, &[]).await.ok();
     assert!(connection_of(&app, "ada").await.is_none());

@@ -1,56 +1,22 @@
 //! A job outlives the server process that enqueued it: the real binary is
 //! killed before it runs the job, and a new process runs it exactly once.
 use crate::helpers::{Backend, fresh_database};
+use crate::support::server_process::ServerProcess;
 use crate::support::smtp_sink::SmtpSink;
 use app::ssr::entities::job;
 use sea_orm::EntityTrait;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start(database_url: &str, data_dir: &std::path::Path, smtp: &SmtpSink, workers: u32) -> (Server, String) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("SLOTLINE_DATABASE_URL", database_url)
-        .env("SLOTLINE_DATA_DIR", data_dir)
-        .env("SLOTLINE_SECRET_KEY", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")
-        .env("SLOTLINE_SMTP_URL", smtp.url())
-        .env("SLOTLINE_SEED_DEMO", "1")
-        .env("SLOTLINE_JOB_WORKERS", workers.to_string())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("starting the server binary");
-    let server = Server(child);
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/healthz"))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return (server, base);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not become healthy");
+async fn start(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    smtp: &SmtpSink,
+    workers: u32,
+) -> (ServerProcess, String) {
+    let demo = [("SLOTLINE_SEED_DEMO", "1".to_owned())];
+    let server = ServerProcess::start(database_url, data_dir, &smtp.url(), workers, &demo).await;
+    let base = server.base.clone();
+    (server, base)
 }
 
 async fn a_job_survives_the_death_of_its_process(backend: Backend) {
@@ -90,8 +56,7 @@ async fn a_job_survives_the_death_of_its_process(backend: Backend) {
         .await
         .unwrap();
     assert!(booked.headers().contains_key("location"), "the booking was made");
-    first.0.kill().unwrap();
-    first.0.wait().unwrap();
+    first.kill();
     assert_eq!(job::Entity::find().all(&db).await.unwrap().len(), 2);
     assert!(smtp.messages().is_empty(), "nothing was sent before the kill");
 

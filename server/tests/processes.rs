@@ -1,9 +1,10 @@
-//! Two servers on one PostgreSQL and one Redis, as two processes of one
-//! deployment: they share the job queue (every job runs exactly once) and
-//! the limits (together they stay inside HubSpot's per-portal limit and the
-//! API's per-user limit).
+//! Two server processes (the real binary) on one PostgreSQL and one Redis:
+//! they share the job queue (every job runs exactly once) and the limits
+//! (together they stay inside HubSpot's per-portal limit and the API's
+//! per-user limit). The test's own server only sets the team up.
 use crate::helpers::{Answer, Backend, TestApp, browser, call_at, spawn_app_configured};
 use crate::hubspot_sync::connected;
+use crate::support::server_process::ServerProcess;
 use app::functions::bookings::Book;
 use app::ssr::entities::job;
 use app::ssr::services::bookings;
@@ -48,29 +49,40 @@ async fn free_starts(app: &TestApp, host: &str, event: &str, count: usize) -> Ve
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_servers_on_one_postgres_share_the_queue_and_the_limits() {
+async fn two_server_processes_on_one_postgres_share_the_queue_and_the_limits() {
     let Some(redis) = redis_url().await else {
         return;
     };
     let prefix = format!("slotline-test-{}", app::ssr::ids::new_id());
-    let Some(app) = spawn_app_configured(Backend::Postgres, SandboxConfig::default(), |config| {
-        config.redis_url = Some(redis.clone());
-        config.redis_prefix = prefix.clone();
-        config.job_workers = 4;
-        if let Some(hubspot) = config.hubspot.as_mut() {
-            hubspot.requests_per_10s = HUBSPOT_LIMIT;
-        }
-    })
-    .await
-    else {
+    let Some(app) = spawn_app_configured(Backend::Postgres, SandboxConfig::default(), |_| {}).await else {
         return;
     };
     app.hubspot
         .set_rate_limit(Some((HUBSPOT_LIMIT, Duration::from_secs(10))));
-    let second = app.another_server().await;
-    let servers = [app.address.clone(), second.clone()];
+    let hubspot = app.config.hubspot.clone().expect("the sandbox is configured");
+    let env = [
+        ("SLOTLINE_PUBLIC_URL", app.config.public_url.clone()),
+        ("SLOTLINE_HUBSPOT_CLIENT_ID", hubspot.client_id),
+        ("SLOTLINE_HUBSPOT_CLIENT_SECRET", hubspot.client_secret),
+        ("SLOTLINE_HUBSPOT_API_BASE", hubspot.api_base),
+        ("SLOTLINE_HUBSPOT_AUTH_URL", hubspot.auth_url),
+        ("SLOTLINE_HUBSPOT_REQUESTS_PER_10S", HUBSPOT_LIMIT.to_string()),
+        ("SLOTLINE_HUBSPOT_SEARCH_LAG_MS", "200".to_owned()),
+        ("SLOTLINE_REDIS_URL", redis),
+        ("SLOTLINE_REDIS_PREFIX", prefix),
+    ];
+    let database = &app.config.database_url;
+    let start = |n: usize| {
+        let dir = app.config.data_dir.join(format!("process{n}"));
+        let smtp = app.smtp.url();
+        let env = env.clone();
+        async move { ServerProcess::start(database, &dir, &smtp, 4, &env).await }
+    };
+    let (first, second) = (start(1).await, start(2).await);
+    let servers = [first.base.clone(), second.base.clone()];
+    let second = second.base.clone();
 
-    // The API's per-user limit holds across both servers.
+    // The API's per-user limit holds across both processes.
     let ada = connected(&app).await;
     let key = app.api_key(&ada).await;
     for n in 0..60 {
@@ -90,9 +102,12 @@ async fn two_servers_on_one_postgres_share_the_queue_and_the_limits() {
         .await
         .unwrap()
         .status();
-    assert_eq!(status, 429, "the 61st request in a minute, whichever server answers it");
+    assert_eq!(
+        status, 429,
+        "the 61st request in a minute, whichever process answers it"
+    );
 
-    // 500 bookings, half through each server; Ada's reach HubSpot.
+    // 500 bookings, half through each process; Ada's reach HubSpot.
     let mut plan: Vec<(String, String)> = free_starts(&app, "ada", "intro", SYNCED_BOOKINGS)
         .await
         .into_iter()
@@ -159,7 +174,7 @@ async fn two_servers_on_one_postgres_share_the_queue_and_the_limits() {
     let jobs = job::Entity::find().all(&app.state.db).await.unwrap();
     assert!(jobs.iter().all(|j| j.status == job::DONE), "every job ran to its end");
 
-    // Both servers' HubSpot calls together stayed inside HubSpot's limit.
+    // Both processes' HubSpot calls together stayed inside HubSpot's limit.
     assert_eq!(app.hubspot.meetings().len(), SYNCED_BOOKINGS);
     assert_eq!(
         app.hubspot.rate_limited_count(),

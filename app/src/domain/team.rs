@@ -2,11 +2,20 @@
 //! each allows.
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use sea_orm::entity::prelude::StringLen;
+
+/// Stored as its name in `teams.plan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::None)"))]
 #[serde(rename_all = "snake_case")]
 pub enum Plan {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "free"))]
     Free,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "pro"))]
     Pro,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "organization"))]
     Organization,
 }
 
@@ -25,6 +34,15 @@ impl Plan {
             Self::Free => "Free",
             Self::Pro => "Pro",
             Self::Organization => "Organization",
+        }
+    }
+
+    /// What the plan gives, as the plan picker says it.
+    pub fn offer(self) -> &'static str {
+        match self {
+            Self::Free => "Free: 2 API keys per person, 2 webhooks",
+            Self::Pro => "Pro: HubSpot, unlimited keys and webhooks",
+            Self::Organization => "Organization: everything in Pro",
         }
     }
 
@@ -53,11 +71,17 @@ impl Plan {
     }
 }
 
+/// Stored as its name in `users.role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::None)"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "owner"))]
     Owner,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "member"))]
     Member,
 }
 
@@ -76,6 +100,14 @@ impl Role {
             Self::Owner => "Owner",
             Self::Admin => "Admin",
             Self::Member => "Member",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Member => "member",
         }
     }
 

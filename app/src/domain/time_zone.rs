@@ -2,7 +2,10 @@
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+/// Stored as its IANA name (`users.time_zone`), parsed once when read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "ssr", sea_orm(value_type = "String"))]
 pub struct TimeZoneName(Tz);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,6 +23,20 @@ impl TimeZoneName {
 
     pub fn name(self) -> &'static str {
         self.0.name()
+    }
+}
+
+impl std::str::FromStr for TimeZoneName {
+    type Err = InvalidTimeZone;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::parse(raw)
+    }
+}
+
+impl std::fmt::Display for TimeZoneName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

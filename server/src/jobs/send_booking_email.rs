@@ -45,7 +45,7 @@ async fn send(ctx: &JobContext, job: &SendBookingEmail) -> anyhow::Result<()> {
         host_tz: host.zone(),
         invitee_name: booking.invitee_name.clone(),
         invitee_email: booking.invitee_email.clone(),
-        invitee_tz: booking.invitee_time_zone.parse().unwrap_or(chrono_tz::UTC),
+        invitee_tz: booking.invitee_time_zone.tz(),
         start: booking.start_at,
         end: booking.end_at,
         previous_start: booking.previous_start_at,

@@ -2,6 +2,7 @@
 //! The once-a-week rule is applied when the job is enqueued.
 use super::{Attempt, JobContext, JobError, RunJob};
 use anyhow::Context;
+use app::domain::team::Role;
 use app::ssr::entities::user;
 use app::ssr::jobs::SendHubspotAlert;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -11,7 +12,7 @@ impl RunJob for SendHubspotAlert {
     async fn run(&self, ctx: &JobContext, _: Attempt) -> Result<(), JobError> {
         let Some(owner) = user::Entity::find()
             .filter(user::Column::TeamId.eq(&self.team_id))
-            .filter(user::Column::Role.eq("owner"))
+            .filter(user::Column::Role.eq(Role::Owner))
             .one(&ctx.db)
             .await?
         else {

@@ -2,4 +2,5 @@
 //! the integration tests.
 
 pub mod receiver;
+pub mod server_process;
 pub mod smtp_sink;

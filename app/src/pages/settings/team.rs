@@ -3,6 +3,7 @@
 use super::api_keys::KeyTable;
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, SelectField};
+use crate::domain::team::Plan;
 use crate::dto::TeamDto;
 use crate::functions::developer::{RevokeApiKey, SetTeamPlan, team_page};
 use crate::pages::dashboard::DashboardShell;
@@ -19,12 +20,6 @@ pub fn TeamPage() -> impl IntoView {
         </DashboardShell>
     }
 }
-
-const PLANS: [(&str, &str); 3] = [
-    ("free", "Free: 2 API keys per person, 2 webhooks"),
-    ("pro", "Pro: HubSpot, unlimited keys and webhooks"),
-    ("organization", "Organization: everything in Pro"),
-];
 
 #[component]
 fn Team() -> impl IntoView {
@@ -59,7 +54,7 @@ fn TeamView(team: TeamDto, set_plan: ServerAction<SetTeamPlan>, revoke: ServerAc
                 view! {
                     <ActionForm action=set_plan>
                         <FormAlert value/>
-                        <SelectField id="team-plan" name="plan" label="Your team’s plan" options=PLANS.to_vec() value=team.plan.clone() error=field_error(value, "plan")/>
+                        <SelectField id="team-plan" name="plan" label="Your team’s plan" options=Plan::ALL.map(|plan| (plan.as_str(), plan.offer())).to_vec() value=team.plan.clone() error=field_error(value, "plan")/>
                         <p class="hint">"There is no billing yet: the plan is a setting."</p>
                         <button type="submit" class="button primary" data-testid="save-plan">"Save plan"</button>
                         <p class="form-success" role="status" hidden=move || !saved()>"Plan saved."</p>

@@ -1,4 +1,4 @@
-use crate::domain::BookingStatus;
+use crate::domain::{BookingStatus, TimeZoneName};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -19,7 +19,7 @@ pub struct Model {
     pub invitee_name: String,
     pub invitee_email: String,
     pub invitee_phone: Option<String>,
-    pub invitee_time_zone: String,
+    pub invitee_time_zone: TimeZoneName,
     pub notes: Option<String>,
     /// The invitee's answers to the event type's questions: a JSON list of `Answer`.
     pub answers: String,

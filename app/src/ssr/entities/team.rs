@@ -1,3 +1,4 @@
+use crate::domain::team::Plan;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: String,
     pub name: String,
     /// `free`, `pro` or `organization`.
-    pub plan: String,
+    pub plan: Plan,
     pub created_at: DateTimeUtc,
 }
 

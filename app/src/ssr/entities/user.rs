@@ -1,3 +1,5 @@
+use crate::domain::TimeZoneName;
+use crate::domain::team::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,13 +8,12 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub team_id: String,
-    /// `owner`, `admin` or `member`.
-    pub role: String,
+    pub role: Role,
     pub name: String,
     pub email: String,
     pub slug: String,
     pub password_hash: String,
-    pub time_zone: String,
+    pub time_zone: TimeZoneName,
     pub schedule_version: i64,
     pub created_at: DateTimeUtc,
 }
@@ -34,10 +35,9 @@ impl Related<super::team::Entity> for Entity {
 }
 
 impl Model {
-    /// The zone the user's times show in. Sign-up and settings store only
-    /// zones that parse, so UTC stands in only for a row edited by hand.
+    /// The zone the user's times show in.
     pub fn zone(&self) -> chrono_tz::Tz {
-        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+        self.time_zone.tz()
     }
 }
 

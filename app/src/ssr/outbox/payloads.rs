@@ -131,7 +131,7 @@ pub fn booking_data(b: &booking::Model, host: &user::Model, event: &event_type::
         invitee: InviteeRef {
             name: b.invitee_name.clone(),
             email: b.invitee_email.clone(),
-            timezone: b.invitee_time_zone.clone(),
+            timezone: b.invitee_time_zone.name().to_owned(),
         },
         host: HostRef {
             id: host.id.clone(),

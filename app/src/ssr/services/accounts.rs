@@ -1,6 +1,7 @@
 //! Hosts and their teams: sign-up, log-in, and the demo account.
 use super::{FieldErrors, unique_or};
 use crate::domain::slots::{MinuteRange, WeeklyHours};
+use crate::domain::team::{Plan, Role};
 use crate::domain::{Email, HostSlug, PersonName, TimeZoneName};
 use crate::dto::{CurrentUser, SignupForm};
 use crate::error::AppError;
@@ -52,7 +53,7 @@ pub async fn sign_up(db: &DatabaseConnection, form: SignupForm) -> Result<user::
         return Err(AppError::Internal);
     };
     let password_hash = hash_password(form.password).await?;
-    create_host(db, name, email, slug, time_zone, password_hash, "free").await
+    create_host(db, name, email, slug, time_zone, password_hash, Plan::Free).await
 }
 
 async fn create_host(
@@ -62,14 +63,14 @@ async fn create_host(
     slug: HostSlug,
     time_zone: TimeZoneName,
     password_hash: String,
-    plan: &str,
+    plan: Plan,
 ) -> Result<user::Model, AppError> {
     let now = Utc::now();
     let txn = write_transaction(db).await?;
     let team = team::ActiveModel {
         id: Set(new_id()),
         name: Set(format!("{}’s team", name.as_str())),
-        plan: Set(plan.to_owned()),
+        plan: Set(plan),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -77,12 +78,12 @@ async fn create_host(
     let inserted = user::ActiveModel {
         id: Set(new_id()),
         team_id: Set(team.id),
-        role: Set("owner".to_owned()),
+        role: Set(Role::Owner),
         name: Set(name.as_str().to_owned()),
         email: Set(email.into_inner()),
         slug: Set(slug.as_str().to_owned()),
         password_hash: Set(password_hash),
-        time_zone: Set(time_zone.name().to_owned()),
+        time_zone: Set(time_zone),
         schedule_version: Set(0),
         created_at: Set(now),
     }
@@ -130,10 +131,10 @@ pub async fn current_user_dto(db: &DatabaseConnection, user: &user::Model) -> Re
         name: user.name.clone(),
         email: user.email.clone(),
         slug: user.slug.clone(),
-        time_zone: user.time_zone.clone(),
+        time_zone: user.time_zone.name().to_owned(),
         team_name: team.name,
-        role: user.role.clone(),
-        plan: team.plan,
+        role: user.role.as_str().to_owned(),
+        plan: team.plan.as_str().to_owned(),
     })
 }
 
@@ -153,7 +154,7 @@ pub async fn seed_demo(db: &DatabaseConnection, password: Option<String>) -> Res
         HostSlug::parse("demo").map_err(|e| anyhow::anyhow!(e))?,
         TimeZoneName::parse("Europe/Berlin").map_err(|e| anyhow::anyhow!(e))?,
         hash_password(password.clone()).await?,
-        "pro",
+        Plan::Pro,
     )
     .await?;
     for (name, slug, duration, description) in [

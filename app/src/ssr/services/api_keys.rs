@@ -2,7 +2,6 @@
 //! user who made them until they expire or are revoked.
 use super::{FieldErrors, lock_user, team_of};
 use crate::domain::api_keys::{KeyExpiry, parse_key_name};
-use crate::domain::team::{Plan, Role};
 use crate::dto::{ApiKeyDto, ApiKeysDto, NewApiKey};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
@@ -67,7 +66,7 @@ pub async fn keys_of(
 }
 
 pub async fn page(db: &DatabaseConnection, user: &user::Model) -> Result<ApiKeysDto, AppError> {
-    let plan = Plan::parse(&team_of(db, user).await?.plan);
+    let plan = team_of(db, user).await?.plan;
     let keys = keys_of(db, user, user).await?;
     Ok(ApiKeysDto {
         active: keys.iter().filter(|k| k.status == "active").count() as u32,
@@ -95,7 +94,7 @@ pub async fn create(
     let now = Utc::now();
     let txn = write_transaction(db).await?;
     lock_user(&txn, &user.id).await?;
-    let plan = Plan::parse(&team_of(&txn, user).await?.plan);
+    let plan = team_of(&txn, user).await?.plan;
     if let Some(limit) = plan.api_key_limit() {
         let active = api_key::Entity::find()
             .filter(api_key::Column::UserId.eq(&user.id))
@@ -139,7 +138,7 @@ pub async fn create(
 #[tracing::instrument(skip_all, fields(api_key.id = %key_id))]
 pub async fn revoke(db: &DatabaseConnection, actor: &user::Model, key_id: &str) -> Result<(), AppError> {
     let mut visible = Condition::any().add(api_key::Column::UserId.eq(&actor.id));
-    if Role::parse(&actor.role).manages_team() {
+    if actor.role.manages_team() {
         visible = visible.add(api_key::Column::TeamId.eq(&actor.team_id));
     }
     let key = api_key::Entity::find_by_id(key_id)

@@ -61,7 +61,7 @@ pub async fn load(db: &impl ConnectionTrait, host_id: &str) -> Result<Schedule, 
 pub async fn get(db: &DatabaseConnection, host: &user::Model) -> Result<AvailabilityDto, AppError> {
     let schedule = load(db, &host.id).await?;
     Ok(AvailabilityDto {
-        time_zone: host.time_zone.clone(),
+        time_zone: host.time_zone.name().to_owned(),
         weekly: schedule.weekly,
         overrides: schedule
             .overrides
@@ -138,7 +138,7 @@ pub async fn save(
     }
     let txn = write_transaction(db).await?;
     let mut model: user::ActiveModel = host.clone().into();
-    model.time_zone = Set(time_zone.name().to_owned());
+    model.time_zone = Set(time_zone);
     let host = model.update(&txn).await?;
     replace_weekly(&txn, &host.id, &input.weekly).await?;
     availability_override::Entity::delete_many()

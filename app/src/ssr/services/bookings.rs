@@ -20,7 +20,6 @@ use crate::ssr::ids::{hash_token, new_id, new_token};
 use crate::ssr::outbox::{BookingChange, ContactChange, DomainEvent, publish};
 use crate::ssr::time_fmt::range_in;
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -198,7 +197,7 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
         invitee_name: Set(name.as_str().to_owned()),
         invitee_email: Set(email.into_inner()),
         invitee_phone: Set(phone.map(|p| p.as_str().to_owned())),
-        invitee_time_zone: Set(time_zone.name().to_owned()),
+        invitee_time_zone: Set(time_zone),
         notes: Set(notes.map(|n| n.as_str().to_owned())),
         answers: Set(serde_json::to_string(&answers).map_err(|_| AppError::Internal)?),
         manage_token_hash: Set(hash_token(&token)),
@@ -408,7 +407,7 @@ pub async fn to_dto(db: &impl ConnectionTrait, booking: &booking::Model) -> Resu
 }
 
 fn dto_with(b: &booking::Model, host: &user::Model, event: &event_type::Model, now: DateTime<Utc>) -> BookingDto {
-    let invitee_tz: Tz = b.invitee_time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let invitee_tz = b.invitee_time_zone.tz();
     let host_tz = host.zone();
     BookingDto {
         id: b.id.clone(),
@@ -466,7 +465,7 @@ pub async fn list_for_host(db: &DatabaseConnection, host: &user::Model) -> Resul
     }
     past.reverse();
     Ok(DashboardBookings {
-        time_zone: host.time_zone.clone(),
+        time_zone: host.time_zone.name().to_owned(),
         upcoming,
         past,
     })

@@ -1,7 +1,7 @@
 //! The team page: members and, for the owner, everyone's API keys and the
 //! plan (a setting until billing exists).
 use super::{api_keys, team_of};
-use crate::domain::team::{Plan, Role};
+use crate::domain::team::Plan;
 use crate::dto::{TeamDto, TeamMemberDto};
 use crate::error::AppError;
 use crate::ssr::entities::{team, user};
@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 
 pub async fn page(db: &DatabaseConnection, viewer: &user::Model) -> Result<TeamDto, AppError> {
     let team = team_of(db, viewer).await?;
-    let is_owner = Role::parse(&viewer.role).manages_team();
+    let is_owner = viewer.role.manages_team();
     let members = user::Entity::find()
         .filter(user::Column::TeamId.eq(&team.id))
         .order_by_asc(user::Column::CreatedAt)
@@ -21,7 +21,7 @@ pub async fn page(db: &DatabaseConnection, viewer: &user::Model) -> Result<TeamD
             id: member.id.clone(),
             name: member.name.clone(),
             email: member.email.clone(),
-            role: Role::parse(&member.role).label().to_owned(),
+            role: member.role.label().to_owned(),
             keys: if is_owner {
                 api_keys::keys_of(db, member, viewer).await?
             } else {
@@ -29,7 +29,7 @@ pub async fn page(db: &DatabaseConnection, viewer: &user::Model) -> Result<TeamD
             },
         });
     }
-    let plan = Plan::parse(&team.plan);
+    let plan = team.plan;
     Ok(TeamDto {
         name: team.name,
         plan: plan.as_str().to_owned(),
@@ -42,7 +42,7 @@ pub async fn page(db: &DatabaseConnection, viewer: &user::Model) -> Result<TeamD
 /// Changes the team's plan; only its owner may.
 #[tracing::instrument(skip_all, fields(team.id = %owner.team_id))]
 pub async fn set_plan(db: &DatabaseConnection, owner: &user::Model, raw: &str) -> Result<(), AppError> {
-    if !Role::parse(&owner.role).manages_team() {
+    if !owner.role.manages_team() {
         return Err(AppError::Forbidden(
             "Only the team’s owner can change the plan.".to_owned(),
         ));
@@ -52,7 +52,7 @@ pub async fn set_plan(db: &DatabaseConnection, owner: &user::Model, raw: &str) -
         .find(|plan| plan.as_str() == raw)
         .ok_or_else(|| AppError::field("plan", "Choose Free, Pro or Organization."))?;
     let mut model: team::ActiveModel = team_of(db, owner).await?.into();
-    model.plan = Set(plan.as_str().to_owned());
+    model.plan = Set(plan);
     model.update(db).await?;
     tracing::info!(plan = plan.as_str(), "plan changed");
     Ok(())

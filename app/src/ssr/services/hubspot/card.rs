@@ -1,7 +1,6 @@
 //! What the integrations card shows, and the choices made on it.
 use super::connect::{refusal, require_manager};
 use super::{HubspotSettings, connection_of_team};
-use crate::domain::team::Plan;
 use crate::dto::{HubspotCardDto, SyncLogLine};
 use crate::error::AppError;
 use crate::ssr::entities::{hubspot_sync_log as sync_log, integration_connection as connection, user};
@@ -64,7 +63,7 @@ pub async fn card(db: &DatabaseConnection, user: &user::Model, configured: bool)
     Ok(HubspotCardDto {
         configured,
         refusal: refusal(&team, user),
-        plan: Plan::parse(&team.plan),
+        plan: team.plan,
         portal_id: found.as_ref().map(|c| c.account_id.clone()),
         connected_at: found.as_ref().map(|c| at(c.updated_at)),
         last_success_at: found.as_ref().and_then(|c| c.last_success_at).map(at),

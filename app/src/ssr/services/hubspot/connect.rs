@@ -2,7 +2,6 @@
 //! storing sealed tokens, refreshing and disconnecting.
 use super::sync_log::{SyncRecord, record};
 use super::{HubspotSettings, connection_of_team};
-use crate::domain::team::{Plan, Role};
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
@@ -18,14 +17,14 @@ const STATE_TTL_MIN: i64 = 15;
 
 /// Why `user` may not connect or disconnect their team's HubSpot, if they may not.
 pub(super) fn refusal(team: &team::Model, user: &user::Model) -> Option<String> {
-    let plan = Plan::parse(&team.plan);
+    let plan = team.plan;
     if !plan.allows_hubspot() {
         return Some(format!(
             "HubSpot is part of the Pro and Organization plans; your team is on {}.",
             plan.label()
         ));
     }
-    if !Role::parse(&user.role).manages_integrations() {
+    if !user.role.manages_integrations() {
         return Some("Only your team’s owner or an admin can connect or disconnect HubSpot.".to_owned());
     }
     None

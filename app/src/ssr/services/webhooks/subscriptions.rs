@@ -1,7 +1,6 @@
 //! Creating, listing and changing a user's webhooks, and which of them an
 //! event goes to.
 use super::{event_types_of, own, stored_events, target, to_dto};
-use crate::domain::team::Plan;
 use crate::domain::webhooks::EventKey;
 use crate::dto::{EventTypeChoice, WebhookForm, WebhookSecret, WebhooksDto};
 use crate::error::AppError;
@@ -43,7 +42,7 @@ pub async fn listening(
 }
 
 pub async fn page(db: &DatabaseConnection, user: &user::Model) -> Result<WebhooksDto, AppError> {
-    let plan = Plan::parse(&team_of(db, user).await?.plan);
+    let plan = team_of(db, user).await?.plan;
     let event_types = event_types_of(db, user).await?;
     let tz = user.zone();
     let hooks = webhook::Entity::find()
@@ -68,7 +67,7 @@ pub async fn page(db: &DatabaseConnection, user: &user::Model) -> Result<Webhook
 /// Refuses a new webhook beyond the plan's limit; `db` should be the
 /// transaction that inserts it.
 async fn check_limit(db: &impl ConnectionTrait, user: &user::Model) -> Result<(), AppError> {
-    let plan = Plan::parse(&team_of(db, user).await?.plan);
+    let plan = team_of(db, user).await?.plan;
     let Some(limit) = plan.webhook_limit() else {
         return Ok(());
     };

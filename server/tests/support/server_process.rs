@@ -1,0 +1,70 @@
+//! The real server binary, started on a free port against a given database
+//! and mail sink, and killed when dropped.
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub struct ServerProcess {
+    child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts the binary with `workers` job workers per pool and the extra
+    /// environment `env`; returns once `/healthz` answers.
+    pub async fn start(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        smtp_url: &str,
+        workers: u32,
+        env: &[(&str, String)],
+    ) -> Self {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("SLOTLINE_DATABASE_URL", database_url)
+            .env("SLOTLINE_DATA_DIR", data_dir)
+            .env("SLOTLINE_SECRET_KEY", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")
+            .env("SLOTLINE_SMTP_URL", smtp_url)
+            .env("SLOTLINE_JOB_WORKERS", workers.to_string())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting the server binary");
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..200 {
+            if reqwest::get(format!("{}/healthz", server.base))
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become healthy");
+    }
+
+    /// Ends the process at once, as a crash or `kill -9` would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
