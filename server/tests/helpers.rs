@@ -470,16 +470,10 @@ impl TestApp {
     /// Runs jobs until none is left, moving retries forward instead of
     /// waiting out their back-off.
     pub async fn drain_jobs(&self) {
-        use app::ssr::entities::job;
-        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
         loop {
             self.runner.run_until_idle().await.unwrap();
-            let pending = job::Entity::find()
-                .filter(job::Column::Status.eq(job::PENDING))
-                .count(&self.state.db)
-                .await
-                .unwrap();
+            let pending = self.pending_jobs().await;
             if pending == 0 {
                 return;
             }
@@ -487,6 +481,17 @@ impl TestApp {
             self.make_pending_jobs_due().await;
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+    }
+
+    /// How many jobs are still to run (or running).
+    pub async fn pending_jobs(&self) -> u64 {
+        use app::ssr::entities::job;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        job::Entity::find()
+            .filter(job::Column::Status.eq(job::PENDING))
+            .count(&self.state.db)
+            .await
+            .unwrap()
     }
 
     /// Moves every pending job's retry to now.

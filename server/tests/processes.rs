@@ -10,7 +10,7 @@ use app::ssr::entities::job;
 use app::ssr::services::bookings;
 use chrono::{Duration as Days, Utc};
 use hubspot_sandbox::SandboxConfig;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,11 +151,7 @@ async fn two_server_processes_on_one_postgres_share_the_queue_and_the_limits() {
     app.smtp.wait_for(2 * total, Duration::from_secs(120)).await;
     let until = tokio::time::Instant::now() + Duration::from_secs(120);
     loop {
-        let pending = job::Entity::find()
-            .filter(job::Column::Status.eq(job::PENDING))
-            .count(&app.state.db)
-            .await
-            .unwrap();
+        let pending = app.pending_jobs().await;
         if pending == 0 {
             break;
         }

@@ -146,15 +146,15 @@ async fn row(app: &TestApp, kind: &str) -> job::Model {
 async fn a_job_that_outlives_its_lease_runs_once_and_is_never_claimed_twice(app: TestApp) {
     let job = Sleeps {
         id: new_id(),
-        millis: 3_000,
+        millis: 6_000,
     };
     enqueue(&app.state.db, &job).await.unwrap();
-    // A one-second lease: without renewal it would run out three times over.
-    let first = runner(&app, Duration::from_secs(1));
-    let second = runner(&app, Duration::from_secs(1));
+    // A two-second lease: without renewal it would run out three times over.
+    let first = runner(&app, Duration::from_secs(2));
+    let second = runner(&app, Duration::from_secs(2));
     let claimed = first.claim().await.unwrap().expect("a due job");
     let running = tokio::spawn(async move { first.execute(claimed).await });
-    let until = Instant::now() + Duration::from_millis(3_500);
+    let until = Instant::now() + Duration::from_millis(6_500);
     while Instant::now() < until && !running.is_finished() {
         assert!(
             second.claim().await.unwrap().is_none(),

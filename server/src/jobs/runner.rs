@@ -387,13 +387,18 @@ impl JobRunner {
                 let mut stop = stop.clone();
                 tokio::spawn(async move {
                     while !*stop.borrow() {
+                        // Listening before looking, so that work queued
+                        // while this worker finds none still wakes it.
+                        let woken = runner.ready.notified();
+                        tokio::pin!(woken);
+                        woken.as_mut().enable();
                         match runner.run_one_from(Some(queue)).await {
                             Ok(true) => continue,
                             Ok(false) => {}
                             Err(error) => tracing::error!(error = %error, "job queue unavailable"),
                         }
                         tokio::select! {
-                            () = runner.ready.notified() => {}
+                            () = woken => {}
                             () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
                             _ = stop.changed() => {}
                         }
