@@ -8,7 +8,8 @@ use crate::ssr::entities::{availability_override, availability_rule, user};
 use crate::ssr::ids::new_id;
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use std::collections::BTreeMap;
 
@@ -21,7 +22,7 @@ pub struct Schedule {
     pub overrides: BTreeMap<NaiveDate, DateOverride>,
 }
 
-pub async fn load(db: &impl ConnectionTrait, host_id: &str) -> Result<Schedule, AppError> {
+pub async fn load(db: &impl ConnectionTrait, host_id: &str) -> Result<Schedule, DbErr> {
     let rules = availability_rule::Entity::find()
         .filter(availability_rule::Column::UserId.eq(host_id))
         .order_by_asc(availability_rule::Column::StartMinute)

@@ -11,7 +11,8 @@ use crate::ssr::time_fmt::iso;
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 
 pub fn to_dto(model: contact::Model) -> ContactDto {
@@ -39,7 +40,7 @@ pub async fn upsert_from_booking(
     email: &Email,
     name: &PersonName,
     phone: Option<&Phone>,
-) -> Result<Upserted, AppError> {
+) -> Result<Upserted, DbErr> {
     let now = Utc::now();
     let id = new_id();
     let row = contact::ActiveModel {
@@ -71,7 +72,7 @@ pub async fn upsert_from_booking(
         .filter(contact::Column::Email.eq(email.as_str()))
         .one(db)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| DbErr::RecordNotFound("the contact just upserted".to_owned()))?;
     // A conflict keeps the existing row's id: only a new row has ours.
     Ok(Upserted {
         created: contact.id == id,

@@ -63,12 +63,13 @@ impl FieldErrors {
         }
     }
 
+    /// Every field error, if there was any.
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+
     pub fn into_result(self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.0))
-        }
+        self.finish().map_err(AppError::Validation)
     }
 }
 

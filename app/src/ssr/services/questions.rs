@@ -8,8 +8,8 @@ use crate::ssr::entities::{event_type_question as question, user};
 use crate::ssr::ids::new_id;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 fn to_question(model: question::Model) -> Question {
@@ -23,7 +23,7 @@ fn to_question(model: question::Model) -> Question {
 }
 
 /// An event type's questions, in order.
-pub async fn for_event(db: &impl ConnectionTrait, event_type_id: &str) -> Result<Vec<Question>, AppError> {
+pub async fn for_event(db: &impl ConnectionTrait, event_type_id: &str) -> Result<Vec<Question>, DbErr> {
     let rows = question::Entity::find()
         .filter(question::Column::EventTypeId.eq(event_type_id))
         .order_by_asc(question::Column::Position)
@@ -40,7 +40,7 @@ pub async fn list_own(
     event_type_id: &str,
 ) -> Result<Vec<Question>, AppError> {
     let event = event_types::find_own(db, host, event_type_id).await?;
-    for_event(db, &event.id).await
+    Ok(for_event(db, &event.id).await?)
 }
 
 fn parse(form: &QuestionForm) -> Result<QuestionSpec, AppError> {

@@ -1,0 +1,51 @@
+//! Why a booking could not be made or changed; each edge maps it once.
+use crate::error::{AppError, FieldError};
+use crate::ssr::services::is_unique_violation;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    /// The request's fields, each with what is wrong with it.
+    #[error("the booking request has fields to correct")]
+    Invalid(Vec<FieldError>),
+    #[error("the time is no longer free")]
+    SlotTaken,
+    /// No such booking or event type, or not one this actor may see.
+    #[error("no such booking or event type")]
+    NotFound,
+    #[error("reading or storing the booking")]
+    Database(#[from] DbErr),
+    #[error("storing the invitee's answers")]
+    Answers(#[from] serde_json::Error),
+}
+
+impl BookingError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// A write that broke the one-confirmed-booking-per-start index lost a
+    /// race for its slot; any other database error is just that.
+    pub(super) fn slot_taken_or(error: DbErr) -> Self {
+        if is_unique_violation(&error) {
+            Self::SlotTaken
+        } else {
+            Self::Database(error)
+        }
+    }
+}
+
+impl From<BookingError> for AppError {
+    fn from(error: BookingError) -> Self {
+        match error {
+            BookingError::Invalid(fields) => Self::Validation(fields),
+            BookingError::SlotTaken => Self::SlotTaken,
+            BookingError::NotFound => Self::NotFound,
+            BookingError::Database(cause) => cause.into(),
+            BookingError::Answers(cause) => {
+                tracing::error!(error = %cause, "answers could not be stored");
+                Self::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Bookings: creating (`create`), rescheduling and cancelling (`change`)
+//! them without ever double-booking a host, the free times they are checked
+//! against (`slots`), and how a booking reads to its invitee and its host
+//! (`views`).
+//!
+//! Every change to a host's calendar runs in one transaction whose first
+//! statement bumps `users.schedule_version` for that host. That write takes
+//! the host's row lock on PostgreSQL and the database write lock on SQLite,
+//! so concurrent bookings of one host run one after another: each sees the
+//! bookings committed before it when it re-checks the slot. The partial
+//! unique index on `(host_id, start_at)` stays as the last line of defence.
+mod change;
+mod create;
+mod error;
+mod slots;
+mod views;
+
+pub use change::{cancel, reschedule};
+pub use create::{Created, create};
+pub use error::BookingError;
+pub use slots::free_slots;
+pub use views::{get_for_host, list_for_host, to_dto};
+
+use crate::domain::questions::Answer;
+use crate::ssr::entities::{booking, event_type, user};
+use crate::ssr::ids::hash_token;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+
+/// An active event type and its host, found by their public slugs.
+pub async fn find_public_event(
+    db: &impl ConnectionTrait,
+    host_slug: &str,
+    event_slug: &str,
+) -> Result<(user::Model, event_type::Model), BookingError> {
+    let host = find_host(db, host_slug).await?;
+    let event = event_type::Entity::find()
+        .filter(event_type::Column::UserId.eq(&host.id))
+        .filter(event_type::Column::Slug.eq(event_slug.to_lowercase()))
+        .filter(event_type::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    Ok((host, event))
+}
+
+pub async fn find_host(db: &impl ConnectionTrait, host_slug: &str) -> Result<user::Model, BookingError> {
+    user::Entity::find()
+        .filter(user::Column::Slug.eq(host_slug.to_lowercase()))
+        .one(db)
+        .await?
+        .ok_or(BookingError::NotFound)
+}
+
+/// Serializes calendar changes of one host; must be the transaction's first statement.
+pub(super) async fn lock_host_schedule(txn: &DatabaseTransaction, host_id: &str) -> Result<(), BookingError> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::ScheduleVersion,
+            Expr::col(user::Column::ScheduleVersion).add(1),
+        )
+        .filter(user::Column::Id.eq(host_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+pub(super) fn parse_start(raw: &str) -> Result<DateTime<Utc>, BookingError> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| BookingError::field("start", "Choose a time from the list."))
+}
+
+/// The booking whose manage token this is; anything else is not found.
+pub async fn find_by_token(db: &impl ConnectionTrait, id: &str, token: &str) -> Result<booking::Model, BookingError> {
+    booking::Entity::find_by_id(id)
+        .filter(booking::Column::ManageTokenHash.eq(hash_token(token)))
+        .one(db)
+        .await?
+        .ok_or(BookingError::NotFound)
+}
+
+/// Who is changing a booking.
+pub enum Actor<'a> {
+    Invitee { token: &'a str },
+    Host(&'a user::Model),
+}
+
+pub(super) async fn find_for(
+    db: &impl ConnectionTrait,
+    id: &str,
+    actor: &Actor<'_>,
+) -> Result<booking::Model, BookingError> {
+    match actor {
+        Actor::Invitee { token } => find_by_token(db, id, token).await,
+        Actor::Host(host) => booking::Entity::find_by_id(id)
+            .filter(booking::Column::HostId.eq(&host.id))
+            .one(db)
+            .await?
+            .ok_or(BookingError::NotFound),
+    }
+}
+
+/// The host and event type a booking belongs to.
+pub async fn host_and_event(
+    db: &impl ConnectionTrait,
+    booking: &booking::Model,
+) -> Result<(user::Model, event_type::Model), BookingError> {
+    let host = user::Entity::find_by_id(&booking.host_id)
+        .one(db)
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    let event = event_type::Entity::find_by_id(&booking.event_type_id)
+        .one(db)
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    Ok((host, event))
+}
+
+/// The invitee's answers to the event type's questions.
+pub fn answers(booking: &booking::Model) -> Vec<Answer> {
+    serde_json::from_str(&booking.answers).unwrap_or_else(|error| {
+        tracing::error!(booking.id = %booking.id, %error, "unreadable answers");
+        Vec::new()
+    })
+}

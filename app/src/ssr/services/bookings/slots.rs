@@ -1,0 +1,71 @@
+//! The free start times of an event type, and whether one is still free.
+use super::BookingError;
+use crate::domain::BookingStatus;
+use crate::domain::slots::{Busy, SlotQuery, compute_slots};
+use crate::ssr::entities::{booking, event_type, user};
+use crate::ssr::services::{availability, event_types};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+
+/// Free start instants of `event` in `[from, to)`, ignoring the booking
+/// `exclude` (the one being rescheduled).
+pub async fn free_slots(
+    db: &impl ConnectionTrait,
+    host: &user::Model,
+    event: &event_type::Model,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    exclude: Option<&str>,
+) -> Result<Vec<DateTime<Utc>>, BookingError> {
+    let schedule = availability::load(db, &host.id).await?;
+    // Buffers are at most 12 hours, so a day's margin finds every booking
+    // whose padded interval can touch the window.
+    let mut query = booking::Entity::find()
+        .filter(booking::Column::HostId.eq(&host.id))
+        .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+        .filter(booking::Column::StartAt.lt(to + Duration::days(1)))
+        .filter(booking::Column::EndAt.gt(from - Duration::days(1)));
+    if let Some(id) = exclude {
+        query = query.filter(booking::Column::Id.ne(id));
+    }
+    let busy: Vec<Busy> = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| Busy {
+            start: b.start_at - Duration::minutes(b.buffer_before_min.into()),
+            end: b.end_at + Duration::minutes(b.buffer_after_min.into()),
+        })
+        .collect();
+    Ok(compute_slots(&SlotQuery {
+        host_tz: host.zone(),
+        weekly: &schedule.weekly,
+        overrides: &schedule.overrides,
+        rules: event_types::scheduling(event).rules(),
+        busy: &busy,
+        now,
+        from,
+        to,
+    }))
+}
+
+pub(super) async fn is_free(
+    txn: &DatabaseTransaction,
+    host: &user::Model,
+    event: &event_type::Model,
+    start: DateTime<Utc>,
+    exclude: Option<&str>,
+) -> Result<bool, BookingError> {
+    let slots = free_slots(
+        txn,
+        host,
+        event,
+        start,
+        start + Duration::minutes(1),
+        Utc::now(),
+        exclude,
+    )
+    .await?;
+    Ok(slots.contains(&start))
+}
