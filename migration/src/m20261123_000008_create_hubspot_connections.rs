@@ -10,43 +10,7 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(HubspotConnections::Table)
-                    .col(id_col(HubspotConnections::Id))
-                    .col(fk_col(HubspotConnections::TeamId).unique_key())
-                    .col(fk_col(HubspotConnections::ConnectedBy))
-                    .col(ColumnDef::new(HubspotConnections::PortalId).string_len(32).not_null())
-                    .col(ColumnDef::new(HubspotConnections::Scopes).text().not_null())
-                    .col(ColumnDef::new(HubspotConnections::AccessTokenSealed).text().not_null())
-                    .col(ColumnDef::new(HubspotConnections::RefreshTokenSealed).text().not_null())
-                    .col(timestamp_col(HubspotConnections::AccessExpiresAt))
-                    .col(
-                        ColumnDef::new(HubspotConnections::UpdateExistingContacts)
-                            .boolean()
-                            .not_null()
-                            .default(true),
-                    )
-                    .col(
-                        ColumnDef::new(HubspotConnections::LastSuccessAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(HubspotConnections::LastErrorEmailAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(timestamp_col(HubspotConnections::CreatedAt))
-                    .col(timestamp_col(HubspotConnections::UpdatedAt))
-                    .foreign_key(&mut cascade(
-                        (HubspotConnections::Table, HubspotConnections::TeamId),
-                        (Teams::Table, Teams::Id),
-                    ))
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_table(hubspot_connections()).await?;
         manager
             .create_table(
                 Table::create()
@@ -81,8 +45,46 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// The table as this migration made it; the integration tables' rollback
+/// makes it again.
+pub(crate) fn hubspot_connections() -> TableCreateStatement {
+    Table::create()
+        .table(HubspotConnections::Table)
+        .col(id_col(HubspotConnections::Id))
+        .col(fk_col(HubspotConnections::TeamId).unique_key())
+        .col(fk_col(HubspotConnections::ConnectedBy))
+        .col(ColumnDef::new(HubspotConnections::PortalId).string_len(32).not_null())
+        .col(ColumnDef::new(HubspotConnections::Scopes).text().not_null())
+        .col(ColumnDef::new(HubspotConnections::AccessTokenSealed).text().not_null())
+        .col(ColumnDef::new(HubspotConnections::RefreshTokenSealed).text().not_null())
+        .col(timestamp_col(HubspotConnections::AccessExpiresAt))
+        .col(
+            ColumnDef::new(HubspotConnections::UpdateExistingContacts)
+                .boolean()
+                .not_null()
+                .default(true),
+        )
+        .col(
+            ColumnDef::new(HubspotConnections::LastSuccessAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(HubspotConnections::LastErrorEmailAt)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(timestamp_col(HubspotConnections::CreatedAt))
+        .col(timestamp_col(HubspotConnections::UpdatedAt))
+        .foreign_key(&mut cascade(
+            (HubspotConnections::Table, HubspotConnections::TeamId),
+            (Teams::Table, Teams::Id),
+        ))
+        .to_owned()
+}
+
 #[derive(DeriveIden)]
-enum HubspotConnections {
+pub(crate) enum HubspotConnections {
     Table,
     Id,
     TeamId,

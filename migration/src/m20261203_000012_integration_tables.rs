@@ -7,6 +7,7 @@
 //! portal's ids. Ids on bookings of a team with no connection left name no
 //! portal and are not kept.
 use crate::m20261123_000001_create_teams_and_users::Teams;
+use crate::m20261123_000008_create_hubspot_connections::{HubspotConnections, hubspot_connections};
 use crate::{cascade, fk_col, id_col, index, timestamp_col};
 use sea_orm_migration::prelude::*;
 
@@ -66,35 +67,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(HubspotConnections::Table)
-                    .col(id_col(HubspotConnections::Id))
-                    .col(fk_col(HubspotConnections::TeamId).unique_key())
-                    .col(fk_col(HubspotConnections::ConnectedBy))
-                    .col(ColumnDef::new(HubspotConnections::PortalId).string_len(32).not_null())
-                    .col(ColumnDef::new(HubspotConnections::Scopes).text().not_null())
-                    .col(ColumnDef::new(HubspotConnections::AccessTokenSealed).text().not_null())
-                    .col(ColumnDef::new(HubspotConnections::RefreshTokenSealed).text().not_null())
-                    .col(timestamp_col(HubspotConnections::AccessExpiresAt))
-                    .col(
-                        ColumnDef::new(HubspotConnections::UpdateExistingContacts)
-                            .boolean()
-                            .not_null()
-                            .default(true),
-                    )
-                    .col(nullable_timestamp(HubspotConnections::LastSuccessAt))
-                    .col(nullable_timestamp(HubspotConnections::LastErrorEmailAt))
-                    .col(timestamp_col(HubspotConnections::CreatedAt))
-                    .col(timestamp_col(HubspotConnections::UpdatedAt))
-                    .foreign_key(&mut cascade(
-                        (HubspotConnections::Table, HubspotConnections::TeamId),
-                        (Teams::Table, Teams::Id),
-                    ))
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_table(hubspot_connections()).await?;
         for column in [Bookings::HubspotContactId, Bookings::HubspotMeetingId] {
             manager
                 .alter_table(
@@ -299,24 +272,6 @@ enum ExternalLinks {
     RemoteId,
     PendingSince,
     RemoteUpdatedAt,
-    CreatedAt,
-    UpdatedAt,
-}
-
-#[derive(DeriveIden)]
-enum HubspotConnections {
-    Table,
-    Id,
-    TeamId,
-    ConnectedBy,
-    PortalId,
-    Scopes,
-    AccessTokenSealed,
-    RefreshTokenSealed,
-    AccessExpiresAt,
-    UpdateExistingContacts,
-    LastSuccessAt,
-    LastErrorEmailAt,
     CreatedAt,
     UpdatedAt,
 }
