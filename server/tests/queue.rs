@@ -26,6 +26,7 @@ on_both_databases!(
     a_panicking_job_fails_alone_and_the_workers_go_on,
     slow_webhook_receivers_never_delay_a_booking_email,
     one_webhook_gets_only_its_share_of_the_webhook_pool,
+    a_job_of_a_kind_a_server_does_not_know_is_left_to_servers_that_do,
 );
 
 /// How often each test job (by its id) started, across every runner.
@@ -353,4 +354,17 @@ async fn one_webhook_gets_only_its_share_of_the_webhook_pool(app: TestApp) {
     for worker in workers {
         worker.abort();
     }
+}
+
+async fn a_job_of_a_kind_a_server_does_not_know_is_left_to_servers_that_do(app: TestApp) {
+    let job = Sleeps {
+        id: new_id(),
+        millis: 0,
+    };
+    enqueue(&app.state.db, &job).await.unwrap();
+    // The app's own runner, as an older process would be, has no test kinds.
+    assert!(app.runner.claim().await.unwrap().is_none());
+    assert_eq!(row(&app, Sleeps::KIND).await.status, job::PENDING);
+    assert_eq!(runner(&app, Duration::from_secs(60)).run_until_idle().await.unwrap(), 1);
+    assert_eq!(starts(&job.id), 1);
 }

@@ -54,6 +54,11 @@ impl Registry {
         self
     }
 
+    /// Every kind this server runs.
+    pub(super) fn kinds(&self) -> Vec<&'static str> {
+        self.kinds.keys().copied().collect()
+    }
+
     pub(super) fn get(&self, kind: &str) -> Option<Kind> {
         self.kinds.get(kind).copied()
     }

@@ -98,7 +98,10 @@ impl JobRunner {
         let mut full: Vec<String> = Vec::new();
         loop {
             let now = Utc::now();
+            // Only kinds this server knows: during a rolling upgrade an
+            // older process leaves a newer kind to the newer processes.
             let mut candidate = job::Entity::find()
+                .filter(job::Column::Kind.is_in(self.registry.kinds()))
                 .filter(job::Column::Status.eq(job::PENDING))
                 .filter(job::Column::RunAt.lte(now))
                 .filter(Self::lease_free(now))
