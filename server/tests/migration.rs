@@ -1,14 +1,20 @@
 //! Moving HubSpot's data into the integration tables: a database at the
 //! schema before them, with a connection and HubSpot-linked bookings, is
-//! migrated, and the next change patches the same HubSpot objects.
+//! migrated, and the next change patches the same HubSpot objects; links
+//! name their portal, so another portal never gets the old one's ids.
 use crate::helpers::{TestApp, browser};
 use crate::hubspot_sync::{book_as, connected};
 use crate::on_both_databases;
 use app::functions::bookings::Reschedule;
+use app::ssr::entities::integration_connection;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
-on_both_databases!(a_migrated_hubspot_link_is_patched_by_the_next_reschedule);
+on_both_databases!(
+    a_migrated_hubspot_link_is_patched_by_the_next_reschedule,
+    a_team_reconnected_to_another_portal_starts_afresh_there,
+);
 
 /// One text column of every row `sql` returns.
 async fn column(app: &TestApp, sql: &str) -> Vec<Option<String>> {
@@ -52,4 +58,32 @@ async fn a_migrated_hubspot_link_is_patched_by_the_next_reschedule(app: TestApp)
     assert_eq!(meetings[0].object.id, meeting.object.id);
     assert_eq!(meetings[0].object.property("hs_meeting_outcome"), Some("RESCHEDULED"));
     assert_eq!(app.hubspot.contacts().len(), 1);
+}
+
+async fn a_team_reconnected_to_another_portal_starts_afresh_there(app: TestApp) {
+    connected(&app).await;
+    let (id, token) = book_as(&app, "Mary Ann Smith", "mary@example.com").await;
+    app.drain_jobs().await;
+    let [first] = app.hubspot.meetings().try_into().expect("one meeting");
+
+    // The team now names another portal, as after connecting to it.
+    integration_connection::Entity::update_many()
+        .col_expr(integration_connection::Column::AccountId, Expr::value("999"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let later = app.first_free_slot("ada", "intro").await;
+    app.call::<Reschedule>(&browser(), &[("id", &id), ("token", &token), ("start", &later)])
+        .await
+        .redirect();
+    app.drain_jobs().await;
+
+    let meetings = app.hubspot.meetings();
+    assert_eq!(meetings.len(), 2, "the new portal gets a meeting of its own");
+    let old = meetings.iter().find(|m| m.object.id == first.object.id).unwrap();
+    assert_eq!(
+        old.object.property("hs_meeting_outcome"),
+        Some("SCHEDULED"),
+        "the old portal's meeting is left as it was"
+    );
 }
