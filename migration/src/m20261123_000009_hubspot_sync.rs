@@ -29,29 +29,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [Bookings::HubspotContactId, Bookings::HubspotMeetingId] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Bookings::Table)
-                        .add_column(ColumnDef::new(column).string_len(32).null())
-                        .to_owned(),
-                )
-                .await?;
-        }
-        // Set while a meeting create was sent but its answer never came.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Bookings::Table)
-                    .add_column(
-                        ColumnDef::new(Bookings::HubspotMeetingSentAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        add_booking_columns(manager).await?;
         manager
             .create_table(
                 Table::create()
@@ -110,6 +88,34 @@ impl MigrationTrait for Migration {
             )
             .await
     }
+}
+
+/// The HubSpot ids on `bookings` as this migration added them; the
+/// integration tables' rollback adds them again.
+pub(crate) async fn add_booking_columns(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    for column in [Bookings::HubspotContactId, Bookings::HubspotMeetingId] {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Bookings::Table)
+                    .add_column(ColumnDef::new(column).string_len(32).null())
+                    .to_owned(),
+            )
+            .await?;
+    }
+    // Set while a meeting create was sent but its answer never came.
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Bookings::Table)
+                .add_column(
+                    ColumnDef::new(Bookings::HubspotMeetingSentAt)
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
+                .to_owned(),
+        )
+        .await
 }
 
 #[derive(DeriveIden)]

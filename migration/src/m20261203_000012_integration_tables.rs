@@ -8,6 +8,7 @@
 //! portal and are not kept.
 use crate::m20261123_000001_create_teams_and_users::Teams;
 use crate::m20261123_000008_create_hubspot_connections::{HubspotConnections, hubspot_connections};
+use crate::m20261123_000009_hubspot_sync::add_booking_columns;
 use crate::{cascade, fk_col, id_col, index, timestamp_col};
 use sea_orm_migration::prelude::*;
 
@@ -68,24 +69,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.create_table(hubspot_connections()).await?;
-        for column in [Bookings::HubspotContactId, Bookings::HubspotMeetingId] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Bookings::Table)
-                        .add_column(ColumnDef::new(column).string_len(32).null())
-                        .to_owned(),
-                )
-                .await?;
-        }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Bookings::Table)
-                    .add_column(nullable_timestamp(Bookings::HubspotMeetingSentAt))
-                    .to_owned(),
-            )
-            .await?;
+        add_booking_columns(manager).await?;
         let db = manager.get_connection();
         db.execute_unprepared(
             "INSERT INTO hubspot_connections (id, team_id, connected_by, portal_id, scopes, access_token_sealed, \

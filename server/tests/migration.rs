@@ -28,6 +28,15 @@ async fn column(app: &TestApp, sql: &str) -> Vec<Option<String>> {
         .collect()
 }
 
+/// Moves the booking to the next free time as its invitee, and syncs.
+async fn reschedule_and_sync(app: &TestApp, id: &str, token: &str) {
+    let later = app.first_free_slot("ada", "intro").await;
+    app.call::<Reschedule>(&browser(), &[("id", id), ("token", token), ("start", &later)])
+        .await
+        .redirect();
+    app.drain_jobs().await;
+}
+
 async fn a_migrated_hubspot_link_is_patched_by_the_next_reschedule(app: TestApp) {
     connected(&app).await;
     let (id, token) = book_as(&app, "Mary Ann Smith", "mary@example.com").await;
@@ -47,11 +56,7 @@ async fn a_migrated_hubspot_link_is_patched_by_the_next_reschedule(app: TestApp)
     assert_eq!(portals, [Some("4242424".to_owned())]);
 
     Migrator::up(&app.state.db, None).await.unwrap();
-    let later = app.first_free_slot("ada", "intro").await;
-    app.call::<Reschedule>(&browser(), &[("id", &id), ("token", &token), ("start", &later)])
-        .await
-        .redirect();
-    app.drain_jobs().await;
+    reschedule_and_sync(&app, &id, &token).await;
 
     let meetings = app.hubspot.meetings();
     assert_eq!(meetings.len(), 1, "no second meeting was created");
@@ -72,11 +77,7 @@ async fn a_team_reconnected_to_another_portal_starts_afresh_there(app: TestApp) 
         .exec(&app.state.db)
         .await
         .unwrap();
-    let later = app.first_free_slot("ada", "intro").await;
-    app.call::<Reschedule>(&browser(), &[("id", &id), ("token", &token), ("start", &later)])
-        .await
-        .redirect();
-    app.drain_jobs().await;
+    reschedule_and_sync(&app, &id, &token).await;
 
     let meetings = app.hubspot.meetings();
     assert_eq!(meetings.len(), 2, "the new portal gets a meeting of its own");
