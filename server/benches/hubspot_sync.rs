@@ -99,7 +99,7 @@ async fn main() -> anyhow::Result<()> {
             .model
             .id;
         let start = first + Duration::minutes(30 * i as i64);
-        let id = app::ssr::ids::new_id();
+        let id = app::domain::BookingId::generate();
         booking::ActiveModel {
             id: Set(id.clone()),
             host_id: Set(host.id.clone()),
@@ -116,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
             invitee_time_zone: Set(app::domain::TimeZoneName::parse("Europe/Berlin").map_err(anyhow::Error::msg)?),
             notes: Set(None),
             answers: Set("[]".into()),
-            manage_token_hash: Set(app::ssr::ids::hash_token(&id)),
+            manage_token_hash: Set(app::ssr::ids::hash_token(id.as_str())),
             cancel_reason: Set(None),
             cancelled_by: Set(None),
             previous_start_at: Set(None),

@@ -139,7 +139,7 @@ async fn main() -> anyhow::Result<()> {
         .iter()
         .filter_map(|(id, at)| {
             arrived
-                .get(id)
+                .get(id.as_str())
                 .map(|got| got.duration_since(*at).as_secs_f64() * 1_000.0)
         })
         .collect();

@@ -144,7 +144,7 @@ async fn simultaneous_keys_cannot_slip_past_the_limit(app: TestApp) {
     lock_user(&other, &racer.id).await.unwrap();
     for n in 0..2 {
         api_key::ActiveModel {
-            id: Set(app::ssr::ids::new_id()),
+            id: Set(app::domain::ApiKeyId::generate()),
             user_id: Set(racer.id.clone()),
             team_id: Set(racer.team_id.clone()),
             name: Set(format!("first {n}")),

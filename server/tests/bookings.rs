@@ -44,7 +44,7 @@ async fn an_invitee_books_a_free_slot_and_gets_a_manage_link(app: TestApp) {
     assert_eq!(shown["start"], slot.as_str());
     assert!(shown["when_invitee"].as_str().unwrap().ends_with("(America/New_York)"));
     assert!(shown["when_host"].as_str().unwrap().ends_with("(Europe/Berlin)"));
-    let stored = booking::Entity::find_by_id(&id)
+    let stored = booking::Entity::find_by_id(id.as_str())
         .one(&app.state.db)
         .await
         .unwrap()
@@ -172,7 +172,7 @@ async fn an_invitee_reschedules_keeping_the_booking_id(app: TestApp) {
         .await
         .redirect();
     assert!(to.starts_with(&format!("/bookings/{id}?token=")), "{to}");
-    let stored = booking::Entity::find_by_id(&id)
+    let stored = booking::Entity::find_by_id(id.as_str())
         .one(&app.state.db)
         .await
         .unwrap()

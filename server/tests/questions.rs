@@ -144,7 +144,7 @@ async fn answers_are_checked_stored_in_order_and_kept_when_questions_change(app:
     let seen_by_host = app.call::<HostBooking>(&host, &[("id", &id)]).await.ok();
     assert_eq!(seen_by_host["answers"][0]["question"], "Company");
     assert_eq!(seen_by_host["answers"][1]["value"], "11–50");
-    let stored = booking::Entity::find_by_id(&id)
+    let stored = booking::Entity::find_by_id(id.as_str())
         .one(&app.state.db)
         .await
         .unwrap()
@@ -164,7 +164,7 @@ async fn book_with_phone(app: &TestApp, slot: &str, email: &str, phone: &str) ->
         .await
         .redirect();
     let (id, _) = manage_parts(&to);
-    booking::Entity::find_by_id(&id)
+    booking::Entity::find_by_id(id.as_str())
         .one(&app.state.db)
         .await
         .unwrap()

@@ -97,6 +97,7 @@ async fn only_webhook_id(app: &TestApp) -> String {
         .unwrap()
         .expect("a webhook")
         .id
+        .into()
 }
 
 async fn a_booking_reaches_a_webhook_signed_both_ways(app: TestApp) {
@@ -393,7 +394,7 @@ async fn a_webhook_failing_for_three_days_is_switched_off_once(app: TestApp) {
         .unwrap();
     assert!(pending.is_empty(), "nothing more is sent to a switched-off webhook");
     // Switching it back on starts afresh.
-    app.call::<app::functions::developer::SetWebhookActive>(&client, &[("id", &hook.id), ("active", "true")])
+    app.call::<app::functions::developer::SetWebhookActive>(&client, &[("id", hook.id.as_str()), ("active", "true")])
         .await
         .ok();
     let hook = webhook::Entity::find().one(&app.state.db).await.unwrap().unwrap();

@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod booking;
 pub mod email;
 pub mod event_type;
+pub mod ids;
 pub mod person;
 pub mod questions;
 pub mod slots;
@@ -14,6 +15,9 @@ pub mod webhooks;
 
 pub use booking::BookingStatus;
 pub use email::Email;
+pub use ids::{
+    ApiKeyId, BookingId, ContactId, EventId, EventTypeId, QuestionId, TeamId, UserId, WebhookDeliveryId, WebhookId,
+};
 pub use person::{Notes, PersonName, Phone};
 pub use slug::{EventSlug, HostSlug};
 pub use time_zone::TimeZoneName;

@@ -1,6 +1,7 @@
 //! What an event type's booking form asks beyond name and email: the phone
 //! number (if at all) and the host's own questions, with the rules their
 //! answers must satisfy.
+use super::QuestionId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -99,7 +100,7 @@ impl QuestionKind {
 /// A question of an event type's booking form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
-    pub id: String,
+    pub id: QuestionId,
     pub label: String,
     pub kind: QuestionKind,
     pub required: bool,
@@ -110,7 +111,7 @@ pub struct Question {
 impl Question {
     /// The form field its answer is submitted and reported under.
     pub fn field(&self) -> String {
-        answer_field(&self.id)
+        answer_field(self.id.as_str())
     }
 }
 
@@ -177,7 +178,7 @@ impl QuestionSpec {
 /// later edits of the question do not change what was answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
-    pub question_id: String,
+    pub question_id: QuestionId,
     pub question: String,
     pub value: String,
 }
@@ -193,7 +194,7 @@ pub fn check_answers(
     let mut answers = Vec::new();
     let mut errors = Vec::new();
     for question in questions {
-        let value = raw.get(&question.id).map(|v| v.trim()).unwrap_or_default();
+        let value = raw.get(question.id.as_str()).map(|v| v.trim()).unwrap_or_default();
         if value.is_empty() {
             if question.required {
                 let message = match question.kind {
@@ -231,7 +232,7 @@ mod tests {
 
     fn question(id: &str, kind: QuestionKind, required: bool) -> Question {
         Question {
-            id: id.to_owned(),
+            id: id.into(),
             label: format!("Question {id}"),
             kind,
             required,

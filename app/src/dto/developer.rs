@@ -1,11 +1,12 @@
 //! What the developer pages show: API keys, the team, webhooks and their
 //! delivery log.
+use crate::domain::{ApiKeyId, EventTypeId, UserId, WebhookDeliveryId, WebhookId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKeyDto {
-    pub id: String,
+    pub id: ApiKeyId,
     pub name: String,
     /// The key's first 12 characters, to recognise it by.
     pub prefix: String,
@@ -34,7 +35,7 @@ pub struct ApiKeysDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamMemberDto {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: String,
@@ -55,7 +56,7 @@ pub struct TeamDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookDto {
-    pub id: String,
+    pub id: WebhookId,
     /// "Zapier" for REST hooks, "Manual" for the dashboard's.
     pub label: String,
     pub target_url: String,
@@ -68,7 +69,7 @@ pub struct WebhookDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventTypeChoice {
-    pub id: String,
+    pub id: EventTypeId,
     pub name: String,
 }
 
@@ -109,7 +110,7 @@ pub struct AttemptDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryDto {
-    pub id: String,
+    pub id: WebhookDeliveryId,
     pub event: String,
     pub created: String,
     /// `pending`, `retrying`, `succeeded` or `failed`.

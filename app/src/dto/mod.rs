@@ -1,8 +1,8 @@
 //! What server functions send to the browser. Never an entity model: these
 //! carry only what a page shows, already formatted in the viewer's zone.
-use crate::domain::BookingStatus;
 use crate::domain::questions::{Answer, PhoneField, Question};
 use crate::domain::slots::{MinuteRange, WeeklyHours};
+use crate::domain::{BookingId, BookingStatus, ContactId, EventTypeId, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ pub use developer::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub slug: String,
@@ -23,7 +23,7 @@ pub struct CurrentUser {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventTypeDto {
-    pub id: String,
+    pub id: EventTypeId,
     pub name: String,
     pub slug: String,
     pub duration_min: u32,
@@ -152,7 +152,7 @@ pub struct BookingForm {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingDto {
-    pub id: String,
+    pub id: BookingId,
     pub status: BookingStatus,
     /// Whether it can still be rescheduled or cancelled (the domain's rule).
     pub can_change: bool,
@@ -188,7 +188,7 @@ pub struct DashboardBookings {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactDto {
-    pub id: String,
+    pub id: ContactId,
     pub name: String,
     pub email: String,
     pub phone: Option<String>,
@@ -235,7 +235,7 @@ pub struct HubspotCardDto {
 pub struct SyncLogLine {
     /// In the viewer's zone.
     pub when: String,
-    pub booking_id: Option<String>,
+    pub booking_id: Option<BookingId>,
     /// `created`, `rescheduled`, `cancelled` or `token`.
     pub action: String,
     pub succeeded: bool,

@@ -1,3 +1,4 @@
+use crate::domain::BookingId;
 use crate::dto::{BookingDto, BookingForm, BookingPageDto, DashboardBookings, HostPageDto};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ pub struct BookingPageQuery {
     pub month: Option<String>,
     pub date: Option<String>,
     pub slot: Option<String>,
-    pub reschedule: Option<String>,
+    pub reschedule: Option<BookingId>,
     pub token: Option<String>,
 }
 
@@ -61,7 +62,7 @@ pub async fn book(form: BookingForm) -> Result<(), AppError> {
 }
 
 #[server]
-pub async fn managed_booking(id: String, token: String) -> Result<BookingDto, AppError> {
+pub async fn managed_booking(id: BookingId, token: String) -> Result<BookingDto, AppError> {
     use crate::ssr::{context::state, services::bookings};
     let state = state()?;
     let booking = bookings::find_by_token(&state.db, &id, &token).await?;
@@ -69,7 +70,7 @@ pub async fn managed_booking(id: String, token: String) -> Result<BookingDto, Ap
 }
 
 #[server]
-pub async fn cancel_as_invitee(id: String, token: String, reason: String) -> Result<BookingDto, AppError> {
+pub async fn cancel_as_invitee(id: BookingId, token: String, reason: String) -> Result<BookingDto, AppError> {
     use crate::ssr::{context::state, jobs_ready, services::bookings};
     let state = state()?;
     let booking = bookings::cancel(&state.db, &id, bookings::Actor::Invitee { token: &token }, &reason).await?;
@@ -78,7 +79,7 @@ pub async fn cancel_as_invitee(id: String, token: String, reason: String) -> Res
 }
 
 #[server]
-pub async fn reschedule(id: String, token: String, start: String) -> Result<(), AppError> {
+pub async fn reschedule(id: BookingId, token: String, start: String) -> Result<(), AppError> {
     use crate::ssr::{context::state, jobs_ready, services::bookings};
     let state = state()?;
     let booking = bookings::reschedule(&state.db, &state.secrets, &id, &token, &start).await?;
@@ -96,7 +97,7 @@ pub async fn host_bookings() -> Result<DashboardBookings, AppError> {
 }
 
 #[server]
-pub async fn host_booking(id: String) -> Result<BookingDto, AppError> {
+pub async fn host_booking(id: BookingId) -> Result<BookingDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::bookings};
     let state = state()?;
     let host = require_user(&state.db).await?;
@@ -104,7 +105,7 @@ pub async fn host_booking(id: String) -> Result<BookingDto, AppError> {
 }
 
 #[server]
-pub async fn cancel_as_host(id: String, reason: String) -> Result<BookingDto, AppError> {
+pub async fn cancel_as_host(id: BookingId, reason: String) -> Result<BookingDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, jobs_ready, services::bookings};
     let state = state()?;
     let host = require_user(&state.db).await?;

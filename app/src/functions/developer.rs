@@ -1,4 +1,5 @@
 //! API keys, the team page and webhooks.
+use crate::domain::{ApiKeyId, WebhookDeliveryId, WebhookId};
 use crate::dto::{ApiKeysDto, DeliveryLogDto, NewApiKey, TeamDto, WebhookForm, WebhookSecret, WebhooksDto};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -22,7 +23,7 @@ pub async fn create_api_key(name: String, expires_in_days: String) -> Result<New
 }
 
 #[server]
-pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
+pub async fn revoke_api_key(id: ApiKeyId) -> Result<(), AppError> {
     use crate::ssr::{auth::require_user, context::state, services::api_keys};
     let state = state()?;
     let user = require_user(&state.db).await?;
@@ -69,7 +70,7 @@ pub async fn create_webhook(form: WebhookForm) -> Result<WebhookSecret, AppError
 }
 
 #[server]
-pub async fn delete_webhook(id: String) -> Result<(), AppError> {
+pub async fn delete_webhook(id: WebhookId) -> Result<(), AppError> {
     use crate::ssr::{auth::require_user, context::state, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;
@@ -77,7 +78,7 @@ pub async fn delete_webhook(id: String) -> Result<(), AppError> {
 }
 
 #[server]
-pub async fn set_webhook_active(id: String, active: bool) -> Result<(), AppError> {
+pub async fn set_webhook_active(id: WebhookId, active: bool) -> Result<(), AppError> {
     use crate::ssr::{auth::require_user, context::state, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;
@@ -85,7 +86,7 @@ pub async fn set_webhook_active(id: String, active: bool) -> Result<(), AppError
 }
 
 #[server]
-pub async fn roll_webhook_secret(id: String) -> Result<WebhookSecret, AppError> {
+pub async fn roll_webhook_secret(id: WebhookId) -> Result<WebhookSecret, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;
@@ -93,7 +94,7 @@ pub async fn roll_webhook_secret(id: String) -> Result<WebhookSecret, AppError> 
 }
 
 #[server]
-pub async fn zapier_webhook_secret(id: String) -> Result<WebhookSecret, AppError> {
+pub async fn zapier_webhook_secret(id: WebhookId) -> Result<WebhookSecret, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;
@@ -101,7 +102,7 @@ pub async fn zapier_webhook_secret(id: String) -> Result<WebhookSecret, AppError
 }
 
 #[server]
-pub async fn send_test_webhook(id: String) -> Result<(), AppError> {
+pub async fn send_test_webhook(id: WebhookId) -> Result<(), AppError> {
     use crate::ssr::{auth::require_user, context::state, jobs_ready, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;
@@ -111,7 +112,7 @@ pub async fn send_test_webhook(id: String) -> Result<(), AppError> {
 }
 
 #[server]
-pub async fn webhook_log(id: String) -> Result<DeliveryLogDto, AppError> {
+pub async fn webhook_log(id: WebhookId) -> Result<DeliveryLogDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;
@@ -119,7 +120,7 @@ pub async fn webhook_log(id: String) -> Result<DeliveryLogDto, AppError> {
 }
 
 #[server]
-pub async fn redeliver_webhook(delivery_id: String) -> Result<(), AppError> {
+pub async fn redeliver_webhook(delivery_id: WebhookDeliveryId) -> Result<(), AppError> {
     use crate::ssr::{auth::require_user, context::state, jobs_ready, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;

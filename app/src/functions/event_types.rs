@@ -1,3 +1,4 @@
+use crate::domain::EventTypeId;
 use crate::dto::{EventTypeDto, EventTypeForm};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ pub async fn list_event_types() -> Result<Vec<EventTypeDto>, AppError> {
 }
 
 #[server]
-pub async fn get_event_type(id: String) -> Result<EventTypeDto, AppError> {
+pub async fn get_event_type(id: EventTypeId) -> Result<EventTypeDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::event_types};
     let state = state()?;
     let host = require_user(&state.db).await?;
@@ -22,18 +23,18 @@ pub async fn get_event_type(id: String) -> Result<EventTypeDto, AppError> {
 
 /// Creates an event type, or updates it when `id` is given.
 #[server]
-pub async fn save_event_type(id: Option<String>, form: EventTypeForm) -> Result<EventTypeDto, AppError> {
+pub async fn save_event_type(id: Option<EventTypeId>, form: EventTypeForm) -> Result<EventTypeDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::event_types};
     let state = state()?;
     let host = require_user(&state.db).await?;
-    match id.filter(|id| !id.is_empty()) {
+    match id.filter(|id| !id.as_str().is_empty()) {
         Some(id) => event_types::update(&state.db, &host, &id, form).await,
         None => event_types::create(&state.db, &host, form).await,
     }
 }
 
 #[server]
-pub async fn set_event_type_active(id: String, active: bool) -> Result<EventTypeDto, AppError> {
+pub async fn set_event_type_active(id: EventTypeId, active: bool) -> Result<EventTypeDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::event_types};
     let state = state()?;
     let host = require_user(&state.db).await?;

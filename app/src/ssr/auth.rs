@@ -4,6 +4,7 @@
 //! leaked database cannot be replayed as cookies. Hand-written rather than
 //! tower-sessions because that crate's stores speak sqlx directly, not the
 //! SeaORM connection every other table here uses; this is all it takes.
+use crate::domain::UserId;
 use crate::error::AppError;
 use crate::ssr::context::AppConfig;
 use crate::ssr::entities::{session, user};
@@ -55,7 +56,7 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
 }
 
 /// Starts a session for `user_id` and sets its cookie on the response.
-pub async fn start_session(db: &DatabaseConnection, config: &AppConfig, user_id: &str) -> Result<(), AppError> {
+pub async fn start_session(db: &DatabaseConnection, config: &AppConfig, user_id: &UserId) -> Result<(), AppError> {
     let token = new_token();
     let now = Utc::now();
     session::ActiveModel {

@@ -60,7 +60,7 @@ pub async fn authenticate(State(state): State<ServerState>, mut request: Request
         }
         Err(other) => return ApiError::App(other).into_response(),
     };
-    match state.rate_limits.admit_user(&user.id).await {
+    match state.rate_limits.admit_user(user.id.as_str()).await {
         Ok(allowance) => {
             request.extensions_mut().insert(ApiUser(user));
             let mut response = next.run(request).await;

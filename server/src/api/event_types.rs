@@ -32,7 +32,7 @@ pub async fn list(State(state): State<AppState>, ApiUser(user): ApiUser) -> Resu
     Ok(Json(
         rows.into_iter()
             .map(|e| EventTypeItem {
-                id: e.id,
+                id: e.id.into(),
                 name: e.name,
                 slug: e.slug,
                 duration: e.duration_min,

@@ -4,6 +4,7 @@ use super::auth::ApiUser;
 use super::error::{ApiError, ErrorBody};
 use super::json::ApiJson;
 use app::domain::webhooks::EventKey;
+use app::domain::{EventTypeId, WebhookId};
 use app::error::AppError;
 use app::ssr::AppState;
 use app::ssr::entities::webhook;
@@ -96,10 +97,10 @@ fn to_hook(hook: webhook::Model) -> Hook {
         .map(|key| key.as_str().to_owned())
         .unwrap_or_default();
     Hook {
-        id: hook.id,
+        id: hook.id.into(),
         target_url: hook.target_url,
         event,
-        event_type_id: hook.event_type_id,
+        event_type_id: hook.event_type_id.map(Into::into),
     }
 }
 
@@ -115,7 +116,7 @@ fn to_hook(hook: webhook::Model) -> Hook {
 pub async fn delete(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<String>,
+    Path(id): Path<WebhookId>,
 ) -> Result<StatusCode, ApiError> {
     webhooks::delete(&state.db, &user, &id, Some(webhook::ZAPIER)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -162,8 +163,11 @@ pub async fn sample(
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let key = EventKey::parse(query.event.as_deref().unwrap_or_default())
         .map_err(|message| AppError::field("event", message))?;
-    let filter = query.event_type_id.as_deref().filter(|id| !id.trim().is_empty());
-    let samples = webhooks::sample(&state.db, &user, key, filter).await?;
+    let filter = query
+        .event_type_id
+        .filter(|id| !id.trim().is_empty())
+        .map(EventTypeId::from);
+    let samples = webhooks::sample(&state.db, &user, key, filter.as_ref()).await?;
     Ok(Json(
         samples
             .into_iter()

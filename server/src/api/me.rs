@@ -21,7 +21,7 @@ pub struct Me {
 )]
 pub async fn me(ApiUser(user): ApiUser) -> Json<Me> {
     Json(Me {
-        id: user.id,
+        id: user.id.into(),
         name: user.name,
         email: user.email,
     })

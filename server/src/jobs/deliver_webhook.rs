@@ -3,6 +3,7 @@
 use super::{Attempt, JobContext, JobError, RunJob, backoff};
 use crate::webhooks::Sent;
 use anyhow::anyhow;
+use app::domain::WebhookDeliveryId;
 use app::ssr::jobs::DeliverWebhook;
 use app::ssr::services::webhooks::{self, AttemptRecord};
 use chrono::Utc;
@@ -17,7 +18,7 @@ impl RunJob for DeliverWebhook {
     }
 }
 
-async fn deliver(ctx: &JobContext, delivery_id: &str, attempt: Attempt) -> Result<(), JobError> {
+async fn deliver(ctx: &JobContext, delivery_id: &WebhookDeliveryId, attempt: Attempt) -> Result<(), JobError> {
     let Some(out) = webhooks::outgoing(&ctx.db, &ctx.secrets, delivery_id).await? else {
         tracing::info!("the webhook or its event is gone; nothing to send");
         return Ok(());

@@ -37,7 +37,7 @@ async fn send(ctx: &JobContext, job: &SendBookingEmail) -> anyhow::Result<()> {
             BookingNotice::Rescheduled => BookingEmailKind::Rescheduled,
             BookingNotice::Cancelled => BookingEmailKind::Cancelled,
         },
-        booking_id: booking.id.clone(),
+        booking_id: booking.id.to_string(),
         sequence: booking.sequence.max(0) as u32,
         event_name: event.name.clone(),
         host_name: host.name.clone(),

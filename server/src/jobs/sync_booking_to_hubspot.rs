@@ -10,7 +10,7 @@ use super::{Attempt, JobContext, JobError, RunJob};
 use crate::integrations::hubspot::api::{ApiError, ContactInput};
 use crate::integrations::hubspot::{HubspotApi, OAuthError};
 use anyhow::anyhow;
-use app::domain::PersonName;
+use app::domain::{BookingId, PersonName, TeamId};
 use app::ssr::entities::{booking, event_type, external_link, integration_connection as connection};
 use app::ssr::jobs::{SyncAction, SyncBookingToHubspot};
 use app::ssr::services::external_links::{self, Local, Remote};
@@ -78,7 +78,7 @@ impl Links {
 /// Everything one attempt works with.
 struct Sync<'a> {
     ctx: &'a JobContext,
-    team_id: String,
+    team_id: TeamId,
     portal: String,
     booking: booking::Model,
     event: event_type::Model,
@@ -99,8 +99,8 @@ impl RunJob for SyncBookingToHubspot {
 
 async fn sync(
     ctx: &JobContext,
-    team_id: &str,
-    booking_id: &str,
+    team_id: &TeamId,
+    booking_id: &BookingId,
     action: SyncAction,
     attempt: Attempt,
 ) -> Result<(), JobError> {
@@ -209,8 +209,8 @@ fn success_message(action: SyncAction) -> &'static str {
 
 async fn record_failure(
     ctx: &JobContext,
-    team_id: &str,
-    booking_id: &str,
+    team_id: &TeamId,
+    booking_id: &BookingId,
     action: SyncAction,
     status: Option<u16>,
     message: &str,
@@ -264,7 +264,7 @@ impl Sync<'_> {
             account_id: &self.portal,
             team_id: &self.team_id,
             kind: external_link::BOOKING,
-            id: &self.booking.id,
+            id: self.booking.id.as_str(),
         }
     }
 

@@ -93,7 +93,7 @@ impl WebhookClient {
             };
         }
         let body = out.body.as_bytes();
-        let id = &out.delivery.id;
+        let id = out.delivery.id.as_str();
         let standard = match standard_signature(&out.secret, id, timestamp, body) {
             Ok(signature) => signature,
             Err(e) => {

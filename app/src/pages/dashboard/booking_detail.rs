@@ -24,7 +24,7 @@ fn BookingDetail() -> impl IntoView {
     let cancel = ServerAction::<CancelAsHost>::new();
     let booking = Resource::new(
         move || (params.read().get("id").unwrap_or_default(), cancel.version().get()),
-        |(id, _)| host_booking(id),
+        |(id, _)| host_booking(id.into()),
     );
     let value = cancel.value();
     view! {
@@ -49,7 +49,7 @@ fn BookingDetail() -> impl IntoView {
                                 </dl>
                                 {cancellable.then(|| view! {
                                     <ActionForm action=cancel attr:novalidate=true>
-                                        <input type="hidden" name="id" value=b.id.clone()/>
+                                        <input type="hidden" name="id" value=b.id.to_string()/>
                                         <FormAlert value/>
                                         <TextArea id="host-cancel-reason" name="reason" label="Reason (sent to the invitee)" error=field_error(value, "reason") rows=3/>
                                         <button type="submit" class="button danger" data-testid="host-cancel-booking">"Cancel booking"</button>

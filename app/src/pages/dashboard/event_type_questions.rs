@@ -24,7 +24,7 @@ pub fn QuestionsEditor(event_type_id: String) -> impl IntoView {
                 edited.get(),
             )
         },
-        move |_| list_questions(list_id.clone()),
+        move |_| list_questions(list_id.clone().into()),
     );
     // A fresh, empty add form after each question is added.
     let added = RwSignal::new(0u32);
@@ -103,7 +103,7 @@ fn QuestionItem(
         view! {
             <ActionForm action=reorder attr:class="inline-form">
                 <input type="hidden" name="event_type_id" value=event_type_id/>
-                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="up" value=up.to_string()/>
                 <button type="submit" class="button small" data-testid=testid aria-label=format!("{label}: question {number}")>{label}</button>
             </ActionForm>
@@ -121,7 +121,7 @@ fn QuestionItem(
                 {move_down}
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="event_type_id" value=ids.0.clone()/>
-                    <input type="hidden" name="id" value=ids.1.clone()/>
+                    <input type="hidden" name="id" value=ids.1.to_string()/>
                     <button type="submit" class="button small" data-testid="question-delete" aria-label=format!("Delete question {number}")>"Delete"</button>
                 </ActionForm>
             </div>
@@ -157,7 +157,7 @@ fn QuestionFields(
     view! {
         <ActionForm action attr:novalidate=true>
             <input type="hidden" name="event_type_id" value=event_type_id/>
-            <input type="hidden" name="id" value=question.as_ref().map(|q| q.id.clone()).unwrap_or_default()/>
+            <input type="hidden" name="id" value=question.as_ref().map(|q| q.id.to_string()).unwrap_or_default()/>
             <FormAlert value/>
             <TextField id=format!("{prefix}-label") name="form[label]" label="Question" required=true value=label error=field_error(value, "label")/>
             <SelectField id=format!("{prefix}-kind") name="form[kind]" label="Answer type" options=kinds value=kind.get_untracked().as_str() on_change=on_kind error=field_error(value, "kind")/>

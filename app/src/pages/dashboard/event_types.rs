@@ -63,7 +63,7 @@ fn EventTypeCard(event: EventTypeDto, host_slug: String, toggle: ServerAction<Se
                 {event.active.then(|| view! { <A href=public.clone()>"Open booking page"</A> })}
             </p>
             <ActionForm action=toggle attr:class="inline-form" attr:novalidate=true>
-                <input type="hidden" name="id" value=event.id.clone()/>
+                <input type="hidden" name="id" value=event.id.to_string()/>
                 <input type="hidden" name="active" value=(!event.active).to_string()/>
                 <button type="submit" class="button small" data-testid="toggle-event-type">
                     {if event.active { "Deactivate" } else { "Activate" }}
@@ -90,7 +90,7 @@ fn EventTypeEditor() -> impl IntoView {
         move || params.read().get("id"),
         |id| async move {
             match id {
-                Some(id) => get_event_type(id).await.map(Some),
+                Some(id) => get_event_type(id.into()).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -102,7 +102,7 @@ fn EventTypeEditor() -> impl IntoView {
                 match existing.await {
                     Ok(Some(event)) => {
                         let id = event.id.clone();
-                        view! { <EventTypeForm event=Some(event)/> <QuestionsEditor event_type_id=id/> }.into_any()
+                        view! { <EventTypeForm event=Some(event)/> <QuestionsEditor event_type_id=id.to_string()/> }.into_any()
                     }
                     Ok(None) => view! {
                         <EventTypeForm event=None/>
@@ -143,7 +143,7 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
     );
     let phone = event.as_ref().map(|e| e.phone_field).unwrap_or_default();
     let phone_options: Vec<(&str, &str)> = PhoneField::ALL.iter().map(|p| (p.as_str(), p.label())).collect();
-    let id = event.as_ref().map(|e| e.id.clone()).unwrap_or_default();
+    let id = event.as_ref().map(|e| e.id.to_string()).unwrap_or_default();
     let heading = if event.is_some() {
         "Edit event type"
     } else {

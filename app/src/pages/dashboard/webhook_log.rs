@@ -33,7 +33,7 @@ fn Log() -> impl IntoView {
                 refresh.get(),
             )
         },
-        |(id, ..)| webhook_log(id),
+        |(id, ..)| webhook_log(id.into()),
     );
     view! {
         <p><A href="/dashboard/webhooks">"← All webhooks"</A></p>
@@ -87,9 +87,9 @@ fn status_label(status: &str) -> &'static str {
 fn Delivery(delivery: DeliveryDto, redeliver: ServerAction<RedeliverWebhook>) -> impl IntoView {
     let heading = format!("delivery-{}", delivery.id);
     let summary = format!("Delivery {} · queued {}", delivery.id, delivery.created);
-    let form_id = delivery.id.clone();
+    let form_id = delivery.id.to_string();
     view! {
-        <li class="card delivery" data-testid="delivery" data-delivery-id=delivery.id.clone() data-status=delivery.status.clone() aria-labelledby=heading.clone()>
+        <li class="card delivery" data-testid="delivery" data-delivery-id=delivery.id.to_string() data-status=delivery.status.clone() aria-labelledby=heading.clone()>
             <h2 id=heading.clone() class="delivery-heading">
                 <code>{delivery.event.clone()}</code>
                 {delivery.is_test.then_some(" (test)")}

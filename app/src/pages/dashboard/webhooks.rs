@@ -91,7 +91,7 @@ fn WebhookList(page: PageDto, actions: Actions) -> impl IntoView {
         None => format!("{} plan: unlimited webhooks.", page.plan_label),
     };
     let filter_options: Vec<(String, String)> = std::iter::once((String::new(), "All event types".to_owned()))
-        .chain(page.event_types.iter().map(|e| (e.id.clone(), e.name.clone())))
+        .chain(page.event_types.iter().map(|e| (e.id.to_string(), e.name.clone())))
         .collect();
     let events_error = field_error(value, "events");
     view! {
@@ -149,9 +149,9 @@ fn WebhookItem(hook: WebhookDto, actions: Actions) -> impl IntoView {
     let roll_panel = move || secret_panel(roll.value().get());
     let reveal_panel = move || secret_panel(reveal.value().get());
     let log_href = format!("/dashboard/webhooks/{id}");
-    let item_id = id.clone();
+    let item_id = id.to_string();
     let stored_id = StoredValue::new(id);
-    let id_field = move || view! { <input type="hidden" name="id" value=stored_id.get_value()/> };
+    let id_field = move || view! { <input type="hidden" name="id" value=stored_id.get_value().to_string()/> };
     view! {
         <li class="card webhook" data-testid="webhook-item" data-webhook-id=item_id>
             <p>

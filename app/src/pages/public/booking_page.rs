@@ -144,7 +144,7 @@ pub fn BookingPage() -> impl IntoView {
                 month: s.month,
                 date: s.date,
                 slot: s.slot,
-                reschedule: s.reschedule,
+                reschedule: s.reschedule.map(Into::into),
                 token: s.token,
             };
             (key, book.version().get(), reschedule.version().get())
@@ -368,9 +368,9 @@ fn AnswerField(
     let field = question.field();
     let name = format!("form[answers][{}]", question.id);
     let key = question.id.clone();
-    let current = Signal::derive(move || answers.with(|a| a.get(&key).cloned().unwrap_or_default()));
+    let current = Signal::derive(move || answers.with(|a| a.get(key.as_str()).cloned().unwrap_or_default()));
     let key = question.id.clone();
-    let keep = Callback::new(move |v: String| answers.update(|a| _ = a.insert(key.clone(), v)));
+    let keep = Callback::new(move |v: String| answers.update(|a| _ = a.insert(key.to_string(), v)));
     let error = field_error(value, field.clone());
     match question.kind {
         QuestionKind::ShortText => view! {

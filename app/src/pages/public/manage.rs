@@ -26,7 +26,7 @@ pub fn ManagePage() -> impl IntoView {
             if token.is_empty() {
                 Err(AppError::NotFound)
             } else {
-                managed_booking(id, token).await
+                managed_booking(id.into(), token).await
             }
         },
     );
@@ -101,7 +101,7 @@ fn ManageView(
                 <details class="cancel-box">
                     <summary data-testid="cancel-toggle">"Cancel this booking"</summary>
                     <ActionForm action=cancel attr:novalidate=true>
-                        <input type="hidden" name="id" value=booking.id.clone()/>
+                        <input type="hidden" name="id" value=booking.id.to_string()/>
                         <input type="hidden" name="token" value=token.clone()/>
                         <FormAlert value/>
                         <TextArea id="cancel-reason-input" name="reason" label="Reason for cancelling" error=field_error(value, "reason") rows=3/>

@@ -105,7 +105,7 @@ pub fn KeyTable(keys: Vec<ApiKeyDto>, revoke: ServerAction<RevokeApiKey>) -> imp
                                 <td>
                                     {active.then(|| view! {
                                         <ActionForm action=revoke>
-                                            <input type="hidden" name="id" value=key.id.clone()/>
+                                            <input type="hidden" name="id" value=key.id.to_string()/>
                                             <button type="submit" class="button danger" data-testid="revoke-api-key" aria-label=format!("Revoke key {}", key.name)>"Revoke"</button>
                                         </ActionForm>
                                     })}

@@ -1,3 +1,4 @@
+use crate::domain::{ApiKeyId, TeamId, UserId};
 use sea_orm::entity::prelude::*;
 
 /// An API key: only its SHA-256 is kept, with the first characters to
@@ -6,9 +7,9 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "api_keys")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub user_id: String,
-    pub team_id: String,
+    pub id: ApiKeyId,
+    pub user_id: UserId,
+    pub team_id: TeamId,
     pub name: String,
     pub prefix: String,
     pub key_hash: String,

@@ -1,14 +1,14 @@
-use crate::domain::{BookingStatus, TimeZoneName};
+use crate::domain::{BookingId, BookingStatus, ContactId, EventTypeId, TimeZoneName, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "bookings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub host_id: String,
-    pub event_type_id: String,
-    pub contact_id: String,
+    pub id: BookingId,
+    pub host_id: UserId,
+    pub event_type_id: EventTypeId,
+    pub contact_id: ContactId,
     pub start_at: DateTimeUtc,
     pub end_at: DateTimeUtc,
     /// The event type's buffers when booked, so later edits of the event

@@ -1,11 +1,12 @@
+use crate::domain::{ContactId, TeamId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "contacts")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub team_id: String,
+    pub id: ContactId,
+    pub team_id: TeamId,
     pub email: String,
     pub name: String,
     pub phone: Option<String>,

@@ -1,3 +1,4 @@
+use crate::domain::{EventId, EventTypeId, UserId};
 use sea_orm::entity::prelude::*;
 
 /// One change a user's webhooks hear about, with the exact body every
@@ -6,12 +7,12 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "events")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub user_id: String,
+    pub id: EventId,
+    pub user_id: UserId,
     /// The event key, e.g. `booking.created`.
     pub kind: String,
     /// The booking's event type, for webhooks filtered by one.
-    pub event_type_id: Option<String>,
+    pub event_type_id: Option<EventTypeId>,
     /// The booking, contact or payment the event is about.
     pub subject_id: String,
     /// The envelope, serialised once at commit.

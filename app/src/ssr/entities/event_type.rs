@@ -1,11 +1,12 @@
+use crate::domain::{EventTypeId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "event_types")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub user_id: String,
+    pub id: EventTypeId,
+    pub user_id: UserId,
     pub name: String,
     pub slug: String,
     pub duration_min: i32,

@@ -1,11 +1,12 @@
+use crate::domain::{EventTypeId, QuestionId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "event_type_questions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub event_type_id: String,
+    pub id: QuestionId,
+    pub event_type_id: EventTypeId,
     /// Order on the booking form, ascending.
     pub position: i32,
     pub label: String,

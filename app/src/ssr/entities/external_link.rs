@@ -1,5 +1,6 @@
 //! A local row's counterpart in a remote account (a booking's HubSpot
 //! contact and meeting), so that later changes patch the same object.
+use crate::domain::TeamId;
 use sea_orm::entity::prelude::*;
 
 pub const BOOKING: &str = "booking";
@@ -12,7 +13,7 @@ pub struct Model {
     pub provider: String,
     /// The remote account the remote object lives in.
     pub account_id: String,
-    pub team_id: String,
+    pub team_id: TeamId,
     /// [`BOOKING`].
     pub local_kind: String,
     pub local_id: String,

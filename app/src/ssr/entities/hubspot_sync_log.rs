@@ -1,3 +1,4 @@
+use crate::domain::{BookingId, TeamId};
 use sea_orm::entity::prelude::*;
 
 /// One attempt to bring a booking change (or the connection) to HubSpot.
@@ -6,8 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
-    pub booking_id: Option<String>,
+    pub team_id: TeamId,
+    pub booking_id: Option<BookingId>,
     /// `created`, `rescheduled`, `cancelled` or `token`.
     pub action: String,
     pub succeeded: bool,

@@ -1,4 +1,5 @@
 //! A team's connection to an outside service: one per provider and team.
+use crate::domain::{TeamId, UserId};
 use sea_orm::entity::prelude::*;
 
 pub const HUBSPOT: &str = "hubspot";
@@ -11,10 +12,10 @@ pub struct Model {
     pub id: String,
     /// [`HUBSPOT`].
     pub provider: String,
-    pub team_id: String,
+    pub team_id: TeamId,
     /// The remote account: HubSpot's portal (`hub_id`).
     pub account_id: String,
-    pub connected_by: String,
+    pub connected_by: UserId,
     /// Granted scopes, space-separated.
     pub scopes: String,
     /// Sealed with `SecretBox`; never plaintext.

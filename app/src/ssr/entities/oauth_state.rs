@@ -1,3 +1,4 @@
+use crate::domain::UserId;
 use sea_orm::entity::prelude::*;
 
 /// An OAuth connect in flight: its `state`, bound to the session that began it.
@@ -9,7 +10,7 @@ pub struct Model {
     /// `hubspot`.
     pub provider: String,
     pub session_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
 }

@@ -1,11 +1,11 @@
-use crate::domain::team::Plan;
+use crate::domain::{TeamId, team::Plan};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "teams")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: TeamId,
     pub name: String,
     /// `free`, `pro` or `organization`.
     pub plan: Plan,

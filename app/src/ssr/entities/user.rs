@@ -1,13 +1,13 @@
-use crate::domain::TimeZoneName;
 use crate::domain::team::Role;
+use crate::domain::{TeamId, TimeZoneName, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub team_id: String,
+    pub id: UserId,
+    pub team_id: TeamId,
     pub role: Role,
     pub name: String,
     pub email: String,

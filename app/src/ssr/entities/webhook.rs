@@ -1,3 +1,4 @@
+use crate::domain::{EventTypeId, TeamId, UserId, WebhookId};
 use sea_orm::entity::prelude::*;
 
 pub const MANUAL: &str = "manual";
@@ -7,15 +8,15 @@ pub const ZAPIER: &str = "zapier";
 #[sea_orm(table_name = "webhooks")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub user_id: String,
-    pub team_id: String,
+    pub id: WebhookId,
+    pub user_id: UserId,
+    pub team_id: TeamId,
     /// [`MANUAL`] (the dashboard) or [`ZAPIER`] (`POST /api/v1/hooks`).
     pub source: String,
     pub target_url: String,
     /// JSON array of event keys.
     pub events: String,
-    pub event_type_id: Option<String>,
+    pub event_type_id: Option<EventTypeId>,
     /// The `whsec_…` signing secret, sealed with the server key.
     pub secret_sealed: String,
     pub active: bool,

@@ -1,3 +1,4 @@
+use crate::domain::WebhookDeliveryId;
 use sea_orm::entity::prelude::*;
 
 /// One HTTP attempt of a delivery, as the delivery log shows it.
@@ -6,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub delivery_id: String,
+    pub delivery_id: WebhookDeliveryId,
     pub status_code: Option<i32>,
     pub duration_ms: i32,
     /// The first 2 KB of the response.

@@ -1,3 +1,4 @@
+use crate::domain::{EventId, WebhookDeliveryId, WebhookId};
 use sea_orm::entity::prelude::*;
 
 pub const PENDING: &str = "pending";
@@ -12,9 +13,9 @@ pub const FAILED: &str = "failed";
 #[sea_orm(table_name = "webhook_deliveries")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub webhook_id: String,
-    pub event_id: String,
+    pub id: WebhookDeliveryId,
+    pub webhook_id: WebhookId,
+    pub event_id: EventId,
     pub status: String,
     pub next_attempt_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

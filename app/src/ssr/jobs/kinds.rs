@@ -1,6 +1,7 @@
 //! The payloads of the jobs that services queue, each with its kind, attempt
 //! limit and keys. Each one's `run` is `server/src/jobs/<kind>.rs`.
 use super::{Job, Queue};
+use crate::domain::{BookingId, TeamId, WebhookDeliveryId, WebhookId};
 use serde::{Deserialize, Serialize};
 
 /// Which booking change an email tells about.
@@ -42,7 +43,7 @@ pub enum NoticeRecipient {
 /// Tells the invitee or the host about a booking change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendBookingEmail {
-    pub booking_id: String,
+    pub booking_id: BookingId,
     pub notice: BookingNotice,
     pub recipient: NoticeRecipient,
     /// The invitee's manage-link secret, sealed with the server's
@@ -55,7 +56,7 @@ pub struct SendBookingEmail {
 impl SendBookingEmail {
     /// Emails to both sides of a booking change; the invitee's carries the
     /// manage link when the caller knows its secret (sealed by the caller).
-    pub fn to_both(booking_id: &str, notice: BookingNotice, manage_token_sealed: Option<&str>) -> [Self; 2] {
+    pub fn to_both(booking_id: &BookingId, notice: BookingNotice, manage_token_sealed: Option<&str>) -> [Self; 2] {
         [NoticeRecipient::Invitee, NoticeRecipient::Host].map(|recipient| Self {
             booking_id: booking_id.to_owned(),
             notice,
@@ -83,8 +84,8 @@ impl Job for SendBookingEmail {
 /// Brings one booking change to the team's HubSpot portal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncBookingToHubspot {
-    pub team_id: String,
-    pub booking_id: String,
+    pub team_id: TeamId,
+    pub booking_id: BookingId,
     pub action: SyncAction,
 }
 
@@ -101,14 +102,14 @@ impl Job for SyncBookingToHubspot {
 
 /// The ordering key of a team's HubSpot sync jobs; without a booking, the
 /// prefix every such key of the team starts with.
-pub fn hubspot_key(team_id: &str, booking_id: Option<&str>) -> String {
-    format!("hubspot:{team_id}:{}", booking_id.unwrap_or_default())
+pub fn hubspot_key(team_id: &TeamId, booking_id: Option<&BookingId>) -> String {
+    format!("hubspot:{team_id}:{}", booking_id.map_or("", BookingId::as_str))
 }
 
 /// Tells a team's owner that HubSpot sync needs them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendHubspotAlert {
-    pub team_id: String,
+    pub team_id: TeamId,
     pub problem: String,
 }
 
@@ -143,11 +144,11 @@ pub const WEBHOOK_ATTEMPTS: i32 = 12;
 /// Sends one event to one webhook (again, on a redelivery).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliverWebhook {
-    pub delivery_id: String,
+    pub delivery_id: WebhookDeliveryId,
     /// Deliveries to one webhook share its concurrency cap; absent from
     /// jobs queued before the cap existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_id: Option<String>,
+    pub webhook_id: Option<WebhookId>,
 }
 
 impl Job for DeliverWebhook {
@@ -164,7 +165,7 @@ impl Job for DeliverWebhook {
 /// Tells a webhook's owner that Slotline switched it off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendWebhookDisabledEmail {
-    pub webhook_id: String,
+    pub webhook_id: WebhookId,
 }
 
 impl Job for SendWebhookDisabledEmail {
@@ -192,7 +193,7 @@ mod tests {
     fn only_the_invitee_email_carries_the_manage_secret_until_redacted() {
         let secrets = SecretBox::new(&[5; 32]);
         let sealed = secrets.seal("secret");
-        let [invitee, host] = SendBookingEmail::to_both("b1", BookingNotice::Confirmed, Some(&sealed));
+        let [invitee, host] = SendBookingEmail::to_both(&"b1".into(), BookingNotice::Confirmed, Some(&sealed));
         let payload = serde_json::to_string(&invitee).unwrap();
         assert!(
             payload.contains("manage_token_sealed") && !payload.contains("secret\""),
@@ -216,6 +217,6 @@ mod tests {
             action: SyncAction::Created,
         };
         let key = job.ordering_key().unwrap();
-        assert!(key.starts_with(&hubspot_key("t1", None)), "{key}");
+        assert!(key.starts_with(&hubspot_key(&"t1".into(), None)), "{key}");
     }
 }

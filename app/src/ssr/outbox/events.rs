@@ -1,5 +1,6 @@
 //! What happened in the domain, as services publish it: each event borrows
 //! the rows its change just wrote, so subscribers read nothing again.
+use crate::domain::UserId;
 use crate::ssr::entities::{booking, contact, event_type, user};
 
 pub enum DomainEvent<'a> {
@@ -25,7 +26,7 @@ pub struct ContactChange<'a> {
     pub contact: &'a contact::Model,
     /// The host whose booking page or form made the change: their webhooks
     /// hear about it.
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
 }
 
 impl DomainEvent<'_> {

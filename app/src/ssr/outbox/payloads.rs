@@ -118,9 +118,9 @@ pub fn meeting_link(location: Option<&str>) -> Option<String> {
 
 pub fn booking_data(b: &booking::Model, host: &user::Model, event: &event_type::Model, key: EventKey) -> BookingData {
     BookingData {
-        id: b.id.clone(),
+        id: b.id.to_string(),
         event_type: EventTypeRef {
-            id: event.id.clone(),
+            id: event.id.to_string(),
             name: event.name.clone(),
             slug: event.slug.clone(),
             duration: event.duration_min,
@@ -134,7 +134,7 @@ pub fn booking_data(b: &booking::Model, host: &user::Model, event: &event_type::
             timezone: b.invitee_time_zone.name().to_owned(),
         },
         host: HostRef {
-            id: host.id.clone(),
+            id: host.id.to_string(),
             name: host.name.clone(),
             email: host.email.clone(),
         },
@@ -155,7 +155,7 @@ pub fn booking_data(b: &booking::Model, host: &user::Model, event: &event_type::
 
 pub fn contact_data(c: &contact::Model) -> ContactData {
     ContactData {
-        id: c.id.clone(),
+        id: c.id.to_string(),
         name: c.name.clone(),
         email: c.email.clone(),
         phone: c.phone.clone(),

@@ -2,13 +2,12 @@
 use super::{FieldErrors, unique_or};
 use crate::domain::slots::{MinuteRange, WeeklyHours};
 use crate::domain::team::{Plan, Role};
-use crate::domain::{Email, HostSlug, PersonName, TimeZoneName};
+use crate::domain::{Email, HostSlug, PersonName, TeamId, TimeZoneName, UserId};
 use crate::dto::{CurrentUser, SignupForm};
 use crate::error::AppError;
 use crate::ssr::auth::{hash_password, verify_password};
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{team, user};
-use crate::ssr::ids::new_id;
 use crate::ssr::services::availability;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -68,7 +67,7 @@ async fn create_host(
     let now = Utc::now();
     let txn = write_transaction(db).await?;
     let team = team::ActiveModel {
-        id: Set(new_id()),
+        id: Set(TeamId::generate()),
         name: Set(format!("{}’s team", name.as_str())),
         plan: Set(plan),
         created_at: Set(now),
@@ -76,7 +75,7 @@ async fn create_host(
     .insert(&txn)
     .await?;
     let inserted = user::ActiveModel {
-        id: Set(new_id()),
+        id: Set(UserId::generate()),
         team_id: Set(team.id),
         role: Set(Role::Owner),
         name: Set(name.as_str().to_owned()),

@@ -1,12 +1,13 @@
 //! API keys: created and shown once, kept only as SHA-256, acting as the
 //! user who made them until they expire or are revoked.
 use super::{FieldErrors, lock_user, team_of};
+use crate::domain::ApiKeyId;
 use crate::domain::api_keys::{KeyExpiry, parse_key_name};
 use crate::dto::{ApiKeyDto, ApiKeysDto, NewApiKey};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{api_key, user};
-use crate::ssr::ids::{API_KEY_PREFIX, hash_token, new_api_key, new_id};
+use crate::ssr::ids::{API_KEY_PREFIX, hash_token, new_api_key};
 use crate::ssr::time_fmt::moment_in;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -110,7 +111,7 @@ pub async fn create(
     }
     let key = new_api_key();
     let model = api_key::ActiveModel {
-        id: Set(new_id()),
+        id: Set(ApiKeyId::generate()),
         user_id: Set(user.id.clone()),
         team_id: Set(user.team_id.clone()),
         name: Set(name),
@@ -136,7 +137,7 @@ pub async fn create(
 
 /// Revokes a key: its maker may, and so may their team's owner.
 #[tracing::instrument(skip_all, fields(api_key.id = %key_id))]
-pub async fn revoke(db: &DatabaseConnection, actor: &user::Model, key_id: &str) -> Result<(), AppError> {
+pub async fn revoke(db: &DatabaseConnection, actor: &user::Model, key_id: &ApiKeyId) -> Result<(), AppError> {
     let mut visible = Condition::any().add(api_key::Column::UserId.eq(&actor.id));
     if actor.role.manages_team() {
         visible = visible.add(api_key::Column::TeamId.eq(&actor.team_id));

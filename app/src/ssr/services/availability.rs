@@ -1,6 +1,6 @@
 //! A host's weekly hours and date overrides, in their own time zone.
-use crate::domain::TimeZoneName;
 use crate::domain::slots::{DateOverride, MinuteRange, WEEKDAY_NAMES, WeeklyHours};
+use crate::domain::{TimeZoneName, UserId};
 use crate::dto::{AvailabilityDto, DateOverrideDto};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
@@ -22,7 +22,7 @@ pub struct Schedule {
     pub overrides: BTreeMap<NaiveDate, DateOverride>,
 }
 
-pub async fn load(db: &impl ConnectionTrait, host_id: &str) -> Result<Schedule, DbErr> {
+pub async fn load(db: &impl ConnectionTrait, host_id: &UserId) -> Result<Schedule, DbErr> {
     let rules = availability_rule::Entity::find()
         .filter(availability_rule::Column::UserId.eq(host_id))
         .order_by_asc(availability_rule::Column::StartMinute)
@@ -168,7 +168,7 @@ pub async fn save(
     get(db, &host).await
 }
 
-pub async fn replace_weekly(db: &impl ConnectionTrait, host_id: &str, weekly: &WeeklyHours) -> Result<(), AppError> {
+pub async fn replace_weekly(db: &impl ConnectionTrait, host_id: &UserId, weekly: &WeeklyHours) -> Result<(), AppError> {
     availability_rule::Entity::delete_many()
         .filter(availability_rule::Column::UserId.eq(host_id))
         .exec(db)

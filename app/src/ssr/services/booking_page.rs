@@ -2,7 +2,7 @@
 //! the slots of one day, all in the invitee's time zone.
 use super::bookings::{find_by_token, find_public_event, free_slots};
 use super::{event_types, questions};
-use crate::domain::TimeZoneName;
+use crate::domain::{BookingId, TimeZoneName};
 use crate::dto::{BookingPageDto, CalendarDay, SlotDto};
 use crate::error::AppError;
 use crate::ssr::entities::booking;
@@ -19,7 +19,7 @@ pub struct PageQuery {
     pub date: Option<String>,
     pub slot: Option<String>,
     /// Reschedule mode: the booking being moved and its manage token.
-    pub reschedule: Option<(String, String)>,
+    pub reschedule: Option<(BookingId, String)>,
 }
 
 /// The instant a local date starts in `tz` (the first valid instant when
@@ -78,7 +78,7 @@ pub async fn load(
         .with_day(1)
         .unwrap_or(this_month);
     let requested = query.month.as_deref().and_then(first_of_month);
-    let exclude_id = excluded.as_ref().map(|b| b.id.as_str());
+    let exclude_id = excluded.as_ref().map(|b| &b.id);
 
     let month_slots = |first: NaiveDate| {
         let (from, to) = (start_of_day(tz, first), start_of_day(tz, add_months(first, 1)));

@@ -1,11 +1,10 @@
 //! A team's contacts: everyone who booked, plus people added by hand.
 use super::{FieldErrors, unique_or};
-use crate::domain::{Email, Notes, PersonName, Phone};
+use crate::domain::{ContactId, Email, Notes, PersonName, Phone, TeamId};
 use crate::dto::{ContactDto, ContactForm};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{contact, user};
-use crate::ssr::ids::new_id;
 use crate::ssr::outbox::{ContactChange, DomainEvent, publish};
 use crate::ssr::time_fmt::iso;
 use chrono::Utc;
@@ -36,13 +35,13 @@ pub struct Upserted {
 /// Creates or refreshes the team's contact for an invitee.
 pub async fn upsert_from_booking(
     db: &impl ConnectionTrait,
-    team_id: &str,
+    team_id: &TeamId,
     email: &Email,
     name: &PersonName,
     phone: Option<&Phone>,
 ) -> Result<Upserted, DbErr> {
     let now = Utc::now();
-    let id = new_id();
+    let id = ContactId::generate();
     let row = contact::ActiveModel {
         id: Set(id.clone()),
         team_id: Set(team_id.to_owned()),
@@ -111,7 +110,7 @@ pub async fn create_manual(
     let now = Utc::now();
     let txn = write_transaction(db).await?;
     let model = contact::ActiveModel {
-        id: Set(new_id()),
+        id: Set(ContactId::generate()),
         team_id: Set(host.team_id.clone()),
         email: Set(email.into_inner()),
         name: Set(name.as_str().to_owned()),

@@ -2,11 +2,10 @@
 use super::{FieldErrors, unique_or};
 use crate::domain::event_type::{DEFAULT_HORIZON_DAYS, DEFAULT_MIN_NOTICE_MIN, Scheduling};
 use crate::domain::questions::PhoneField;
-use crate::domain::{EventSlug, PersonName};
+use crate::domain::{EventSlug, EventTypeId, PersonName, UserId};
 use crate::dto::{EventTypeDto, EventTypeForm};
 use crate::error::AppError;
 use crate::ssr::entities::{event_type, user};
-use crate::ssr::ids::new_id;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -149,7 +148,7 @@ pub enum Listing {
 /// The host's event types as `listing` asks.
 pub async fn list_of(
     db: &impl ConnectionTrait,
-    host_id: &str,
+    host_id: &UserId,
     listing: Listing,
 ) -> Result<Vec<event_type::Model>, DbErr> {
     let query = event_type::Entity::find().filter(event_type::Column::UserId.eq(host_id));
@@ -171,7 +170,11 @@ pub async fn list(db: &DatabaseConnection, host: &user::Model) -> Result<Vec<Eve
 }
 
 /// One of the host's own event types; another host's is not found.
-pub async fn find_own(db: &DatabaseConnection, host: &user::Model, id: &str) -> Result<event_type::Model, AppError> {
+pub async fn find_own(
+    db: &DatabaseConnection,
+    host: &user::Model,
+    id: &EventTypeId,
+) -> Result<event_type::Model, AppError> {
     event_type::Entity::find_by_id(id)
         .filter(event_type::Column::UserId.eq(&host.id))
         .one(db)
@@ -188,7 +191,7 @@ pub async fn create(
     let parsed = parse(&form)?;
     let now = Utc::now();
     let mut model = event_type::ActiveModel {
-        id: Set(new_id()),
+        id: Set(EventTypeId::generate()),
         user_id: Set(host.id.clone()),
         active: Set(true),
         created_at: Set(now),
@@ -203,7 +206,7 @@ pub async fn create(
 pub async fn update(
     db: &DatabaseConnection,
     host: &user::Model,
-    id: &str,
+    id: &EventTypeId,
     form: EventTypeForm,
 ) -> Result<EventTypeDto, AppError> {
     let existing = find_own(db, host, id).await?;
@@ -218,7 +221,7 @@ pub async fn update(
 pub async fn set_active(
     db: &DatabaseConnection,
     host: &user::Model,
-    id: &str,
+    id: &EventTypeId,
     active: bool,
 ) -> Result<EventTypeDto, AppError> {
     let mut model: event_type::ActiveModel = find_own(db, host, id).await?.into();

@@ -1,6 +1,7 @@
 //! Where local rows live in remote accounts: a booking's HubSpot contact and
 //! meeting. Every link names the account, so a team that reconnects to
 //! another account starts afresh there instead of patching the old one's ids.
+use crate::domain::TeamId;
 use crate::ssr::entities::external_link as link;
 use crate::ssr::ids::new_id;
 use chrono::{DateTime, Utc};
@@ -12,7 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set
 pub struct Local<'a> {
     pub provider: &'a str,
     pub account_id: &'a str,
-    pub team_id: &'a str,
+    pub team_id: &'a TeamId,
     pub kind: &'a str,
     pub id: &'a str,
 }

@@ -13,6 +13,7 @@ pub mod questions;
 pub mod team;
 pub mod webhooks;
 
+use crate::domain::UserId;
 use crate::error::{AppError, FieldError};
 use crate::ssr::entities::{team as team_row, user};
 use sea_orm::sea_query::Expr;
@@ -31,7 +32,7 @@ pub async fn team_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<te
 /// PostgreSQL, so a second transaction waits and then counts the first one's
 /// row (on SQLite, [`write_transaction`](crate::ssr::db::write_transaction)
 /// already holds the database's write lock). Must come before the count.
-pub async fn lock_user(db: &impl ConnectionTrait, user_id: &str) -> Result<(), DbErr> {
+pub async fn lock_user(db: &impl ConnectionTrait, user_id: &UserId) -> Result<(), DbErr> {
     user::Entity::update_many()
         .col_expr(user::Column::Id, Expr::col(user::Column::Id))
         .filter(user::Column::Id.eq(user_id))

@@ -1,11 +1,11 @@
 //! The questions an event type's booking form asks, in the host's order.
 use super::{FieldErrors, event_types};
 use crate::domain::questions::{MAX_QUESTIONS, Question, QuestionKind, QuestionSpec};
+use crate::domain::{EventTypeId, QuestionId};
 use crate::dto::QuestionForm;
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{event_type_question as question, user};
-use crate::ssr::ids::new_id;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
@@ -23,7 +23,7 @@ fn to_question(model: question::Model) -> Question {
 }
 
 /// An event type's questions, in order.
-pub async fn for_event(db: &impl ConnectionTrait, event_type_id: &str) -> Result<Vec<Question>, DbErr> {
+pub async fn for_event(db: &impl ConnectionTrait, event_type_id: &EventTypeId) -> Result<Vec<Question>, DbErr> {
     let rows = question::Entity::find()
         .filter(question::Column::EventTypeId.eq(event_type_id))
         .order_by_asc(question::Column::Position)
@@ -37,7 +37,7 @@ pub async fn for_event(db: &impl ConnectionTrait, event_type_id: &str) -> Result
 pub async fn list_own(
     db: &DatabaseConnection,
     host: &user::Model,
-    event_type_id: &str,
+    event_type_id: &EventTypeId,
 ) -> Result<Vec<Question>, AppError> {
     let event = event_types::find_own(db, host, event_type_id).await?;
     Ok(for_event(db, &event.id).await?)
@@ -53,7 +53,11 @@ fn parse(form: &QuestionForm) -> Result<QuestionSpec, AppError> {
     })
 }
 
-async fn find_in(db: &impl ConnectionTrait, event_type_id: &str, id: &str) -> Result<question::Model, AppError> {
+async fn find_in(
+    db: &impl ConnectionTrait,
+    event_type_id: &EventTypeId,
+    id: &QuestionId,
+) -> Result<question::Model, AppError> {
     question::Entity::find_by_id(id)
         .filter(question::Column::EventTypeId.eq(event_type_id))
         .one(db)
@@ -66,8 +70,8 @@ async fn find_in(db: &impl ConnectionTrait, event_type_id: &str, id: &str) -> Re
 pub async fn save(
     db: &DatabaseConnection,
     host: &user::Model,
-    event_type_id: &str,
-    id: Option<&str>,
+    event_type_id: &EventTypeId,
+    id: Option<&QuestionId>,
     form: QuestionForm,
 ) -> Result<Question, AppError> {
     let event = event_types::find_own(db, host, event_type_id).await?;
@@ -96,7 +100,7 @@ pub async fn save(
                 .one(db)
                 .await?;
             question::ActiveModel {
-                id: Set(new_id()),
+                id: Set(QuestionId::generate()),
                 event_type_id: Set(event.id.clone()),
                 position: Set(last.map_or(0, |q| q.position + 1)),
                 created_at: Set(Utc::now()),
@@ -120,8 +124,8 @@ pub async fn save(
 pub async fn delete(
     db: &DatabaseConnection,
     host: &user::Model,
-    event_type_id: &str,
-    id: &str,
+    event_type_id: &EventTypeId,
+    id: &QuestionId,
 ) -> Result<(), AppError> {
     let event = event_types::find_own(db, host, event_type_id).await?;
     find_in(db, &event.id, id).await?;
@@ -133,8 +137,8 @@ pub async fn delete(
 pub async fn move_one(
     db: &DatabaseConnection,
     host: &user::Model,
-    event_type_id: &str,
-    id: &str,
+    event_type_id: &EventTypeId,
+    id: &QuestionId,
     up: bool,
 ) -> Result<(), AppError> {
     let event = event_types::find_own(db, host, event_type_id).await?;
@@ -145,7 +149,7 @@ pub async fn move_one(
         .order_by_asc(question::Column::CreatedAt)
         .all(&txn)
         .await?;
-    let index = rows.iter().position(|q| q.id == id).ok_or(AppError::NotFound)?;
+    let index = rows.iter().position(|q| q.id == *id).ok_or(AppError::NotFound)?;
     let other = if up { index.checked_sub(1) } else { Some(index + 1) };
     let Some(other) = other.filter(|&i| i < rows.len()) else {
         return Ok(());

@@ -142,7 +142,7 @@ fn sample_email(kind: BookingEmailKind) -> BookingEmail {
         location: Some("https://meet.example.com/intro-ada".to_owned()),
         invitee_phone: Some("+49 30 1234567".to_owned()),
         answers: vec![Answer {
-            question_id: "q1".to_owned(),
+            question_id: "q1".into(),
             question: "Team size?".to_owned(),
             value: "11–50".to_owned(),
         }],

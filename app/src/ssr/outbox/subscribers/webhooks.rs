@@ -19,7 +19,7 @@ impl Subscriber for WebhookDeliveries {
             DomainEvent::ContactCreated(change) => {
                 let subject = Subject {
                     user_id: change.user_id,
-                    id: &change.contact.id,
+                    id: change.contact.id.as_str(),
                     event_type_id: None,
                 };
                 fan_out(txn, EventKey::ContactCreated, subject, &contact_data(change.contact)).await
@@ -33,7 +33,7 @@ impl Subscriber for WebhookDeliveries {
 async fn booking(txn: &DatabaseTransaction, key: EventKey, change: &BookingChange<'_>) -> Result<(), DbErr> {
     let subject = Subject {
         user_id: &change.host.id,
-        id: &change.booking.id,
+        id: change.booking.id.as_str(),
         event_type_id: Some(&change.event_type.id),
     };
     let data = booking_data(change.booking, change.host, change.event_type, key);

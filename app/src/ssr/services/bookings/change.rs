@@ -3,7 +3,7 @@
 use super::BookingError;
 use super::slots::is_free;
 use super::{Actor, find_by_token, find_for, host_and_event, lock_host_schedule, parse_start};
-use crate::domain::BookingStatus;
+use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::booking;
@@ -15,7 +15,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 pub async fn reschedule(
     db: &DatabaseConnection,
     secrets: &SecretBox,
-    id: &str,
+    id: &BookingId,
     token: &str,
     new_start: &str,
 ) -> Result<booking::Model, BookingError> {
@@ -74,7 +74,7 @@ pub async fn reschedule(
 #[tracing::instrument(skip_all, fields(booking.id = %id))]
 pub async fn cancel(
     db: &DatabaseConnection,
-    id: &str,
+    id: &BookingId,
     actor: Actor<'_>,
     reason: &str,
 ) -> Result<booking::Model, BookingError> {

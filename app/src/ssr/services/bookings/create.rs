@@ -5,12 +5,12 @@ use super::BookingError;
 use super::slots::is_free;
 use super::{find_public_event, lock_host_schedule, parse_start};
 use crate::domain::questions::{PhoneField, check_answers};
-use crate::domain::{BookingStatus, Email, Notes, PersonName, Phone, TimeZoneName};
+use crate::domain::{BookingId, BookingStatus, Email, Notes, PersonName, Phone, TimeZoneName};
 use crate::dto::BookingForm;
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::booking;
-use crate::ssr::ids::{hash_token, new_id, new_token};
+use crate::ssr::ids::{hash_token, new_token};
 use crate::ssr::outbox::{BookingChange, ContactChange, DomainEvent, publish};
 use crate::ssr::services::{FieldErrors, contacts, event_types, questions};
 use chrono::{Duration, Utc};
@@ -69,7 +69,7 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
     let token = new_token();
     let now = Utc::now();
     let inserted = booking::ActiveModel {
-        id: Set(new_id()),
+        id: Set(BookingId::generate()),
         host_id: Set(host.id.clone()),
         event_type_id: Set(event.id.clone()),
         contact_id: Set(contact.model.id.clone()),

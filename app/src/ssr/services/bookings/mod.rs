@@ -22,6 +22,7 @@ pub use slots::free_slots;
 pub use views::{get_for_host, list_for_host, to_dto};
 
 use crate::domain::questions::Answer;
+use crate::domain::{BookingId, UserId};
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::hash_token;
 use chrono::{DateTime, Utc};
@@ -54,7 +55,7 @@ pub async fn find_host(db: &impl ConnectionTrait, host_slug: &str) -> Result<use
 }
 
 /// Serializes calendar changes of one host; must be the transaction's first statement.
-pub(super) async fn lock_host_schedule(txn: &DatabaseTransaction, host_id: &str) -> Result<(), BookingError> {
+pub(super) async fn lock_host_schedule(txn: &DatabaseTransaction, host_id: &UserId) -> Result<(), BookingError> {
     user::Entity::update_many()
         .col_expr(
             user::Column::ScheduleVersion,
@@ -73,7 +74,11 @@ pub(super) fn parse_start(raw: &str) -> Result<DateTime<Utc>, BookingError> {
 }
 
 /// The booking whose manage token this is; anything else is not found.
-pub async fn find_by_token(db: &impl ConnectionTrait, id: &str, token: &str) -> Result<booking::Model, BookingError> {
+pub async fn find_by_token(
+    db: &impl ConnectionTrait,
+    id: &BookingId,
+    token: &str,
+) -> Result<booking::Model, BookingError> {
     booking::Entity::find_by_id(id)
         .filter(booking::Column::ManageTokenHash.eq(hash_token(token)))
         .one(db)
@@ -89,7 +94,7 @@ pub enum Actor<'a> {
 
 pub(super) async fn find_for(
     db: &impl ConnectionTrait,
-    id: &str,
+    id: &BookingId,
     actor: &Actor<'_>,
 ) -> Result<booking::Model, BookingError> {
     match actor {

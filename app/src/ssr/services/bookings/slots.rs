@@ -1,7 +1,7 @@
 //! The free start times of an event type, and whether one is still free.
 use super::BookingError;
-use crate::domain::BookingStatus;
 use crate::domain::slots::{Busy, SlotQuery, compute_slots};
+use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::services::{availability, event_types};
 use chrono::{DateTime, Duration, Utc};
@@ -16,7 +16,7 @@ pub async fn free_slots(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     now: DateTime<Utc>,
-    exclude: Option<&str>,
+    exclude: Option<&BookingId>,
 ) -> Result<Vec<DateTime<Utc>>, BookingError> {
     let schedule = availability::load(db, &host.id).await?;
     // Buffers are at most 12 hours, so a day's margin finds every booking
@@ -55,7 +55,7 @@ pub(super) async fn is_free(
     host: &user::Model,
     event: &event_type::Model,
     start: DateTime<Utc>,
-    exclude: Option<&str>,
+    exclude: Option<&BookingId>,
 ) -> Result<bool, BookingError> {
     let slots = free_slots(
         txn,

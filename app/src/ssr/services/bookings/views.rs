@@ -1,6 +1,7 @@
 //! How a booking reads: to its invitee (their zone first) and on the
 //! host's dashboard.
 use super::{Actor, answers, find_for, host_and_event};
+use crate::domain::BookingId;
 use crate::dto::{BookingDto, DashboardBookings};
 use crate::error::AppError;
 use crate::ssr::entities::{booking, event_type, user};
@@ -79,7 +80,7 @@ pub async fn list_for_host(db: &DatabaseConnection, host: &user::Model) -> Resul
     })
 }
 
-pub async fn get_for_host(db: &DatabaseConnection, host: &user::Model, id: &str) -> Result<BookingDto, AppError> {
+pub async fn get_for_host(db: &DatabaseConnection, host: &user::Model, id: &BookingId) -> Result<BookingDto, AppError> {
     let b = find_for(db, id, &Actor::Host(host)).await?;
     to_dto(db, &b).await
 }

@@ -13,6 +13,7 @@ pub use connect::{
 };
 pub use sync_log::{ALERT_INTERVAL_DAYS, SyncRecord, alert_cutoff, alert_owner, record, record_success};
 
+use crate::domain::TeamId;
 use crate::ssr::entities::integration_connection as connection;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,10 @@ impl HubspotSettings {
 }
 
 /// The team's HubSpot connection, if it has one.
-pub async fn connection_of_team(db: &impl ConnectionTrait, team_id: &str) -> Result<Option<connection::Model>, DbErr> {
+pub async fn connection_of_team(
+    db: &impl ConnectionTrait,
+    team_id: &TeamId,
+) -> Result<Option<connection::Model>, DbErr> {
     connection::Entity::find()
         .filter(connection::Column::Provider.eq(connection::HUBSPOT))
         .filter(connection::Column::TeamId.eq(team_id))

@@ -1,4 +1,5 @@
 //! The sync log every attempt writes, and the owner's alert, at most once a week.
+use crate::domain::{BookingId, TeamId};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{hubspot_sync_log as sync_log, integration_connection as connection};
@@ -12,8 +13,8 @@ use sea_orm::{
 
 /// One line of the sync log.
 pub struct SyncRecord<'a> {
-    pub team_id: &'a str,
-    pub booking_id: Option<&'a str>,
+    pub team_id: &'a TeamId,
+    pub booking_id: Option<&'a BookingId>,
     pub action: &'a str,
     pub succeeded: bool,
     pub http_status: Option<u16>,
@@ -24,8 +25,8 @@ pub struct SyncRecord<'a> {
 
 impl<'a> SyncRecord<'a> {
     pub fn failure(
-        team_id: &'a str,
-        booking_id: Option<&'a str>,
+        team_id: &'a TeamId,
+        booking_id: Option<&'a BookingId>,
         action: &'a str,
         http_status: Option<u16>,
         message: &'a str,
@@ -47,7 +48,7 @@ pub async fn record(db: &impl ConnectionTrait, line: SyncRecord<'_>) -> Result<(
     sync_log::ActiveModel {
         id: Set(new_id()),
         team_id: Set(line.team_id.to_owned()),
-        booking_id: Set(line.booking_id.map(str::to_owned)),
+        booking_id: Set(line.booking_id.cloned()),
         action: Set(line.action.to_owned()),
         succeeded: Set(line.succeeded),
         http_status: Set(line.http_status.map(i32::from)),
@@ -91,7 +92,7 @@ pub fn alert_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
 /// Returns whether an email was queued.
 pub async fn alert_owner(
     db: &DatabaseConnection,
-    team_id: &str,
+    team_id: &TeamId,
     problem: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {

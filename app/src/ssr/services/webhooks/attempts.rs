@@ -1,6 +1,7 @@
 //! What one delivery attempt sends, and what its outcome changes: the log,
 //! the delivery's status, and the webhook's run of failures.
 use super::DISABLE_AFTER_DAYS;
+use crate::domain::{WebhookDeliveryId, WebhookId};
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{event, webhook, webhook_attempt, webhook_delivery};
@@ -26,7 +27,7 @@ pub struct Outgoing {
 pub async fn outgoing(
     db: &DatabaseConnection,
     secrets: &SecretBox,
-    delivery_id: &str,
+    delivery_id: &WebhookDeliveryId,
 ) -> anyhow::Result<Option<Outgoing>> {
     let Some((delivery, Some(event))) = webhook_delivery::Entity::find_by_id(delivery_id)
         .find_also_related(event::Entity)
@@ -138,7 +139,7 @@ pub async fn record_attempt(
 /// (telling its owner, once) when the run has lasted three days.
 async fn record_failure(
     db: &impl ConnectionTrait,
-    webhook_id: &str,
+    webhook_id: &WebhookId,
     now: DateTime<Utc>,
 ) -> Result<AttemptEffect, DbErr> {
     webhook::Entity::update_many()

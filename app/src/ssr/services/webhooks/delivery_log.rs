@@ -1,5 +1,6 @@
 //! The delivery log of one webhook, and sending a delivery again.
 use super::{event_types_of, own, to_dto};
+use crate::domain::{WebhookDeliveryId, WebhookId};
 use crate::dto::{AttemptDto, DeliveryDto, DeliveryLogDto};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
@@ -15,7 +16,7 @@ use sea_orm::{
 const LOG_LENGTH: u64 = 50;
 
 /// Deliveries of one webhook with every attempt, newest first.
-pub async fn log(db: &DatabaseConnection, user: &user::Model, id: &str) -> Result<DeliveryLogDto, AppError> {
+pub async fn log(db: &DatabaseConnection, user: &user::Model, id: &WebhookId) -> Result<DeliveryLogDto, AppError> {
     let hook = own(db, user, id).await?;
     let tz = user.zone();
     let rows = webhook_delivery::Entity::find()
@@ -25,7 +26,7 @@ pub async fn log(db: &DatabaseConnection, user: &user::Model, id: &str) -> Resul
         .find_also_related(event::Entity)
         .all(db)
         .await?;
-    let ids: Vec<String> = rows.iter().map(|(d, _)| d.id.clone()).collect();
+    let ids: Vec<WebhookDeliveryId> = rows.iter().map(|(d, _)| d.id.clone()).collect();
     let attempts = webhook_attempt::Entity::find()
         .filter(webhook_attempt::Column::DeliveryId.is_in(ids))
         .order_by_asc(webhook_attempt::Column::CreatedAt)
@@ -61,7 +62,11 @@ pub async fn log(db: &DatabaseConnection, user: &user::Model, id: &str) -> Resul
 }
 
 /// Sends a delivery again, under the same delivery id.
-pub async fn redeliver(db: &DatabaseConnection, user: &user::Model, delivery_id: &str) -> Result<(), AppError> {
+pub async fn redeliver(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    delivery_id: &WebhookDeliveryId,
+) -> Result<(), AppError> {
     let delivery = webhook_delivery::Entity::find_by_id(delivery_id)
         .one(db)
         .await?

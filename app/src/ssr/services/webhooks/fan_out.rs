@@ -3,8 +3,8 @@
 //! as one durable delivery per matching webhook.
 use super::subscriptions::listening;
 use crate::domain::webhooks::EventKey;
+use crate::domain::{EventId, EventTypeId, UserId, WebhookDeliveryId, WebhookId};
 use crate::ssr::entities::{event, webhook_delivery};
-use crate::ssr::ids::new_id;
 use crate::ssr::jobs::{DeliverWebhook, enqueue};
 use crate::ssr::outbox::payloads::envelope_json;
 use chrono::{DateTime, Utc};
@@ -13,9 +13,10 @@ use serde::Serialize;
 
 /// What an event is about, for storing and filtering.
 pub struct Subject<'a> {
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
+    /// The booking's or contact's id.
     pub id: &'a str,
-    pub event_type_id: Option<&'a str>,
+    pub event_type_id: Option<&'a EventTypeId>,
 }
 
 fn body<T: Serialize>(key: EventKey, at: DateTime<Utc>, data: &T) -> Result<String, DbErr> {
@@ -41,7 +42,7 @@ pub async fn fan_out<T: Serialize>(
 /// Stores a test event, queued for one webhook only.
 pub async fn record_test<T: Serialize>(
     db: &impl ConnectionTrait,
-    webhook_id: &str,
+    webhook_id: &WebhookId,
     key: EventKey,
     subject: Subject<'_>,
     data: &T,
@@ -60,10 +61,10 @@ async fn insert(
     now: DateTime<Utc>,
 ) -> Result<event::Model, DbErr> {
     event::ActiveModel {
-        id: Set(new_id()),
+        id: Set(EventId::generate()),
         user_id: Set(subject.user_id.to_owned()),
         kind: Set(key.as_str().to_owned()),
-        event_type_id: Set(subject.event_type_id.map(str::to_owned)),
+        event_type_id: Set(subject.event_type_id.cloned()),
         subject_id: Set(subject.id.to_owned()),
         body: Set(body),
         is_test: Set(is_test),
@@ -73,10 +74,10 @@ async fn insert(
     .await
 }
 
-async fn queue_delivery(db: &impl ConnectionTrait, webhook_id: &str, event_id: &str) -> Result<(), DbErr> {
+async fn queue_delivery(db: &impl ConnectionTrait, webhook_id: &WebhookId, event_id: &EventId) -> Result<(), DbErr> {
     let now = Utc::now();
     let delivery = webhook_delivery::ActiveModel {
-        id: Set(new_id()),
+        id: Set(WebhookDeliveryId::generate()),
         webhook_id: Set(webhook_id.to_owned()),
         event_id: Set(event_id.to_owned()),
         status: Set(webhook_delivery::PENDING.to_owned()),

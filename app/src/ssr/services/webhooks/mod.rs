@@ -14,6 +14,7 @@ pub use delivery_log::{log, redeliver};
 pub use samples::{sample, send_test};
 pub use subscriptions::{create_manual, create_zapier, delete, page, roll_secret, set_active, zapier_secret};
 
+use crate::domain::WebhookId;
 use crate::domain::webhooks::EventKey;
 use crate::dto::WebhookDto;
 use crate::error::AppError;
@@ -67,7 +68,7 @@ async fn event_types_of(db: &impl ConnectionTrait, user: &user::Model) -> Result
 }
 
 /// The user's webhook `id`; someone else's reads as not found.
-async fn own(db: &impl ConnectionTrait, user: &user::Model, id: &str) -> Result<webhook::Model, AppError> {
+async fn own(db: &impl ConnectionTrait, user: &user::Model, id: &WebhookId) -> Result<webhook::Model, AppError> {
     webhook::Entity::find_by_id(id)
         .filter(webhook::Column::UserId.eq(&user.id))
         .one(db)

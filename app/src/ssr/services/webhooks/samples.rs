@@ -3,6 +3,7 @@
 use super::fan_out::{Subject, record_test};
 use super::{event_types_of, own, stored_events};
 use crate::domain::webhooks::EventKey;
+use crate::domain::{EventTypeId, WebhookId};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{event, user};
@@ -15,13 +16,13 @@ use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Sends the webhook an example of its first event, marked as a test.
-pub async fn send_test(db: &DatabaseConnection, user: &user::Model, id: &str) -> Result<(), AppError> {
+pub async fn send_test(db: &DatabaseConnection, user: &user::Model, id: &WebhookId) -> Result<(), AppError> {
     let hook = own(db, user, id).await?;
     let key = stored_events(&hook)
         .first()
         .copied()
         .unwrap_or(EventKey::BookingCreated);
-    let data = example(db, user, key, hook.event_type_id.as_deref()).await?;
+    let data = example(db, user, key, hook.event_type_id.as_ref()).await?;
     let txn = write_transaction(db).await?;
     record_test(
         &txn,
@@ -30,7 +31,7 @@ pub async fn send_test(db: &DatabaseConnection, user: &user::Model, id: &str) ->
         Subject {
             user_id: &user.id,
             id: data["id"].as_str().unwrap_or_default(),
-            event_type_id: hook.event_type_id.as_deref(),
+            event_type_id: hook.event_type_id.as_ref(),
         },
         &data,
     )
@@ -45,7 +46,7 @@ pub async fn sample(
     db: &DatabaseConnection,
     user: &user::Model,
     key: EventKey,
-    event_type_id: Option<&str>,
+    event_type_id: Option<&EventTypeId>,
 ) -> Result<Vec<serde_json::Value>, AppError> {
     let mut query = event::Entity::find()
         .filter(event::Column::UserId.eq(&user.id))
@@ -71,11 +72,11 @@ async fn example(
     db: &DatabaseConnection,
     user: &user::Model,
     key: EventKey,
-    event_type_id: Option<&str>,
+    event_type_id: Option<&EventTypeId>,
 ) -> Result<serde_json::Value, AppError> {
     let event_types = event_types_of(db, user).await?;
     let chosen = event_type_id
-        .and_then(|id| event_types.iter().find(|e| e.id == id))
+        .and_then(|id| event_types.iter().find(|e| e.id == *id))
         .or_else(|| event_types.first());
     let event_type = chosen.map_or_else(
         || EventTypeRef {
@@ -85,7 +86,7 @@ async fn example(
             duration: 30,
         },
         |e| EventTypeRef {
-            id: e.id.clone(),
+            id: e.id.to_string(),
             name: e.name.clone(),
             slug: e.slug.clone(),
             duration: e.duration_min,
@@ -114,7 +115,7 @@ async fn example(
             timezone: "Europe/London".to_owned(),
         },
         host: HostRef {
-            id: user.id.clone(),
+            id: user.id.to_string(),
             name: user.name.clone(),
             email: user.email.clone(),
         },

@@ -2,12 +2,13 @@
 //! event goes to.
 use super::{event_types_of, own, stored_events, target, to_dto};
 use crate::domain::webhooks::EventKey;
+use crate::domain::{EventTypeId, UserId, WebhookId};
 use crate::dto::{EventTypeChoice, WebhookForm, WebhookSecret, WebhooksDto};
 use crate::error::AppError;
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{event_type, user, webhook};
-use crate::ssr::ids::{new_id, new_webhook_secret};
+use crate::ssr::ids::new_webhook_secret;
 use crate::ssr::services::{FieldErrors, lock_user, team_of};
 use chrono::Utc;
 use sea_orm::{
@@ -16,10 +17,10 @@ use sea_orm::{
 };
 
 /// Whether `hook` wants an event of `key` about a booking of `event_type_id`.
-fn wants(hook: &webhook::Model, key: EventKey, event_type_id: Option<&str>) -> bool {
+fn wants(hook: &webhook::Model, key: EventKey, event_type_id: Option<&EventTypeId>) -> bool {
     stored_events(hook).contains(&key)
         && match (&hook.event_type_id, key.is_booking()) {
-            (Some(filter), true) => event_type_id == Some(filter.as_str()),
+            (Some(filter), true) => event_type_id == Some(filter),
             _ => true,
         }
 }
@@ -27,9 +28,9 @@ fn wants(hook: &webhook::Model, key: EventKey, event_type_id: Option<&str>) -> b
 /// The user's active webhooks that an event of `key` goes to.
 pub async fn listening(
     db: &impl ConnectionTrait,
-    user_id: &str,
+    user_id: &UserId,
     key: EventKey,
-    event_type_id: Option<&str>,
+    event_type_id: Option<&EventTypeId>,
 ) -> Result<Vec<webhook::Model>, DbErr> {
     Ok(webhook::Entity::find()
         .filter(webhook::Column::UserId.eq(user_id))
@@ -90,7 +91,7 @@ async fn own_event_type(
     db: &impl ConnectionTrait,
     user: &user::Model,
     raw: &str,
-) -> Result<Result<Option<String>, String>, DbErr> {
+) -> Result<Result<Option<EventTypeId>, String>, DbErr> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(Ok(None));
@@ -108,7 +109,7 @@ struct NewHook {
     source: &'static str,
     target_url: String,
     events: Vec<EventKey>,
-    event_type_id: Option<String>,
+    event_type_id: Option<EventTypeId>,
 }
 
 async fn insert(
@@ -123,7 +124,7 @@ async fn insert(
     lock_user(&txn, &user.id).await?;
     check_limit(&txn, user).await?;
     let hook = webhook::ActiveModel {
-        id: Set(new_id()),
+        id: Set(WebhookId::generate()),
         user_id: Set(user.id.clone()),
         team_id: Set(user.team_id.clone()),
         source: Set(new.source.to_owned()),
@@ -223,7 +224,7 @@ pub async fn create_zapier(
 pub async fn delete(
     db: &DatabaseConnection,
     user: &user::Model,
-    id: &str,
+    id: &WebhookId,
     source: Option<&str>,
 ) -> Result<(), AppError> {
     let hook = own(db, user, id).await?;
@@ -236,7 +237,12 @@ pub async fn delete(
 }
 
 /// Switches a webhook on or off; switching on starts its failure count anew.
-pub async fn set_active(db: &DatabaseConnection, user: &user::Model, id: &str, active: bool) -> Result<(), AppError> {
+pub async fn set_active(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: &WebhookId,
+    active: bool,
+) -> Result<(), AppError> {
     let mut model: webhook::ActiveModel = own(db, user, id).await?.into();
     model.active = Set(active);
     if active {
@@ -253,7 +259,7 @@ pub async fn roll_secret(
     db: &DatabaseConnection,
     secrets: &SecretBox,
     user: &user::Model,
-    id: &str,
+    id: &WebhookId,
 ) -> Result<WebhookSecret, AppError> {
     let secret = new_webhook_secret();
     let mut model: webhook::ActiveModel = own(db, user, id).await?.into();
@@ -268,7 +274,7 @@ pub async fn zapier_secret(
     db: &DatabaseConnection,
     secrets: &SecretBox,
     user: &user::Model,
-    id: &str,
+    id: &WebhookId,
 ) -> Result<WebhookSecret, AppError> {
     let hook = own(db, user, id).await?;
     if hook.source != webhook::ZAPIER {
@@ -291,7 +297,7 @@ mod tests {
             source: webhook::MANUAL.into(),
             target_url: "https://example.com".into(),
             events: serde_json::to_string(events).unwrap(),
-            event_type_id: filter.map(str::to_owned),
+            event_type_id: filter.map(EventTypeId::from),
             secret_sealed: String::new(),
             active: true,
             failing_since: None,
@@ -304,15 +310,15 @@ mod tests {
     #[test]
     fn a_webhook_hears_only_its_events() {
         let h = hook(&[EventKey::BookingCreated], None);
-        assert!(wants(&h, EventKey::BookingCreated, Some("e1")));
-        assert!(!wants(&h, EventKey::BookingCancelled, Some("e1")));
+        assert!(wants(&h, EventKey::BookingCreated, Some(&EventTypeId::from("e1"))));
+        assert!(!wants(&h, EventKey::BookingCancelled, Some(&EventTypeId::from("e1"))));
     }
 
     #[test]
     fn an_event_type_filter_narrows_booking_events_only() {
         let h = hook(&[EventKey::BookingCreated, EventKey::ContactCreated], Some("e1"));
-        assert!(wants(&h, EventKey::BookingCreated, Some("e1")));
-        assert!(!wants(&h, EventKey::BookingCreated, Some("e2")));
+        assert!(wants(&h, EventKey::BookingCreated, Some(&EventTypeId::from("e1"))));
+        assert!(!wants(&h, EventKey::BookingCreated, Some(&EventTypeId::from("e2"))));
         assert!(wants(&h, EventKey::ContactCreated, None));
     }
 }
