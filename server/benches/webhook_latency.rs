@@ -126,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        committed.insert(created.booking.id, Instant::now());
+        committed.insert(created.details.booking.id, Instant::now());
         app::ssr::jobs_ready(&state);
     }
     let booking_secs = started.elapsed().as_secs_f64();

@@ -1,6 +1,10 @@
+#[cfg(feature = "ssr")]
+use super::booking_views::{booking_dto, dashboard};
 use crate::domain::BookingId;
 use crate::dto::{BookingDto, BookingForm, BookingPageDto, DashboardBookings, HostPageDto};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use chrono::Utc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +60,7 @@ pub async fn book(form: BookingForm) -> Result<(), AppError> {
     jobs_ready(&state);
     leptos_axum::redirect(&format!(
         "/bookings/{}?token={}&confirmed=1",
-        created.booking.id, created.token
+        created.details.booking.id, created.token
     ));
     Ok(())
 }
@@ -65,26 +69,38 @@ pub async fn book(form: BookingForm) -> Result<(), AppError> {
 pub async fn managed_booking(id: BookingId, token: String) -> Result<BookingDto, AppError> {
     use crate::ssr::{context::state, services::bookings};
     let state = state()?;
-    let booking = bookings::find_by_token(&state.db, &id, &token).await?;
-    bookings::to_dto(&state.db, &booking).await
+    let details = bookings::get(&state.db, &id, &bookings::Actor::Invitee { token: &token }).await?;
+    Ok(booking_dto(&details, Utc::now()))
 }
 
 #[server]
 pub async fn cancel_as_invitee(id: BookingId, token: String, reason: String) -> Result<BookingDto, AppError> {
     use crate::ssr::{context::state, jobs_ready, services::bookings};
     let state = state()?;
-    let booking = bookings::cancel(&state.db, &id, bookings::Actor::Invitee { token: &token }, &reason).await?;
+    let cancel = bookings::Cancel { id, reason };
+    let details = bookings::cancel(&state.db, cancel, bookings::Actor::Invitee { token: &token }).await?;
     jobs_ready(&state);
-    bookings::to_dto(&state.db, &booking).await
+    Ok(booking_dto(&details, Utc::now()))
 }
 
 #[server]
 pub async fn reschedule(id: BookingId, token: String, start: String) -> Result<(), AppError> {
     use crate::ssr::{context::state, jobs_ready, services::bookings};
     let state = state()?;
-    let booking = bookings::reschedule(&state.db, &state.secrets, &id, &token, &start).await?;
+    let start = bookings::parse_start(&start)?;
+    let command = bookings::Reschedule { id, start };
+    let details = bookings::reschedule(
+        &state.db,
+        &state.secrets,
+        command,
+        bookings::Actor::Invitee { token: &token },
+    )
+    .await?;
     jobs_ready(&state);
-    leptos_axum::redirect(&format!("/bookings/{}?token={}&rescheduled=1", booking.id, token));
+    leptos_axum::redirect(&format!(
+        "/bookings/{}?token={}&rescheduled=1",
+        details.booking.id, token
+    ));
     Ok(())
 }
 
@@ -93,7 +109,8 @@ pub async fn host_bookings() -> Result<DashboardBookings, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::bookings};
     let state = state()?;
     let host = require_user(&state.db).await?;
-    bookings::list_for_host(&state.db, &host).await
+    let list = bookings::list_for_host(&state.db, &host).await?;
+    Ok(dashboard(&host, list, Utc::now()))
 }
 
 #[server]
@@ -101,7 +118,8 @@ pub async fn host_booking(id: BookingId) -> Result<BookingDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::bookings};
     let state = state()?;
     let host = require_user(&state.db).await?;
-    bookings::get_for_host(&state.db, &host, &id).await
+    let details = bookings::get(&state.db, &id, &bookings::Actor::Host(&host)).await?;
+    Ok(booking_dto(&details, Utc::now()))
 }
 
 #[server]
@@ -109,7 +127,8 @@ pub async fn cancel_as_host(id: BookingId, reason: String) -> Result<BookingDto,
     use crate::ssr::{auth::require_user, context::state, jobs_ready, services::bookings};
     let state = state()?;
     let host = require_user(&state.db).await?;
-    let booking = bookings::cancel(&state.db, &id, bookings::Actor::Host(&host), &reason).await?;
+    let cancel = bookings::Cancel { id, reason };
+    let details = bookings::cancel(&state.db, cancel, bookings::Actor::Host(&host)).await?;
     jobs_ready(&state);
-    bookings::to_dto(&state.db, &booking).await
+    Ok(booking_dto(&details, Utc::now()))
 }

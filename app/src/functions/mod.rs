@@ -2,6 +2,8 @@
 //! service to a DTO.
 pub mod auth;
 pub mod availability;
+#[cfg(feature = "ssr")]
+mod booking_views;
 pub mod bookings;
 pub mod contacts;
 pub mod developer;

@@ -1,31 +1,41 @@
 //! Moving a booking to another free time, and cancelling it: each under
 //! the host's schedule lock, each published in its transaction.
-use super::BookingError;
 use super::slots::is_free;
-use super::{Actor, find_by_token, find_for, host_and_event, lock_host_schedule, parse_start};
+use super::{Actor, BookingDetails, BookingError, find_for, host_and_event, lock_host_schedule};
 use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::booking;
 use crate::ssr::outbox::{BookingChange, DomainEvent, publish};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
-#[tracing::instrument(skip_all, fields(booking.id = %id))]
+/// Moves a booking to another free time of its event type.
+pub struct Reschedule {
+    pub id: BookingId,
+    pub start: DateTime<Utc>,
+}
+
+/// Cancels a booking, with an optional reason for the other side.
+pub struct Cancel {
+    pub id: BookingId,
+    pub reason: String,
+}
+
+#[tracing::instrument(skip_all, fields(booking.id = %command.id))]
 pub async fn reschedule(
     db: &DatabaseConnection,
     secrets: &SecretBox,
-    id: &BookingId,
-    token: &str,
-    new_start: &str,
-) -> Result<booking::Model, BookingError> {
-    let start = parse_start(new_start)?;
+    command: Reschedule,
+    actor: Actor<'_>,
+) -> Result<BookingDetails, BookingError> {
+    let Reschedule { id, start } = command;
     // Read outside the transaction only to know whose schedule to lock.
-    let (host, event) = host_and_event(db, &find_by_token(db, id, token).await?).await?;
+    let (host, event) = host_and_event(db, &find_for(db, &id, &actor).await?).await?;
 
     let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
-    let current = find_by_token(&txn, id, token).await?;
+    let current = find_for(&txn, &id, &actor).await?;
     if current.status == BookingStatus::Cancelled {
         return Err(BookingError::field(
             "start",
@@ -55,29 +65,38 @@ pub async fn reschedule(
     model.sequence = Set(current.sequence + 1);
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await.map_err(BookingError::slot_taken_or)?;
-    let sealed = secrets.seal(token);
+    // The invitee's new email carries the manage link only when the invitee
+    // moved it: the host does not hold the link's secret.
+    let sealed = match actor {
+        Actor::Invitee { token } => Some(secrets.seal(token)),
+        Actor::Host(_) => None,
+    };
     publish(
         &txn,
         &DomainEvent::BookingRescheduled(BookingChange {
             booking: &updated,
             host: &host,
             event_type: &event,
-            manage_token_sealed: Some(&sealed),
+            manage_token_sealed: sealed.as_deref(),
         }),
     )
     .await?;
     txn.commit().await?;
     tracing::info!("booking rescheduled");
-    Ok(updated)
+    Ok(BookingDetails {
+        booking: updated,
+        host,
+        event_type: event,
+    })
 }
 
-#[tracing::instrument(skip_all, fields(booking.id = %id))]
+#[tracing::instrument(skip_all, fields(booking.id = %command.id))]
 pub async fn cancel(
     db: &DatabaseConnection,
-    id: &BookingId,
+    command: Cancel,
     actor: Actor<'_>,
-    reason: &str,
-) -> Result<booking::Model, BookingError> {
+) -> Result<BookingDetails, BookingError> {
+    let Cancel { id, reason } = command;
     let reason = reason.trim();
     if reason.chars().count() > 1_000 {
         return Err(BookingError::field(
@@ -85,12 +104,16 @@ pub async fn cancel(
             "Keep the reason to 1,000 characters or fewer.",
         ));
     }
-    let (host, event) = host_and_event(db, &find_for(db, id, &actor).await?).await?;
+    let (host, event) = host_and_event(db, &find_for(db, &id, &actor).await?).await?;
     let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
-    let current = find_for(&txn, id, &actor).await?;
+    let current = find_for(&txn, &id, &actor).await?;
     if current.status == BookingStatus::Cancelled {
-        return Ok(current);
+        return Ok(BookingDetails {
+            booking: current,
+            host,
+            event_type: event,
+        });
     }
     if !current.status.allows_change(current.end_at, Utc::now()) {
         return Err(BookingError::field(
@@ -120,5 +143,9 @@ pub async fn cancel(
     .await?;
     txn.commit().await?;
     tracing::info!("booking cancelled");
-    Ok(updated)
+    Ok(BookingDetails {
+        booking: updated,
+        host,
+        event_type: event,
+    })
 }

@@ -1,8 +1,8 @@
 //! A new booking: the form checked against the event type, the slot
 //! re-checked under the host's schedule lock, the contact upserted and the
 //! booking published, all in one transaction.
-use super::BookingError;
 use super::slots::is_free;
+use super::{BookingDetails, BookingError};
 use super::{find_public_event, lock_host_schedule, parse_start};
 use crate::domain::questions::{PhoneField, check_answers};
 use crate::domain::{BookingId, BookingStatus, Email, Notes, PersonName, Phone, TimeZoneName};
@@ -18,7 +18,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 /// A new booking and the secret of its manage link.
 pub struct Created {
-    pub booking: booking::Model,
+    pub details: BookingDetails,
     pub token: String,
 }
 
@@ -119,5 +119,12 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
     publish(&txn, &contact_event).await?;
     txn.commit().await?;
     tracing::info!(booking.id = %booking.id, "booking created");
-    Ok(Created { booking, token })
+    Ok(Created {
+        details: BookingDetails {
+            booking,
+            host,
+            event_type: event,
+        },
+        token,
+    })
 }

@@ -1,7 +1,8 @@
 //! Bookings: creating (`create`), rescheduling and cancelling (`change`)
 //! them without ever double-booking a host, the free times they are checked
-//! against (`slots`), and how a booking reads to its invitee and its host
-//! (`views`).
+//! against (`slots`), and reading them (`read`). Each takes a typed command
+//! and an `Actor` and answers with `BookingDetails`, which every edge (pages,
+//! server functions, the REST API) maps to its own shape.
 //!
 //! Every change to a host's calendar runs in one transaction whose first
 //! statement bumps `users.schedule_version` for that host. That write takes
@@ -12,14 +13,14 @@
 mod change;
 mod create;
 mod error;
+mod read;
 mod slots;
-mod views;
 
-pub use change::{cancel, reschedule};
+pub use change::{Cancel, Reschedule, cancel, reschedule};
 pub use create::{Created, create};
 pub use error::BookingError;
+pub use read::{get, list_for_host};
 pub use slots::free_slots;
-pub use views::{get_for_host, list_for_host, to_dto};
 
 use crate::domain::questions::Answer;
 use crate::domain::{BookingId, UserId};
@@ -67,7 +68,8 @@ pub(super) async fn lock_host_schedule(txn: &DatabaseTransaction, host_id: &User
     Ok(())
 }
 
-pub(super) fn parse_start(raw: &str) -> Result<DateTime<Utc>, BookingError> {
+/// A start time as forms and the API send it (RFC 3339).
+pub fn parse_start(raw: &str) -> Result<DateTime<Utc>, BookingError> {
     DateTime::parse_from_rfc3339(raw.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| BookingError::field("start", "Choose a time from the list."))
@@ -86,10 +88,44 @@ pub async fn find_by_token(
         .ok_or(BookingError::NotFound)
 }
 
-/// Who is changing a booking.
+/// Who is reading or changing a booking: its invitee, holding the manage
+/// link's secret, or its host (signed in, or through an API key).
 pub enum Actor<'a> {
     Invitee { token: &'a str },
     Host(&'a user::Model),
+}
+
+/// A booking with the host and event type it belongs to: the read model
+/// every edge maps to its own shape.
+#[derive(Debug, Clone)]
+pub struct BookingDetails {
+    pub booking: booking::Model,
+    pub host: user::Model,
+    pub event_type: event_type::Model,
+}
+
+impl BookingDetails {
+    pub(super) async fn of(db: &impl ConnectionTrait, booking: booking::Model) -> Result<Self, BookingError> {
+        let (host, event_type) = host_and_event(db, &booking).await?;
+        Ok(Self {
+            booking,
+            host,
+            event_type,
+        })
+    }
+
+    /// Whether it can still be moved or cancelled: confirmed and not over.
+    pub fn can_change(&self, now: DateTime<Utc>) -> bool {
+        self.booking.status.allows_change(self.booking.end_at, now)
+    }
+
+    pub fn is_past(&self, now: DateTime<Utc>) -> bool {
+        self.booking.end_at <= now
+    }
+
+    pub fn answers(&self) -> Vec<Answer> {
+        answers(&self.booking)
+    }
 }
 
 pub(super) async fn find_for(

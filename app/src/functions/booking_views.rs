@@ -1,0 +1,61 @@
+//! How a booking reads in the browser: the bookings service's read model
+//! mapped to the page's shape, times in the viewer's zones.
+use crate::dto::{BookingDto, DashboardBookings};
+use crate::ssr::entities::user;
+use crate::ssr::services::bookings::BookingDetails;
+use crate::ssr::time_fmt::{iso, range_in};
+use chrono::{DateTime, Utc};
+
+/// A booking as its invitee sees it (their zone first) and its host.
+pub fn booking_dto(details: &BookingDetails, now: DateTime<Utc>) -> BookingDto {
+    let BookingDetails {
+        booking: b,
+        host,
+        event_type: event,
+    } = details;
+    let invitee_tz = b.invitee_time_zone.tz();
+    let host_tz = host.zone();
+    BookingDto {
+        id: b.id.clone(),
+        status: b.status,
+        can_change: details.can_change(now),
+        event_name: event.name.clone(),
+        event_slug: event.slug.clone(),
+        duration_min: event.duration_min as u32,
+        host_name: host.name.clone(),
+        host_slug: host.slug.clone(),
+        invitee_name: b.invitee_name.clone(),
+        invitee_email: b.invitee_email.clone(),
+        invitee_phone: b.invitee_phone.clone(),
+        invitee_time_zone: invitee_tz.name().to_owned(),
+        host_time_zone: host_tz.name().to_owned(),
+        start: iso(b.start_at),
+        when_invitee: range_in(invitee_tz, b.start_at, b.end_at),
+        when_host: range_in(host_tz, b.start_at, b.end_at),
+        previous_when_invitee: b
+            .previous_start_at
+            .zip(b.previous_end_at)
+            .map(|(s, e)| range_in(invitee_tz, s, e)),
+        location: event.location.clone(),
+        notes: b.notes.clone(),
+        answers: details.answers(),
+        cancel_reason: b.cancel_reason.clone(),
+        cancelled_by: b.cancelled_by.clone(),
+        is_past: details.is_past(now),
+    }
+}
+
+/// The host's dashboard: upcoming bookings soonest first, past ones latest
+/// first. `bookings` come in start order.
+pub fn dashboard(host: &user::Model, bookings: Vec<BookingDetails>, now: DateTime<Utc>) -> DashboardBookings {
+    let (upcoming, mut past): (Vec<_>, Vec<_>) = bookings
+        .iter()
+        .map(|details| booking_dto(details, now))
+        .partition(|dto| !dto.is_past);
+    past.reverse();
+    DashboardBookings {
+        time_zone: host.time_zone.name().to_owned(),
+        upcoming,
+        past,
+    }
+}
