@@ -175,7 +175,7 @@ impl Application {
             leptos: self.leptos,
             hubspot: self.hubspot,
             rate_limits: self.rate_limits,
-        });
+        })?;
         // The peer address is the client IP the API's rate limits key on.
         let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)

@@ -15,5 +15,6 @@ mod process_restart;
 mod processes;
 mod questions;
 mod queue;
+mod security;
 mod support;
 mod webhooks;
