@@ -31,6 +31,9 @@ pub enum AppError {
     SlotTaken,
     #[error("Not found.")]
     NotFound,
+    /// It existed, and no longer answers: says what ended.
+    #[error("{0}")]
+    Gone(String),
     #[error("Please log in to continue.")]
     Unauthorized,
     /// Says what the person may not do and why (their role, their plan).
@@ -56,6 +59,7 @@ impl AppError {
             Self::Validation(_) => 422,
             Self::SlotTaken => 409,
             Self::NotFound => 404,
+            Self::Gone(_) => 410,
             Self::Unauthorized => 401,
             Self::Forbidden(_) | Self::PlanLimit(_) => 403,
             Self::Request(_) => 400,

@@ -204,15 +204,39 @@ fn dev_key(path: &Path) -> anyhow::Result<[u8; 32]> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    std::fs::write(path, base64::engine::general_purpose::STANDARD.encode(key))
+    write_private(path, base64::engine::general_purpose::STANDARD.encode(key).as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
     tracing::warn!(path = %path.display(), "generated a development secret key; set SLOTLINE_SECRET_KEY in production");
     Ok(key)
 }
 
+/// Writes a file only its owner can read (mode 0600 on Unix), refusing to
+/// replace one that exists.
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_generated_key_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("slotline-key-{}", std::process::id()));
+        let path = dir.join("secret.key");
+        let key = dev_key(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        assert_eq!(dev_key(&path).unwrap(), key, "read back, not regenerated");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn trusted_proxies_are_addresses_or_ranges() {

@@ -5,7 +5,7 @@ use crate::on_both_databases;
 use app::error::AppError;
 use app::functions::bookings::{CancelAsHost, CancelAsInvitee, HostBooking, ManagedBooking, Reschedule};
 use app::ssr::entities::{booking, contact};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 on_both_databases!(
     an_invitee_books_a_free_slot_and_gets_a_manage_link,
@@ -19,6 +19,7 @@ on_both_databases!(
     a_host_sees_and_cancels_only_their_own_bookings,
     every_booking_upserts_one_contact_per_email,
     errors_answer_with_their_http_status,
+    a_manage_link_stops_working_once_the_booking_has_ended,
 );
 
 async fn setup(app: &TestApp) -> (reqwest::Client, String) {
@@ -266,4 +267,50 @@ async fn errors_answer_with_their_http_status(app: TestApp) {
         .unwrap()
         .status();
     assert_eq!(status, 404);
+}
+
+async fn a_manage_link_stops_working_once_the_booking_has_ended(app: TestApp) {
+    let (ada, slot) = setup(&app).await;
+    let (id, token) = manage_parts(&app.book("ada", "intro", &slot, "grace@example.com").await.redirect());
+    let stored = booking::Entity::find_by_id(id.as_str())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ended: booking::ActiveModel = stored.into();
+    let start = chrono::Utc::now() - chrono::Duration::hours(2);
+    ended.start_at = Set(start);
+    ended.end_at = Set(start + chrono::Duration::minutes(30));
+    ended.update(&app.state.db).await.unwrap();
+
+    let link = [("id", id.as_str()), ("token", token.as_str())];
+    let shown = app.call::<ManagedBooking>(&browser(), &link).await.err();
+    assert!(matches!(shown, AppError::Gone(_)), "{shown:?}");
+    let with_reason = [link[0], link[1], ("reason", "")];
+    assert!(matches!(
+        app.call::<CancelAsInvitee>(&browser(), &with_reason).await.err(),
+        AppError::Gone(_)
+    ));
+    let later = [link[0], link[1], ("start", slot.as_str())];
+    assert!(matches!(
+        app.call::<Reschedule>(&browser(), &later).await.err(),
+        AppError::Gone(_)
+    ));
+    let page = browser()
+        .get(format!("{}/bookings/{id}?token={token}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 410);
+    assert!(page.text().await.unwrap().contains("This link has expired"));
+
+    // The host still sees it, and cannot cancel what took place.
+    let seen = app.call::<HostBooking>(&ada, &[("id", &id)]).await.ok();
+    assert_eq!(seen["status"], "confirmed");
+    assert_eq!(seen["can_change"], false);
+    let refused = app
+        .call::<CancelAsHost>(&ada, &[("id", &id), ("reason", "")])
+        .await
+        .err();
+    assert!(refused.message_for("reason").is_some(), "{refused:?}");
 }

@@ -11,6 +11,7 @@ mod hubspot_connect;
 mod hubspot_sync;
 mod jobs;
 mod migration;
+mod outbound;
 mod process_restart;
 mod processes;
 mod questions;

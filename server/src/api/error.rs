@@ -39,7 +39,9 @@ impl ApiError {
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::App(AppError::Validation(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             Self::App(AppError::SlotTaken) => (StatusCode::CONFLICT, "slot_taken"),
-            Self::App(AppError::NotFound) => (StatusCode::NOT_FOUND, "not_found"),
+            // The API names no booking by its manage link, so nothing it
+            // answers has ended in that sense; should it, it is not found.
+            Self::App(AppError::NotFound | AppError::Gone(_)) => (StatusCode::NOT_FOUND, "not_found"),
             Self::App(AppError::Unauthorized) => (StatusCode::UNAUTHORIZED, "invalid_api_key"),
             Self::App(AppError::Forbidden(_)) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::App(AppError::PlanLimit(_)) => (StatusCode::FORBIDDEN, "plan_limit"),

@@ -61,6 +61,10 @@ impl WebhookClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Slotline-Webhooks/", env!("CARGO_PKG_VERSION")))
             .dns_resolver(std::sync::Arc::new(PublicOnly { allow_private }))
+            // A proxy from the environment would resolve the target itself,
+            // out of the resolver's reach, and could carry a hook's URL (a
+            // credential, for Zapier) to a third party.
+            .no_proxy()
             .build()?;
         Ok(Self { http, allow_private })
     }

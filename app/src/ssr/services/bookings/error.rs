@@ -13,6 +13,9 @@ pub enum BookingError {
     /// No such booking or event type, or not one this actor may see.
     #[error("no such booking or event type")]
     NotFound,
+    /// The booking is over, and with it its manage link.
+    #[error("the booking has ended")]
+    Ended,
     #[error("reading or storing the booking")]
     Database(#[from] DbErr),
     #[error("storing the invitee's answers")]
@@ -41,6 +44,10 @@ impl From<BookingError> for AppError {
             BookingError::Invalid(fields) => Self::Validation(fields),
             BookingError::SlotTaken => Self::SlotTaken,
             BookingError::NotFound => Self::NotFound,
+            BookingError::Ended => Self::Gone(
+                "This booking has already taken place, so its link no longer works. To meet again, book a new time."
+                    .to_owned(),
+            ),
             BookingError::Database(cause) => cause.into(),
             BookingError::Answers(cause) => {
                 tracing::error!(error = %cause, "answers could not be stored");

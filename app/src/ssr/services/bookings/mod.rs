@@ -76,16 +76,21 @@ pub fn parse_start(raw: &str) -> Result<DateTime<Utc>, BookingError> {
 }
 
 /// The booking whose manage token this is; anything else is not found.
+/// The link ends with the booking.
 pub async fn find_by_token(
     db: &impl ConnectionTrait,
     id: &BookingId,
     token: &str,
 ) -> Result<booking::Model, BookingError> {
-    booking::Entity::find_by_id(id)
+    let booking = booking::Entity::find_by_id(id)
         .filter(booking::Column::ManageTokenHash.eq(hash_token(token)))
         .one(db)
         .await?
-        .ok_or(BookingError::NotFound)
+        .ok_or(BookingError::NotFound)?;
+    if booking.end_at <= Utc::now() {
+        return Err(BookingError::Ended);
+    }
+    Ok(booking)
 }
 
 /// Who is reading or changing a booking: its invitee, holding the manage

@@ -4,8 +4,10 @@
 use std::net::IpAddr;
 use url::{Host, Url};
 
-/// Loopback, private, link-local, shared (CGNAT), unspecified or broadcast:
-/// addresses that reach inside a network rather than across the internet.
+/// Loopback, private, link-local, shared (CGNAT), benchmarking, reserved,
+/// unspecified or broadcast, and the IPv6 translation prefixes (NAT64,
+/// 6to4) and site-local range that can lead back to any of them: addresses
+/// that reach inside a network rather than across the internet.
 pub fn is_internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -14,15 +16,23 @@ pub fn is_internal(ip: IpAddr) -> bool {
                 || v4.is_private()
                 || v4.is_link_local()
                 || v4.is_unspecified()
-                || v4.is_broadcast()
                 || a == 0
                 || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || a >= 240
         }
         IpAddr::V6(v6) => {
+            let [first, second, ..] = v6.segments();
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_unique_local()
                 || v6.is_unicast_link_local()
+                // Site-local (fec0::/10, deprecated but still routed by some stacks).
+                || (first & 0xffc0) == 0xfec0
+                // NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48).
+                || (first == 0x64 && second == 0xff9b)
+                // 6to4 (2002::/16) embeds an IPv4 address a relay reaches.
+                || first == 0x2002
                 || v6.to_ipv4_mapped().is_some_and(|v4| is_internal(IpAddr::V4(v4)))
         }
     }
@@ -75,6 +85,8 @@ mod tests {
     fn public_https_targets_are_accepted() {
         assert!(check("https://hooks.zapier.com/hooks/standard/1/abc/", false).is_ok());
         assert!(check("https://93.184.216.34/hook", false).is_ok());
+        assert!(check("https://198.51.100.7/hook", false).is_ok());
+        assert!(check("https://[2606:4700::1111]/hook", false).is_ok());
     }
 
     #[test]
@@ -94,6 +106,14 @@ mod tests {
             "https://[fd00::1]/x",
             "https://[fe80::1]/x",
             "https://[::ffff:127.0.0.1]/x",
+            "https://198.18.0.1/x",
+            "https://198.19.255.254/x",
+            "https://240.0.0.1/x",
+            "https://255.255.255.255/x",
+            "https://[64:ff9b::a00:1]/x",
+            "https://[64:ff9b:1::1]/x",
+            "https://[2002:7f00:1::1]/x",
+            "https://[fec0::1]/x",
         ] {
             let error = check(url, false).unwrap_err();
             assert!(error.contains("private"), "{url}: {error}");
