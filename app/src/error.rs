@@ -31,6 +31,9 @@ pub enum AppError {
     SlotTaken,
     #[error("Not found.")]
     NotFound,
+    /// Too many attempts, or the server is saturated: says when to retry.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_secs: u64 },
     /// It existed, and no longer answers: says what ended.
     #[error("{0}")]
     Gone(String),
@@ -60,6 +63,7 @@ impl AppError {
             Self::SlotTaken => 409,
             Self::NotFound => 404,
             Self::Gone(_) => 410,
+            Self::TooManyRequests { .. } => 429,
             Self::Unauthorized => 401,
             Self::Forbidden(_) | Self::PlanLimit(_) => 403,
             Self::Request(_) => 400,

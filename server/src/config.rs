@@ -36,6 +36,9 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `SLOTLINE_REDIS_PREFIX`: what this deployment's Redis keys start with.
     pub redis_prefix: String,
+    /// `SLOTLINE_LOGIN_ATTEMPTS_PER_MINUTE` and `SLOTLINE_SIGNUPS_PER_HOUR`:
+    /// attempts one client IP may make.
+    pub access_limits: app::ssr::access::AccessLimits,
 }
 
 /// A HubSpot public app and where HubSpot (or a stand-in) answers.
@@ -141,8 +144,25 @@ impl Config {
             trusted_proxies: var("SLOTLINE_TRUSTED_PROXIES").map_or(Ok(Vec::new()), |list| parse_proxies(&list))?,
             redis_url: var("SLOTLINE_REDIS_URL"),
             redis_prefix: var("SLOTLINE_REDIS_PREFIX").unwrap_or_else(|| "slotline".into()),
+            access_limits: access_limits()?,
         })
     }
+}
+
+fn access_limits() -> anyhow::Result<app::ssr::access::AccessLimits> {
+    let defaults = app::ssr::access::AccessLimits::default();
+    let limit = |name: &str, default: u32| -> anyhow::Result<u32> {
+        var(name).map_or(Ok(default), |raw| {
+            raw.parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| format!("{name} must be a positive whole number"))
+        })
+    };
+    Ok(app::ssr::access::AccessLimits {
+        log_ins_per_minute: limit("SLOTLINE_LOGIN_ATTEMPTS_PER_MINUTE", defaults.log_ins_per_minute)?,
+        sign_ups_per_hour: limit("SLOTLINE_SIGNUPS_PER_HOUR", defaults.sign_ups_per_hour)?,
+    })
 }
 
 impl Config {
@@ -168,6 +188,7 @@ impl Config {
             webhook_first_retry: crate::jobs::backoff::WEBHOOK_FIRST_RETRY,
             redis_url: None,
             redis_prefix: "slotline".into(),
+            access_limits: app::ssr::access::AccessLimits::default(),
         }
     }
 }

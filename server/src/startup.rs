@@ -9,6 +9,7 @@ use crate::jobs::{JobContext, JobRunner};
 use crate::shared_limits::SharedLimits;
 use crate::webhooks::WebhookClient;
 use anyhow::Context;
+use app::ssr::access::AccessGuards;
 use app::ssr::crypto::SecretBox;
 use app::ssr::{AppConfig, AppState};
 use leptos::prelude::LeptosOptions;
@@ -101,6 +102,7 @@ impl Application {
             }),
             secrets: secrets.clone(),
             jobs_ready: ready.clone(),
+            access: Arc::new(AccessGuards::new(config.access_limits)),
         };
         let runner = JobRunner::new(
             JobContext {
@@ -160,11 +162,13 @@ impl Application {
         let workers = self.runner.spawn_workers(self.job_workers, stop_rx);
         let sessions_db = self.state.db.clone();
         let rate_limits = self.rate_limits.clone();
+        let access = self.state.access.clone();
         let purge = tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 every.tick().await;
                 rate_limits.retain_recent();
+                access.retain_recent();
                 if let Err(error) = app::ssr::auth::purge_expired_sessions(&sessions_db).await {
                     tracing::warn!(error = %error, "purging expired sessions failed");
                 }

@@ -20,6 +20,7 @@ on_both_databases!(
     every_booking_upserts_one_contact_per_email,
     errors_answer_with_their_http_status,
     a_manage_link_stops_working_once_the_booking_has_ended,
+    a_booking_fills_a_contacts_gaps_but_keeps_what_the_host_typed,
 );
 
 async fn setup(app: &TestApp) -> (reqwest::Client, String) {
@@ -313,4 +314,53 @@ async fn a_manage_link_stops_working_once_the_booking_has_ended(app: TestApp) {
         .await
         .err();
     assert!(refused.message_for("reason").is_some(), "{refused:?}");
+}
+
+async fn a_booking_fills_a_contacts_gaps_but_keeps_what_the_host_typed(app: TestApp) {
+    let (ada, slot) = setup(&app).await;
+    app.call::<app::functions::contacts::AddContact>(
+        &ada,
+        &[
+            ("form[name]", "Grace Hopper (CTO)"),
+            ("form[email]", "grace@example.com"),
+            ("form[phone]", ""),
+            ("form[company]", "Navy"),
+            ("form[notes]", "Met at the conference"),
+        ],
+    )
+    .await
+    .ok();
+    app.book_with(
+        "ada",
+        "intro",
+        &slot,
+        "GRACE@example.com",
+        &[("form[phone]", "+1 202 555 0100")],
+    )
+    .await
+    .redirect();
+    let contacts = contact::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(contacts.len(), 1);
+    let grace = &contacts[0];
+    assert_eq!(grace.name, "Grace Hopper (CTO)", "the host's name stays");
+    assert_eq!(grace.company.as_deref(), Some("Navy"));
+    assert_eq!(grace.notes.as_deref(), Some("Met at the conference"));
+    assert_eq!(
+        grace.phone.as_deref(),
+        Some("+1 202 555 0100"),
+        "an empty field is filled"
+    );
+
+    let second = app.first_free_slot("ada", "intro").await;
+    app.book_with(
+        "ada",
+        "intro",
+        &second,
+        "grace@example.com",
+        &[("form[phone]", "+1 202 555 0199")],
+    )
+    .await
+    .redirect();
+    let grace = contact::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(grace.phone.as_deref(), Some("+1 202 555 0100"), "a filled field stays");
 }

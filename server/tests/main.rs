@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random port against a fresh
 //! database — SQLite always, PostgreSQL when `SLOTLINE_TEST_POSTGRES_URL`'s
 //! server answers (see `helpers`).
+mod access;
 mod api;
 mod auth;
 mod bookings;

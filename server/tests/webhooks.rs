@@ -214,9 +214,12 @@ async fn failed_deliveries_are_retried_logged_and_redelivered(app: TestApp) {
     );
     assert!(delivery["attempts"][2]["next_retry"].is_null());
 
-    app.call::<app::functions::developer::RedeliverWebhook>(&client, &[("delivery_id", &ids[0])])
-        .await
-        .ok();
+    for _ in 0..3 {
+        app.call::<app::functions::developer::RedeliverWebhook>(&client, &[("delivery_id", &ids[0])])
+            .await
+            .ok();
+    }
+    assert_eq!(app.pending_jobs().await, 1, "a pending delivery is queued once");
     app.drain_jobs().await;
     let received = receiver.received();
     assert_eq!(received.len(), 4);
@@ -448,6 +451,21 @@ async fn a_test_event_goes_to_one_webhook_only(app: TestApp) {
     assert_eq!(one.received()[0].json()["data"]["eventType"]["slug"], "intro");
     let log = webhook_log(&app, &client, &first_id).await;
     assert_eq!(log["deliveries"][0]["is_test"], true);
+
+    for _ in 1..app::ssr::access::TEST_EVENTS_PER_MINUTE {
+        app.call::<app::functions::developer::SendTestWebhook>(&client, &[("id", &first_id)])
+            .await
+            .ok();
+    }
+    let refused = app
+        .call::<app::functions::developer::SendTestWebhook>(&client, &[("id", &first_id)])
+        .await
+        .err();
+    assert_eq!(refused.status_code(), 429, "{refused:?}");
+    let second_id = page["webhooks"][1]["id"].as_str().unwrap().to_owned();
+    app.call::<app::functions::developer::SendTestWebhook>(&client, &[("id", &second_id)])
+        .await
+        .ok();
 }
 
 /// A name that resolves to loopback at delivery time (as after DNS

@@ -14,8 +14,9 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 
 #[server]
 pub async fn sign_up(form: SignupForm) -> Result<(), AppError> {
-    use crate::ssr::{auth, context::state, services::accounts};
+    use crate::ssr::{auth, context::client_ip, context::state, services::accounts};
     let state = state()?;
+    state.access.admit_sign_up(client_ip())?;
     let user = accounts::sign_up(&state.db, form).await?;
     auth::start_session(&state.db, &state.config, &user.id).await?;
     leptos_axum::redirect("/dashboard");
@@ -25,9 +26,9 @@ pub async fn sign_up(form: SignupForm) -> Result<(), AppError> {
 /// Its endpoint is fixed: the Zapier app's tests log in through it.
 #[server(endpoint = "log_in")]
 pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::ssr::{auth, context::state, services::accounts};
+    use crate::ssr::{auth, context::client_ip, context::state, services::accounts};
     let state = state()?;
-    let user = accounts::log_in(&state.db, &email, password).await?;
+    let user = accounts::log_in(&state.db, &state.access, client_ip(), &email, password).await?;
     auth::start_session(&state.db, &state.config, &user.id).await?;
     leptos_axum::redirect("/dashboard");
     Ok(())

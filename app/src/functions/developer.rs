@@ -106,6 +106,7 @@ pub async fn send_test_webhook(id: WebhookId) -> Result<(), AppError> {
     use crate::ssr::{auth::require_user, context::state, jobs_ready, services::webhooks};
     let state = state()?;
     let user = require_user(&state.db).await?;
+    state.access.admit_test_event(&id)?;
     webhooks::send_test(&state.db, &user, &id).await?;
     jobs_ready(&state);
     Ok(())

@@ -6,6 +6,7 @@
 //! SeaORM connection every other table here uses; this is all it takes.
 use crate::domain::UserId;
 use crate::error::AppError;
+use crate::ssr::access::HASHING;
 use crate::ssr::context::AppConfig;
 use crate::ssr::entities::{session, user};
 use crate::ssr::ids::{hash_token, new_token};
@@ -27,6 +28,7 @@ fn new_salt() -> SaltString {
 }
 
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _permit = HASHING.enter().await?;
     tokio::task::spawn_blocking(move || {
         let salt = new_salt();
         Argon2::default()
@@ -41,6 +43,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// Checks `password` against a stored hash; `None` still spends the time of
 /// a real check so that response times do not reveal which emails exist.
 pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    let _permit = HASHING.enter().await?;
     tokio::task::spawn_blocking(move || {
         let Some(stored) = stored else {
             // Spend what a real check would, then fail.

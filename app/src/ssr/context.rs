@@ -1,6 +1,7 @@
 //! Shared server state, handed to server functions through Leptos context
 //! and to axum handlers as router state.
 use crate::error::AppError;
+use crate::ssr::access::{AccessGuards, ClientIp};
 use crate::ssr::crypto::SecretBox;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// Woken after a transaction enqueued jobs, so workers start at once.
     pub jobs_ready: Arc<Notify>,
+    /// Limits on log-in and sign-up attempts.
+    pub access: Arc<AccessGuards>,
 }
 
 /// The state a server function runs with.
@@ -39,4 +42,12 @@ pub fn state() -> Result<AppState, AppError> {
         tracing::error!("AppState missing from the Leptos context");
         AppError::Internal
     })
+}
+
+/// The client of the request being served, as the server's edge put it in
+/// the request; unspecified where there is none (a test calling directly).
+pub fn client_ip() -> ClientIp {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
+        .unwrap_or(ClientIp(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)))
 }

@@ -1,5 +1,6 @@
 //! Everything only the server runs: state, database entities, services and
 //! the job queue. Server functions call into this; pages never do.
+pub mod access;
 pub mod auth;
 pub mod context;
 pub mod crypto;

@@ -35,7 +35,9 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest(_) | Self::App(AppError::Request(_)) => (StatusCode::BAD_REQUEST, "bad_request"),
-            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::RateLimited { .. } | Self::App(AppError::TooManyRequests { .. }) => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+            }
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::App(AppError::Validation(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             Self::App(AppError::SlotTaken) => (StatusCode::CONFLICT, "slot_taken"),
@@ -77,7 +79,15 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let Self::RateLimited { retry_after } = self {
+        let retry_after = match self {
+            Self::RateLimited { retry_after }
+            | Self::App(AppError::TooManyRequests {
+                retry_after_secs: retry_after,
+                ..
+            }) => Some(retry_after),
+            _ => None,
+        };
+        if let Some(retry_after) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

@@ -1,5 +1,6 @@
 //! The HTTP surface: health check, Leptos pages and server functions, and
 //! static files.
+mod client_ip;
 mod health;
 mod hubspot_oauth;
 pub mod security;
@@ -77,6 +78,7 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
             app::shell,
         ))
         .layer(axum::middleware::from_fn(server_fn_status::map_error_status))
+        .layer(from_fn_with_state(state.rate_limits.clone(), client_ip::tag_client_ip))
         .layer(from_fn_with_state(public.clone(), security::same_origin_writes))
         .layer(from_fn_with_state(public, security::protective_headers))
         .layer(TraceLayer::new_for_http())

@@ -28,6 +28,11 @@ pub async fn map_error_status(request: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status_code())
     {
         parts.status = status;
+        if let AppError::TooManyRequests { retry_after_secs, .. } = error {
+            parts
+                .headers
+                .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -5,6 +5,7 @@ use crate::domain::team::{Plan, Role};
 use crate::domain::{Email, HostSlug, PersonName, TeamId, TimeZoneName, UserId};
 use crate::dto::{CurrentUser, SignupForm};
 use crate::error::AppError;
+use crate::ssr::access::{AccessGuards, ClientIp};
 use crate::ssr::auth::{hash_password, verify_password};
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{team, user};
@@ -13,6 +14,8 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Longer passwords are refused before hashing, which they would slow.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 const LOGIN_FAILED: &str = "That email and password don’t match an account.";
 
 /// Creates a host with their own team (plan `free`, role `owner`) and
@@ -26,8 +29,8 @@ pub async fn sign_up(db: &DatabaseConnection, form: SignupForm) -> Result<user::
     let time_zone = errors.check("time_zone", TimeZoneName::parse(&form.time_zone));
     if form.password.chars().count() < MIN_PASSWORD_CHARS {
         errors.push("password", format!("Use at least {MIN_PASSWORD_CHARS} characters."));
-    } else if form.password.len() > 1024 {
-        errors.push("password", "Use at most 1024 characters.");
+    } else if form.password.len() > MAX_PASSWORD_BYTES {
+        errors.push("password", format!("Use at most {MAX_PASSWORD_BYTES} characters."));
     }
     if let Some(email) = &email
         && user::Entity::find()
@@ -103,7 +106,30 @@ async fn create_host(
 }
 
 /// The host with this email and password; one message for every failure.
-pub async fn log_in(db: &DatabaseConnection, email: &str, password: String) -> Result<user::Model, AppError> {
+/// Each attempt counts against its client, and each failure against the
+/// account, known or not.
+pub async fn log_in(
+    db: &DatabaseConnection,
+    guards: &AccessGuards,
+    client: ClientIp,
+    email: &str,
+    password: String,
+) -> Result<user::Model, AppError> {
+    let now = Utc::now();
+    guards.admit_log_in(client, email, now)?;
+    let outcome = check_password(db, email, password).await;
+    match &outcome {
+        Ok(_) => guards.record_log_in(email, true, now),
+        Err(AppError::Validation(_)) => guards.record_log_in(email, false, now),
+        Err(_) => {}
+    }
+    outcome
+}
+
+async fn check_password(db: &DatabaseConnection, email: &str, password: String) -> Result<user::Model, AppError> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::field("password", LOGIN_FAILED));
+    }
     let found = match Email::parse(email) {
         Ok(email) => {
             user::Entity::find()

@@ -32,7 +32,9 @@ pub struct Upserted {
     pub created: bool,
 }
 
-/// Creates or refreshes the team's contact for an invitee.
+/// Creates the team's contact for an invitee, or fills in what an existing
+/// one lacks: what the contact already holds (a host may have typed it in)
+/// is never overwritten by what an invitee typed into a booking form.
 pub async fn upsert_from_booking(
     db: &impl ConnectionTrait,
     team_id: &TeamId,
@@ -54,24 +56,33 @@ pub async fn upsert_from_booking(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let mut update = vec![contact::Column::Name, contact::Column::UpdatedAt];
-    if phone.is_some() {
-        update.push(contact::Column::Phone);
-    }
     contact::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([contact::Column::TeamId, contact::Column::Email])
-                .update_columns(update)
+                .do_nothing()
                 .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
-    let contact = contact::Entity::find()
+    let mut contact = contact::Entity::find()
         .filter(contact::Column::TeamId.eq(team_id))
         .filter(contact::Column::Email.eq(email.as_str()))
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the contact just upserted".to_owned()))?;
+    let fill_name = contact.name.trim().is_empty();
+    let fill_phone = phone.is_some() && contact.phone.as_deref().is_none_or(|p| p.trim().is_empty());
+    if contact.id != id && (fill_name || fill_phone) {
+        let mut model: contact::ActiveModel = contact.into();
+        if fill_name {
+            model.name = Set(name.as_str().to_owned());
+        }
+        if fill_phone {
+            model.phone = Set(phone.map(|p| p.as_str().to_owned()));
+        }
+        model.updated_at = Set(now);
+        contact = model.update(db).await?;
+    }
     // A conflict keeps the existing row's id: only a new row has ours.
     Ok(Upserted {
         created: contact.id == id,

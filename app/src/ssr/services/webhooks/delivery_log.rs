@@ -8,9 +8,8 @@ use crate::ssr::entities::{event, user, webhook_attempt, webhook_delivery};
 use crate::ssr::jobs::{DeliverWebhook, enqueue};
 use crate::ssr::time_fmt::second_in;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Deliveries the log page lists.
 const LOG_LENGTH: u64 = 50;
@@ -61,7 +60,9 @@ pub async fn log(db: &DatabaseConnection, user: &user::Model, id: &WebhookId) ->
     })
 }
 
-/// Sends a delivery again, under the same delivery id.
+/// Sends a delivery again, under the same delivery id. A delivery still
+/// pending (queued, or waiting for its next retry) is already on its way:
+/// asking again queues nothing more, however many clicks race.
 pub async fn redeliver(
     db: &DatabaseConnection,
     user: &user::Model,
@@ -73,11 +74,19 @@ pub async fn redeliver(
         .ok_or(AppError::NotFound)?;
     own(db, user, &delivery.webhook_id).await?;
     let txn = write_transaction(db).await?;
-    let mut model: webhook_delivery::ActiveModel = delivery.into();
-    model.status = Set(webhook_delivery::PENDING.to_owned());
-    model.next_attempt_at = Set(Some(Utc::now()));
-    model.updated_at = Set(Utc::now());
-    let delivery = model.update(&txn).await?;
+    let now = Utc::now();
+    let reopened = webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::Status, Expr::value(webhook_delivery::PENDING))
+        .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(Some(now)))
+        .col_expr(webhook_delivery::Column::UpdatedAt, Expr::value(now))
+        .filter(webhook_delivery::Column::Id.eq(&delivery.id))
+        .filter(webhook_delivery::Column::Status.ne(webhook_delivery::PENDING))
+        .exec(&txn)
+        .await?;
+    if reopened.rows_affected == 0 {
+        tracing::info!(delivery.id = %delivery.id, "already pending; nothing more queued");
+        return Ok(());
+    }
     enqueue(
         &txn,
         &DeliverWebhook {
