@@ -70,13 +70,23 @@ function decodeQuotedPrintable(raw: string): string {
   return Buffer.from(bytes).toString("utf8");
 }
 
-/** Picks the first day with free times, then its first slot; returns the slot's start. */
+/**
+ * Picks the first day with more than `skip` free times (earlier journeys
+ * take some, and late in the host's day few are left), then its slot after
+ * `skip` others; returns the slot's start.
+ */
 export async function pickFirstSlot(page: Page, skip = 0): Promise<string> {
   const days = page.locator('[data-available="true"]');
   await expect(days.first()).toBeVisible();
-  await days.first().click();
   const slots = page.getByTestId("slot");
-  await expect(slots.first()).toBeVisible();
+  const dayCount = await days.count();
+  for (let d = 0; d < dayCount; d++) {
+    const day = days.nth(d);
+    await day.click();
+    await expect(day).toHaveAttribute("aria-current", "date");
+    await expect(slots.first()).toBeVisible();
+    if ((await slots.count()) > skip) break;
+  }
   const slot = slots.nth(skip);
   const start = (await slot.getAttribute("data-start")) ?? "";
   await slot.click();

@@ -1,10 +1,40 @@
-//! `server jobs …`: what an operator does with dead jobs, from the shell,
-//! against the database the server's environment names.
+//! What an operator does from the shell, against the database the server's
+//! environment names: `server jobs …` lists and retries dead jobs, `server
+//! admin set-plan TEAM PLAN` sets a team's plan.
 use crate::jobs::{dead_jobs, retry_dead};
 use anyhow::bail;
+use app::error::AppError;
+use app::ssr::services::team::{parse_plan, set_plan_as_operator};
 use sea_orm::DatabaseConnection;
 
-pub const USAGE: &str = "usage: server jobs [dead | retry ID | retry --all]";
+pub const USAGE: &str = "usage: server jobs [dead | retry ID | retry --all]\n       server admin set-plan TEAM PLAN   (TEAM: a team id, a member's e-mail or host slug; PLAN: free, pro or organization)";
+
+/// Runs `server admin` with the arguments after `admin`; prints its answer.
+pub async fn admin(db: &DatabaseConnection, args: &[String]) -> anyhow::Result<()> {
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["set-plan", team, plan] => {
+            let Some(plan) = parse_plan(plan) else {
+                bail!("unknown plan {plan:?}: choose free, pro or organization");
+            };
+            let team = set_plan_as_operator(db, team, plan)
+                .await
+                .map_err(|error| match error {
+                    AppError::NotFound => {
+                        anyhow::anyhow!("no team has the id, or a member the e-mail or slug, {team:?}")
+                    }
+                    other => anyhow::anyhow!("{other}"),
+                })?;
+            println!(
+                "Team {} ({}) is now on the {} plan.",
+                team.name,
+                team.id,
+                team.plan.label()
+            );
+            Ok(())
+        }
+        _ => bail!(USAGE),
+    }
+}
 
 /// Runs `server jobs` with the arguments after `jobs`; prints its answer.
 pub async fn jobs(db: &DatabaseConnection, args: &[String]) -> anyhow::Result<()> {

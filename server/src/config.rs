@@ -39,6 +39,9 @@ pub struct Config {
     /// `SLOTLINE_LOGIN_ATTEMPTS_PER_MINUTE` and `SLOTLINE_SIGNUPS_PER_HOUR`:
     /// attempts one client IP may make.
     pub access_limits: app::ssr::access::AccessLimits,
+    /// `SLOTLINE_OPERATOR_EMAILS`: comma-separated e-mails of the people who
+    /// run this server; they alone set plans on the team page.
+    pub operator_emails: Vec<String>,
 }
 
 /// A HubSpot public app and where HubSpot (or a stand-in) answers.
@@ -145,8 +148,16 @@ impl Config {
             redis_url: var("SLOTLINE_REDIS_URL"),
             redis_prefix: var("SLOTLINE_REDIS_PREFIX").unwrap_or_else(|| "slotline".into()),
             access_limits: access_limits()?,
+            operator_emails: var("SLOTLINE_OPERATOR_EMAILS").map_or_else(Vec::new, |list| operator_emails(&list)),
         })
     }
+}
+
+fn operator_emails(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|email| email.trim().to_lowercase())
+        .filter(|email| !email.is_empty())
+        .collect()
 }
 
 fn access_limits() -> anyhow::Result<app::ssr::access::AccessLimits> {
@@ -189,6 +200,7 @@ impl Config {
             redis_url: None,
             redis_prefix: "slotline".into(),
             access_limits: app::ssr::access::AccessLimits::default(),
+            operator_emails: Vec::new(),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The `server` binary: serves Slotline, or with `jobs …` lists and retries dead jobs.
+//! The `server` binary: serves Slotline, or runs an operator's command
+//! (`jobs …`, `admin …`; see `admin::USAGE`).
 use server::{admin, config::Config, startup, startup::Application, telemetry};
 
 #[tokio::main]
@@ -11,6 +12,10 @@ async fn main() -> anyhow::Result<()> {
         Some((command, rest)) if command == "jobs" => {
             let db = startup::connect(&config.database_url).await?;
             return admin::jobs(&db, rest).await;
+        }
+        Some((command, rest)) if command == "admin" => {
+            let db = startup::connect(&config.database_url).await?;
+            return admin::admin(&db, rest).await;
         }
         Some(_) => anyhow::bail!("{}\n(without arguments the server starts)", admin::USAGE),
     }

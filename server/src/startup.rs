@@ -99,6 +99,7 @@ impl Application {
                 public_url: config.public_url.clone(),
                 hubspot_configured: hubspot.is_some(),
                 webhook_allow_private: config.webhook_allow_private,
+                operator_emails: config.operator_emails.clone(),
             }),
             secrets: secrets.clone(),
             jobs_ready: ready.clone(),

@@ -537,11 +537,57 @@ async fn owners_see_and_revoke_their_teams_keys(app: TestApp) {
         app.api(Method::GET, "/api/v1/me", key).send().await.unwrap().status(),
         401
     );
-    app.call::<app::functions::developer::SetTeamPlan>(&owner, &[("plan", "organization")])
+    // Until billing exists, the owner cannot pick their own plan either.
+    let owners_pick = app
+        .call::<app::functions::developer::SetTeamPlan>(&owner, &[("plan", "organization")])
+        .await
+        .err();
+    assert!(matches!(owners_pick, AppError::Forbidden(_)), "{owners_pick:?}");
+    let page = app.call::<app::functions::developer::TeamPage>(&owner, &[]).await.ok();
+    assert_eq!(page["can_set_plan"], false);
+    assert_ne!(page["plan"], "organization");
+}
+
+/// Plans are the operator's: named in `SLOTLINE_OPERATOR_EMAILS` for the
+/// team page, or through `server admin set-plan` from the shell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn only_the_operator_sets_plans() {
+    let app = spawn_app_configured(Backend::Sqlite, Default::default(), |config| {
+        config.operator_emails = vec!["root@example.com".into()];
+    })
+    .await
+    .unwrap();
+    let operator = app.sign_up("root").await;
+    let page = app
+        .call::<app::functions::developer::TeamPage>(&operator, &[])
         .await
         .ok();
-    let page = app.call::<app::functions::developer::TeamPage>(&owner, &[]).await.ok();
+    assert_eq!(page["can_set_plan"], true);
+    app.call::<app::functions::developer::SetTeamPlan>(&operator, &[("plan", "organization")])
+        .await
+        .ok();
+    let page = app
+        .call::<app::functions::developer::TeamPage>(&operator, &[])
+        .await
+        .ok();
     assert_eq!(page["plan"], "organization");
+
+    let ada = app.sign_up("ada").await;
+    let refused = app
+        .call::<app::functions::developer::SetTeamPlan>(&ada, &[("plan", "pro")])
+        .await
+        .err();
+    assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
+    for (which, plan) in [("ada", "pro"), ("ADA@example.com", "organization")] {
+        let args = ["set-plan".to_owned(), which.to_owned(), plan.to_owned()];
+        server::admin::admin(&app.state.db, &args).await.unwrap();
+        let page = app.call::<app::functions::developer::TeamPage>(&ada, &[]).await.ok();
+        assert_eq!(page["plan"], plan);
+    }
+    let unknown = ["set-plan".to_owned(), "nobody".to_owned(), "pro".to_owned()];
+    assert!(server::admin::admin(&app.state.db, &unknown).await.is_err());
+    let bad_plan = ["set-plan".to_owned(), "ada".to_owned(), "platinum".to_owned()];
+    assert!(server::admin::admin(&app.state.db, &bad_plan).await.is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -51,6 +51,8 @@ pub struct TeamDto {
     pub plan_label: String,
     /// The viewer is the owner: sees every key and may change the plan.
     pub is_owner: bool,
+    /// The viewer runs this server (`SLOTLINE_OPERATOR_EMAILS`) and may set the plan.
+    pub can_set_plan: bool,
     pub members: Vec<TeamMemberDto>,
 }
 

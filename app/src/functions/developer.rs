@@ -35,7 +35,7 @@ pub async fn team_page() -> Result<TeamDto, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::team};
     let state = state()?;
     let user = require_user(&state.db).await?;
-    team::page(&state.db, &user).await
+    team::page(&state.db, &state.config, &user).await
 }
 
 #[server]
@@ -43,7 +43,7 @@ pub async fn set_team_plan(plan: String) -> Result<(), AppError> {
     use crate::ssr::{auth::require_user, context::state, services::team};
     let state = state()?;
     let user = require_user(&state.db).await?;
-    team::set_plan(&state.db, &user, &plan).await
+    team::set_plan(&state.db, &state.config, &user, &plan).await
 }
 
 #[server]

@@ -16,9 +16,17 @@ pub struct AppConfig {
     /// `SLOTLINE_WEBHOOK_ALLOW_PRIVATE=1`: webhooks may target loopback and
     /// private addresses.
     pub webhook_allow_private: bool,
+    /// `SLOTLINE_OPERATOR_EMAILS`, lowercased: the people who run this
+    /// server and alone set teams' plans until billing exists.
+    pub operator_emails: Vec<String>,
 }
 
 impl AppConfig {
+    pub fn is_operator(&self, email: &str) -> bool {
+        let email = email.trim().to_lowercase();
+        self.operator_emails.contains(&email)
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }

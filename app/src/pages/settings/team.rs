@@ -50,19 +50,19 @@ fn TeamView(team: TeamDto, set_plan: ServerAction<SetTeamPlan>, revoke: ServerAc
         <p data-testid="team-name">{team.name.clone()}</p>
         <section class="card narrow" aria-labelledby="plan-heading">
             <h2 id="plan-heading">"Plan"</h2>
-            {if team.is_owner {
+            {if team.can_set_plan {
                 view! {
                     <ActionForm action=set_plan>
                         <FormAlert value/>
                         <SelectField id="team-plan" name="plan" label="Your team’s plan" options=Plan::ALL.map(|plan| (plan.as_str(), plan.offer())).to_vec() value=team.plan.clone() error=field_error(value, "plan")/>
-                        <p class="hint">"There is no billing yet: the plan is a setting."</p>
+                        <p class="hint">"You run this server: there is no billing yet, so you set the plan."</p>
                         <button type="submit" class="button primary" data-testid="save-plan">"Save plan"</button>
                         <p class="form-success" role="status" hidden=move || !saved()>"Plan saved."</p>
                     </ActionForm>
                 }
                 .into_any()
             } else {
-                view! { <p data-testid="team-plan-label">{format!("Your team is on the {} plan. Only the team’s owner can change it.", team.plan_label)}</p> }.into_any()
+                view! { <p data-testid="team-plan-label">{format!("Your team is on the {} plan. To change it, ask the people who run this Slotline server.", team.plan_label)}</p> }.into_any()
             }}
         </section>
         <section aria-labelledby="members-heading">
