@@ -113,11 +113,15 @@ fn text_body(email: &BookingEmail, to: Recipient) -> String {
     if let Some(location) = non_blank(email.location.as_deref()) {
         let _ = writeln!(body, "Where: {location}");
     }
-    for answer in &email.answers {
-        let _ = writeln!(body, "{}: {}", answer.question, answer.value);
-    }
-    if let Some(notes) = non_blank(email.notes.as_deref()) {
-        let _ = writeln!(body, "Notes: {notes}");
+    // Only the host reads what the invitee typed: echoed to the address
+    // on the form, it would let anyone mail chosen text through Slotline.
+    if to == Recipient::Host {
+        for answer in &email.answers {
+            let _ = writeln!(body, "{}: {}", answer.question, answer.value);
+        }
+        if let Some(notes) = non_blank(email.notes.as_deref()) {
+            let _ = writeln!(body, "Notes: {notes}");
+        }
     }
     if email.kind == BookingEmailKind::Cancelled
         && let Some(reason) = non_blank(email.cancel_reason.as_deref())
@@ -256,7 +260,9 @@ mod tests {
         assert!(host.contains("Team size?: 11–50"));
         let invitee = text_body(&email, Recipient::Invitee);
         assert!(!invitee.contains("zoe@example.org"));
-        assert!(invitee.contains("Team size?: 11–50"));
+        assert!(invitee.contains("Where: https://meet.example.com/intro-ada"));
+        assert!(!invitee.contains("Team size?"), "the invitee's own answers are not echoed");
+        assert!(!invitee.contains("Notes:"), "nor their notes");
     }
 
     #[test]

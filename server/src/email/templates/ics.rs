@@ -72,7 +72,9 @@ pub(super) fn render(email: &BookingEmail, to: Recipient) -> String {
 
 fn description(email: &BookingEmail, to: Recipient) -> String {
     let mut lines = vec![format!("{} with {}", email.event_name, email.counterpart_name(to))];
-    if let Some(notes) = non_blank(email.notes.as_deref()) {
+    if to == Recipient::Host
+        && let Some(notes) = non_blank(email.notes.as_deref())
+    {
         lines.push(format!("Notes: {notes}"));
     }
     if email.kind == BookingEmailKind::Cancelled
@@ -206,12 +208,13 @@ mod tests {
         let invitee = lines(&render(&email, Recipient::Invitee));
         let description = value(&invitee, "DESCRIPTION");
         assert!(description.contains(&format!("Reschedule or cancel: {}", email.manage_url)));
-        assert!(description.contains("Let's talk about the roadmap\\; bring numbers."));
+        assert!(!description.contains("Notes:"), "the invitee's notes are not echoed to them");
 
         let host = render(&email, Recipient::Host);
         assert!(!host.contains("token="));
         let host = lines(&host);
         assert!(value(&host, "DESCRIPTION").contains(&email.host_booking_url));
+        assert!(value(&host, "DESCRIPTION").contains("Let's talk about the roadmap\\; bring numbers."));
         assert_eq!(value(&host, "SUMMARY"), ":Intro call with Zoë Ñúñez");
     }
 
@@ -220,7 +223,7 @@ mod tests {
         let mut email = sample_email(BookingEmailKind::Confirmed);
         let notes = "Zoë Ñúñez möchte über Straßenbahnen reden. ".repeat(6);
         email.notes = Some(notes.clone());
-        let ics = booking_ics(&email);
+        let ics = render(&email, Recipient::Host);
         assert!(!ics.replace("\r\n", "").contains('\n'));
         for line in ics.split("\r\n") {
             assert!(line.len() <= 75, "{} octets: {line}", line.len());
