@@ -16,6 +16,7 @@ mod m20261123_000009_hubspot_sync;
 mod m20261202_000010_api_keys_and_webhooks;
 mod m20261203_000011_job_pools;
 mod m20261203_000012_integration_tables;
+mod m20261203_000013_session_idle;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_api_keys_and_webhooks::Migration),
             Box::new(m20261203_000011_job_pools::Migration),
             Box::new(m20261203_000012_integration_tables::Migration),
+            Box::new(m20261203_000013_session_idle::Migration),
         ]
     }
 }

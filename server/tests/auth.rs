@@ -12,6 +12,9 @@ on_both_databases!(
     signing_up_rejects_bad_input_field_by_field,
     a_host_cannot_see_another_teams_event_types,
     passwords_are_stored_as_argon2id_hashes,
+    a_log_in_replaces_the_session_the_browser_held,
+    a_session_ends_after_fourteen_idle_days,
+    logging_out_everywhere_ends_every_session,
 );
 
 async fn signing_up_logs_the_host_in_as_owner_of_a_free_team(app: TestApp) {
@@ -124,4 +127,126 @@ async fn passwords_are_stored_as_argon2id_hashes(app: TestApp) {
         stored.password_hash
     );
     assert!(!stored.password_hash.contains("correct horse"));
+}
+
+async fn sessions_of(app: &TestApp) -> Vec<app::ssr::entities::session::Model> {
+    use sea_orm::EntityTrait;
+    app::ssr::entities::session::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn log_in_as_ada(app: &TestApp, client: &reqwest::Client) {
+    let to = app
+        .call::<LogIn>(
+            client,
+            &[("email", "ada@example.com"), ("password", "correct horse battery")],
+        )
+        .await
+        .redirect();
+    assert_eq!(to, "/dashboard");
+}
+
+async fn a_log_in_replaces_the_session_the_browser_held(app: TestApp) {
+    let client = app.sign_up("ada").await;
+    let before = sessions_of(&app).await;
+    assert_eq!(before.len(), 1);
+    log_in_as_ada(&app, &client).await;
+    let after = sessions_of(&app).await;
+    assert_eq!(after.len(), 1, "the old session ended");
+    assert_ne!(after[0].token_hash, before[0].token_hash);
+    assert_eq!(app.call::<GetCurrentUser>(&client, &[]).await.ok()["slug"], "ada");
+}
+
+async fn a_session_ends_after_fourteen_idle_days(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let client = app.sign_up("ada").await;
+    let session = sessions_of(&app).await.remove(0);
+    let two_hours_ago = chrono::Utc::now() - chrono::Duration::hours(2);
+    let mut model: app::ssr::entities::session::ActiveModel = session.clone().into();
+    model.last_seen_at = Set(Some(two_hours_ago));
+    model.update(&app.state.db).await.unwrap();
+    assert_eq!(app.call::<GetCurrentUser>(&client, &[]).await.ok()["slug"], "ada");
+    let seen = sessions_of(&app).await.remove(0).last_seen_at.unwrap();
+    assert!(
+        seen > two_hours_ago + chrono::Duration::minutes(90),
+        "using it keeps it alive"
+    );
+
+    let mut model: app::ssr::entities::session::ActiveModel = session.into();
+    model.last_seen_at = Set(Some(chrono::Utc::now() - chrono::Duration::days(15)));
+    model.update(&app.state.db).await.unwrap();
+    assert!(
+        app.call::<GetCurrentUser>(&client, &[]).await.ok().is_null(),
+        "idle too long"
+    );
+    app::ssr::auth::purge_expired_sessions(&app.state.db).await.unwrap();
+    assert!(sessions_of(&app).await.is_empty());
+}
+
+async fn logging_out_everywhere_ends_every_session(app: TestApp) {
+    let laptop = app.sign_up("ada").await;
+    let phone = browser();
+    log_in_as_ada(&app, &phone).await;
+    app.sign_up("grace").await;
+    assert_eq!(sessions_of(&app).await.len(), 3);
+    let to = app
+        .call::<app::functions::auth::LogOutEverywhere>(&phone, &[])
+        .await
+        .redirect();
+    assert_eq!(to, "/login");
+    assert!(app.call::<GetCurrentUser>(&laptop, &[]).await.ok().is_null());
+    assert!(app.call::<GetCurrentUser>(&phone, &[]).await.ok().is_null());
+    assert_eq!(sessions_of(&app).await.len(), 1, "another host's session stays");
+}
+
+/// Over https the cookie is `__Host-` prefixed (Secure, this host, path
+/// `/`), and a plain-named cookie planted by a sibling domain is ignored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn over_https_the_session_cookie_is_host_only() {
+    use leptos::server_fn::ServerFn;
+    let app = crate::helpers::spawn_app_configured(crate::helpers::Backend::Sqlite, Default::default(), |config| {
+        config.public_url = "https://slotline.example".into();
+    })
+    .await
+    .unwrap();
+    app.sign_up("ada").await;
+    let response = browser()
+        .post(format!("{}{}", app.address, LogIn::PATH))
+        .form(&[("email", "ada@example.com"), ("password", "correct horse battery")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.contains("slotline_session"))
+        .expect("a session cookie");
+    assert!(cookie.starts_with("__Host-slotline_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    let token = cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned();
+
+    let ask = |cookie: String| {
+        let url = format!("{}{}", app.address, GetCurrentUser::PATH);
+        async move {
+            browser()
+                .post(url)
+                .header("Accept", "application/json")
+                .header("Cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(ask(format!("__Host-slotline_session={token}")).await["slug"], "ada");
+    assert!(ask(format!("slotline_session={token}")).await.is_null());
 }

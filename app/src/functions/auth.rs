@@ -34,6 +34,19 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Ends every session of the logged-in host, on every device.
+#[server]
+pub async fn log_out_everywhere() -> Result<(), AppError> {
+    use crate::ssr::{auth, context::state};
+    let state = state()?;
+    let user = auth::require_user(&state.db).await?;
+    let ended = auth::end_other_sessions(&state.db, &user.id, None).await?;
+    auth::end_session(&state.db, &state.config).await?;
+    tracing::info!(user.id = %user.id, sessions = ended, "logged out everywhere");
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
 #[server]
 pub async fn log_out() -> Result<(), AppError> {
     use crate::ssr::{auth, context::state};

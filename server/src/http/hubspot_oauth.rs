@@ -20,7 +20,7 @@ pub async fn connect(State(state): State<ServerState>, headers: HeaderMap) -> Re
     let Some(oauth) = state.hubspot.clone() else {
         return back("error=not_configured");
     };
-    let Some(session) = session_token_from(&headers) else {
+    let Some(session) = session_token_from(&headers, &state.app.config) else {
         return Redirect::to("/login");
     };
     let user = match user_for_token(&state.app.db, &session).await {
@@ -52,7 +52,7 @@ pub async fn callback(
         return back("error=not_configured");
     };
     // The state is checked (and used up) before anything else is believed.
-    let session = session_token_from(&headers);
+    let session = session_token_from(&headers, &state.app.config);
     let Some(oauth_state) = query.state.as_deref() else {
         return back("error=state");
     };

@@ -1,6 +1,6 @@
 use crate::components::field::field_error;
 use crate::components::{FormAlert, TextField};
-use crate::functions::auth::{LogIn, LogOut};
+use crate::functions::auth::{LogIn, LogOut, LogOutEverywhere};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,7 +32,20 @@ pub fn LogoutPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Log out"</h1>
             <LogoutButton/>
+            <LogoutEverywhereButton/>
         </section>
+    }
+}
+
+/// Ends the sessions on every device too, say after using a shared computer.
+#[component]
+fn LogoutEverywhereButton() -> impl IntoView {
+    let action = ServerAction::<LogOutEverywhere>::new();
+    view! {
+        <ActionForm action attr:class="inline-form" attr:novalidate=true>
+            <p class="hint" id="logout-everywhere-hint">"Also ends your sessions on every other device."</p>
+            <button type="submit" class="button" aria-describedby="logout-everywhere-hint" data-testid="logout-everywhere">"Log out everywhere"</button>
+        </ActionForm>
     }
 }
 

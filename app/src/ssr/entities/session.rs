@@ -9,6 +9,9 @@ pub struct Model {
     pub user_id: UserId,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// When the session was last used, to the hour: it ends after
+    /// [`crate::ssr::auth::IDLE_DAYS`] without use.
+    pub last_seen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -261,7 +261,10 @@ mod tests {
         let invitee = text_body(&email, Recipient::Invitee);
         assert!(!invitee.contains("zoe@example.org"));
         assert!(invitee.contains("Where: https://meet.example.com/intro-ada"));
-        assert!(!invitee.contains("Team size?"), "the invitee's own answers are not echoed");
+        assert!(
+            !invitee.contains("Team size?"),
+            "the invitee's own answers are not echoed"
+        );
         assert!(!invitee.contains("Notes:"), "nor their notes");
     }
 

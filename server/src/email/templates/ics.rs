@@ -208,7 +208,10 @@ mod tests {
         let invitee = lines(&render(&email, Recipient::Invitee));
         let description = value(&invitee, "DESCRIPTION");
         assert!(description.contains(&format!("Reschedule or cancel: {}", email.manage_url)));
-        assert!(!description.contains("Notes:"), "the invitee's notes are not echoed to them");
+        assert!(
+            !description.contains("Notes:"),
+            "the invitee's notes are not echoed to them"
+        );
 
         let host = render(&email, Recipient::Host);
         assert!(!host.contains("token="));
