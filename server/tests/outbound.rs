@@ -1,15 +1,13 @@
 //! Webhook deliveries go straight to their target: the real binary, started
 //! with proxy settings in its environment, still delivers to the receiver.
-use crate::helpers::{Backend, browser, fresh_database};
+use crate::helpers::{Backend, fresh_database};
 use crate::support::receiver::Receiver;
 use crate::support::server_process::ServerProcess;
 use crate::support::smtp_sink::SmtpSink;
 use app::dto::WebhookForm;
 use app::ssr::crypto::SecretBox;
 use app::ssr::entities::user;
-use app::ssr::services::booking_page::{PageQuery, load};
 use app::ssr::services::webhooks;
-use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::time::Duration;
 
@@ -46,30 +44,7 @@ async fn webhooks_ignore_the_environments_proxy() {
     };
     webhooks::create_manual(&db, &secrets, true, &demo, form).await.unwrap();
 
-    let page = load(&db, "demo", "intro", PageQuery::default()).await.unwrap();
-    let day = page.days.iter().find(|d| d.has_slots).unwrap().date.clone();
-    let query = PageQuery {
-        month: Some(page.month.clone()),
-        date: Some(day),
-        ..PageQuery::default()
-    };
-    let slot = load(&db, "demo", "intro", query).await.unwrap().slots[0].start.clone();
-    let booked = browser()
-        .post(format!("{}{}", server.base, app::functions::bookings::Book::PATH))
-        .form(&[
-            ("form[host]", "demo"),
-            ("form[event]", "intro"),
-            ("form[start]", &slot),
-            ("form[time_zone]", "UTC"),
-            ("form[name]", "Grace Hopper"),
-            ("form[email]", "grace@example.com"),
-            ("form[phone]", ""),
-            ("form[notes]", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(booked.headers().contains_key("location"), "the booking was made");
+    server.book_demo(&db).await;
 
     for _ in 0..100 {
         if !receiver.received().is_empty() {

@@ -7,16 +7,9 @@ use app::ssr::entities::job;
 use sea_orm::EntityTrait;
 use std::time::Duration;
 
-async fn start(
-    database_url: &str,
-    data_dir: &std::path::Path,
-    smtp: &SmtpSink,
-    workers: u32,
-) -> (ServerProcess, String) {
+async fn start(database_url: &str, data_dir: &std::path::Path, smtp: &SmtpSink, workers: u32) -> ServerProcess {
     let demo = [("SLOTLINE_SEED_DEMO", "1".to_owned())];
-    let server = ServerProcess::start(database_url, data_dir, &smtp.url(), workers, &demo).await;
-    let base = server.base.clone();
-    (server, base)
+    ServerProcess::start(database_url, data_dir, &smtp.url(), workers, &demo).await
 }
 
 async fn a_job_survives_the_death_of_its_process(backend: Backend) {
@@ -26,42 +19,15 @@ async fn a_job_survives_the_death_of_its_process(backend: Backend) {
     let smtp = SmtpSink::start().await;
 
     // The first process takes the booking but runs no jobs, then is killed.
-    let (mut first, base) = start(&url, &database.dir, &smtp, 0).await;
+    let mut first = start(&url, &database.dir, &smtp, 0).await;
     let db = server::startup::connect(&url).await.unwrap();
-    let slot = {
-        use app::ssr::services::booking_page::{PageQuery, load};
-        let page = load(&db, "demo", "intro", PageQuery::default()).await.unwrap();
-        let day = page.days.iter().find(|d| d.has_slots).unwrap().date.clone();
-        let query = PageQuery {
-            month: Some(page.month.clone()),
-            date: Some(day),
-            ..PageQuery::default()
-        };
-        load(&db, "demo", "intro", query).await.unwrap().slots[0].start.clone()
-    };
-    use leptos::server_fn::ServerFn;
-    let booked = crate::helpers::browser()
-        .post(format!("{base}{}", app::functions::bookings::Book::PATH))
-        .form(&[
-            ("form[host]", "demo"),
-            ("form[event]", "intro"),
-            ("form[start]", &slot),
-            ("form[time_zone]", "UTC"),
-            ("form[name]", "Grace Hopper"),
-            ("form[email]", "grace@example.com"),
-            ("form[phone]", ""),
-            ("form[notes]", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(booked.headers().contains_key("location"), "the booking was made");
+    first.book_demo(&db).await;
     first.kill();
     assert_eq!(job::Entity::find().all(&db).await.unwrap().len(), 2);
     assert!(smtp.messages().is_empty(), "nothing was sent before the kill");
 
     // A new process picks the jobs up and runs each exactly once.
-    let (_second, _) = start(&url, &database.dir, &smtp, 2).await;
+    let _second = start(&url, &database.dir, &smtp, 2).await;
     assert_eq!(smtp.wait_for(2, Duration::from_secs(20)).await.len(), 2);
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     assert_eq!(smtp.messages().len(), 2, "no job ran twice");

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::{LazyLock, Mutex};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::Semaphore;
 
 /// The client a request came from, as the server's edge worked it out
 /// (the peer, or the first untrusted hop behind a trusted proxy).
@@ -192,11 +192,15 @@ fn account_key(email: &str) -> String {
 }
 
 /// Argon2id takes 19 MiB and a core's worth of time per hash: hashes run
-/// one per core, and a short queue waits for them; past it, the attempt is
-/// answered 429 at once instead of piling up memory.
+/// one per core on threads of their own, and a short queue waits for them;
+/// past it, the attempt is answered 429 at once instead of piling up memory.
+/// Their own threads, not tokio's blocking pool: the allocator keeps each
+/// thread's 19 MiB for that thread's next hash, so hashes spread over the
+/// pool's hundreds of threads would hold that much per thread.
 pub struct HashingGate {
     running: Semaphore,
     admitted: Semaphore,
+    threads: rayon::ThreadPool,
 }
 
 pub static HASHING: LazyLock<HashingGate> = LazyLock::new(|| {
@@ -204,32 +208,36 @@ pub static HASHING: LazyLock<HashingGate> = LazyLock::new(|| {
     HashingGate::new(cores, cores * 4)
 });
 
-/// A place among the hashes being run.
-pub struct HashingPermit<'a> {
-    _admitted: SemaphorePermit<'a>,
-    _running: SemaphorePermit<'a>,
-}
-
 impl HashingGate {
     pub fn new(running: usize, waiting: usize) -> Self {
+        let threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(running)
+            .thread_name(|n| format!("password-hash-{n}"))
+            .build()
+            .expect("starting the password-hashing threads");
         Self {
             running: Semaphore::new(running),
             admitted: Semaphore::new(running + waiting),
+            threads,
         }
     }
 
-    pub async fn enter(&self) -> Result<HashingPermit<'_>, AppError> {
-        let admitted = self.admitted.try_acquire().map_err(|_| {
+    /// Runs `hash` on a hashing thread once one is free, or refuses at once
+    /// when the queue is full.
+    pub async fn run<T: Send + 'static>(&self, hash: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let _admitted = self.admitted.try_acquire().map_err(|_| {
             too_many(
                 "The server is busy checking other passwords.",
                 std::time::Duration::from_secs(1),
             )
         })?;
-        let running = self.running.acquire().await.map_err(|_| AppError::Internal)?;
-        Ok(HashingPermit {
-            _admitted: admitted,
-            _running: running,
-        })
+        let _running = self.running.acquire().await.map_err(|_| AppError::Internal)?;
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.threads.spawn(move || {
+            let _ = done.send(hash());
+        });
+        // A panicking hash drops `done`: the attempt fails, the thread lives.
+        result.await.map_err(|_| AppError::Internal)
     }
 }
 
@@ -295,17 +303,25 @@ mod tests {
     #[tokio::test]
     async fn hashes_past_the_queue_are_refused_at_once() {
         let gate = std::sync::Arc::new(HashingGate::new(1, 1));
-        let first = gate.enter().await.unwrap();
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let running = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.run(move || hold.recv().is_ok()).await })
+        };
+        while gate.running.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
         let queued = {
             let gate = gate.clone();
-            tokio::spawn(async move { gate.enter().await.map(|_| ()) })
+            tokio::spawn(async move { gate.run(|| "queued").await })
         };
         while gate.admitted.available_permits() > 0 {
             tokio::task::yield_now().await;
         }
-        let refused = gate.enter().await.err().expect("no room left");
+        let refused = gate.run(|| ()).await.expect_err("no room left");
         assert_eq!(refused.status_code(), 429);
-        drop(first);
-        assert!(queued.await.unwrap().is_ok(), "the queued hash ran");
+        release.send(()).unwrap();
+        assert!(running.await.unwrap().unwrap());
+        assert_eq!(queued.await.unwrap().unwrap(), "queued", "the queued hash ran");
     }
 }

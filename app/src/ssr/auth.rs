@@ -41,34 +41,32 @@ fn new_salt() -> SaltString {
 }
 
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    let _permit = HASHING.enter().await?;
-    tokio::task::spawn_blocking(move || {
-        let salt = new_salt();
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("password hashing task: {e}"))?
-    .map_err(|e| AppError::from(anyhow::anyhow!("password hashing: {e}")))
+    HASHING
+        .run(move || {
+            let salt = new_salt();
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+        })
+        .await?
+        .map_err(|e| AppError::from(anyhow::anyhow!("password hashing: {e}")))
 }
 
 /// Checks `password` against a stored hash; `None` still spends the time of
 /// a real check so that response times do not reveal which emails exist.
 pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    let _permit = HASHING.enter().await?;
-    tokio::task::spawn_blocking(move || {
-        let Some(stored) = stored else {
-            // Spend what a real check would, then fail.
-            let _ = Argon2::default().hash_password(password.as_bytes(), &new_salt());
-            return Ok::<bool, anyhow::Error>(false);
-        };
-        let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("password check task: {e}"))?
-    .map_err(AppError::from)
+    HASHING
+        .run(move || {
+            let Some(stored) = stored else {
+                // Spend what a real check would, then fail.
+                let _ = Argon2::default().hash_password(password.as_bytes(), &new_salt());
+                return Ok::<bool, anyhow::Error>(false);
+            };
+            let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+            Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        })
+        .await?
+        .map_err(AppError::from)
 }
 
 /// Starts a session for `user_id` and sets its cookie on the response. A

@@ -18,6 +18,12 @@ use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+/// A request's log span: its method and path, never its query string,
+/// which carries manage-link tokens and OAuth codes.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
 /// Router state: the app's state plus what Leptos needs to render.
 #[derive(Clone)]
 pub struct ServerState {
@@ -81,6 +87,55 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
         .layer(from_fn_with_state(state.rate_limits.clone(), client_ip::tag_client_ip))
         .layer(from_fn_with_state(public.clone(), security::same_origin_writes))
         .layer(from_fn_with_state(public, security::protective_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_span;
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::fmt::MakeWriter;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Captured {
+        type Writer = Self;
+
+        fn make_writer(&'a self) -> Self::Writer {
+            self.clone()
+        }
+    }
+
+    #[test]
+    fn request_logs_name_the_path_without_the_query() {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(captured.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let request = axum::http::Request::get("/bookings/abc?token=SECRET-manage-token&code=oauth-code")
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let span = request_span(&request);
+            span.in_scope(|| tracing::debug!("answered"));
+        });
+        let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(logged.contains("path=/bookings/abc"), "{logged}");
+        assert!(!logged.contains("SECRET") && !logged.contains("oauth-code"), "{logged}");
+    }
 }

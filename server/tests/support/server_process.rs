@@ -48,6 +48,38 @@ impl ServerProcess {
         panic!("the server did not become healthy");
     }
 
+    /// Books the seeded demo host's first free `intro` slot through the
+    /// booking form, as an invitee's browser would; `db` is the process's
+    /// database, read for the slot.
+    pub async fn book_demo(&self, db: &sea_orm::DatabaseConnection) {
+        use app::ssr::services::booking_page::{PageQuery, load};
+        use leptos::server_fn::ServerFn;
+        let page = load(db, "demo", "intro", PageQuery::default()).await.unwrap();
+        let day = page.days.iter().find(|d| d.has_slots).unwrap().date.clone();
+        let query = PageQuery {
+            month: Some(page.month.clone()),
+            date: Some(day),
+            ..PageQuery::default()
+        };
+        let slot = load(db, "demo", "intro", query).await.unwrap().slots[0].start.clone();
+        let booked = crate::helpers::browser()
+            .post(format!("{}{}", self.base, app::functions::bookings::Book::PATH))
+            .form(&[
+                ("form[host]", "demo"),
+                ("form[event]", "intro"),
+                ("form[start]", &slot),
+                ("form[time_zone]", "UTC"),
+                ("form[name]", "Grace Hopper"),
+                ("form[email]", "grace@example.com"),
+                ("form[phone]", ""),
+                ("form[notes]", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(booked.headers().contains_key("location"), "the booking was made");
+    }
+
     /// Ends the process at once, as a crash or `kill -9` would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
