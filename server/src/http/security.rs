@@ -20,6 +20,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct PublicOrigin {
     origin: String,
+    scheme: String,
     https: bool,
 }
 
@@ -28,6 +29,7 @@ impl PublicOrigin {
         let url = url::Url::parse(public_url)?;
         Ok(Arc::new(Self {
             origin: url.origin().ascii_serialization(),
+            scheme: url.scheme().to_owned(),
             https: url.scheme() == "https",
         }))
     }
@@ -117,26 +119,19 @@ fn from_elsewhere(headers: &HeaderMap, public: &PublicOrigin) -> bool {
         let Ok(origin) = origin.to_str() else {
             return true;
         };
-        // The request's own host counts too, so that a server reached by
-        // another name than its public URL (a test, a LAN address) still
-        // accepts its own pages' forms: a browser sets `Host` to where it
-        // sends the request, which a foreign page cannot change.
+        // The request's own host counts too, under the public URL's scheme,
+        // so that a server reached by another name than its public URL (a
+        // test, a LAN address) still accepts its own pages' forms: a browser
+        // sets `Host` to where it sends the request, which a foreign page
+        // cannot change.
         let own_host = headers.get(HOST).and_then(|host| host.to_str().ok());
         return !(origin == public.origin
-            || own_host.is_some_and(|host| origin_authority(origin).is_some_and(|authority| authority == host)));
+            || own_host.is_some_and(|host| origin == format!("{}://{host}", public.scheme)));
     }
     match headers.get("sec-fetch-site").and_then(|site| site.to_str().ok()) {
         Some(site) => !matches!(site, "same-origin" | "none"),
         None => false,
     }
-}
-
-/// `host[:port]` of an origin such as `https://slotline.app:8443`.
-fn origin_authority(origin: &str) -> Option<&str> {
-    origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .filter(|rest| !rest.contains('/'))
 }
 
 #[cfg(test)]
@@ -163,8 +158,13 @@ mod tests {
             &public
         ));
         assert!(!from_elsewhere(
-            &headers(&[("origin", "http://10.0.0.5:3000"), ("host", "10.0.0.5:3000")]),
+            &headers(&[("origin", "https://10.0.0.5:3000"), ("host", "10.0.0.5:3000")]),
             &public
+        ));
+        let local = PublicOrigin::new("http://127.0.0.1:3000").unwrap();
+        assert!(!from_elsewhere(
+            &headers(&[("origin", "http://127.0.0.1:41234"), ("host", "127.0.0.1:41234")]),
+            &local
         ));
     }
 
