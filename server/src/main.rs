@@ -2,6 +2,13 @@
 //! (`jobs …`, `admin …`; see `admin::USAGE`).
 use server::{admin, config::Config, startup, startup::Application, telemetry};
 
+/// mimalloc rather than glibc's allocator: glibc keeps what each thread
+/// freed in an arena of that thread's, so the 19 MiB of every Argon2 hash
+/// and the bursts of a request flood stayed resident long after (measured
+/// by `cargo bench -p server --bench login_flood`; see the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
