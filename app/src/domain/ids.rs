@@ -22,10 +22,6 @@ macro_rules! typed_ids {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
-
-            pub fn into_string(self) -> String {
-                self.0
-            }
         }
 
         /// Ids arrive from URLs and forms as text; an unknown one simply
@@ -58,12 +54,6 @@ macro_rules! typed_ids {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
-            }
-        }
-
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
             }
         }
 

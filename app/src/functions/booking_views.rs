@@ -47,7 +47,7 @@ pub fn booking_dto(details: &BookingDetails, now: DateTime<Utc>) -> BookingDto {
 
 /// The host's dashboard: upcoming bookings soonest first, past ones latest
 /// first. `bookings` come in start order.
-pub fn dashboard(host: &user::Model, bookings: Vec<BookingDetails>, now: DateTime<Utc>) -> DashboardBookings {
+pub fn dashboard(host: &user::Model, bookings: &[BookingDetails], now: DateTime<Utc>) -> DashboardBookings {
     let (upcoming, mut past): (Vec<_>, Vec<_>) = bookings
         .iter()
         .map(|details| booking_dto(details, now))

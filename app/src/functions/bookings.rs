@@ -110,7 +110,7 @@ pub async fn host_bookings() -> Result<DashboardBookings, AppError> {
     let state = state()?;
     let host = require_user(&state.db).await?;
     let list = bookings::list_for_host(&state.db, &host).await?;
-    Ok(dashboard(&host, list, Utc::now()))
+    Ok(dashboard(&host, &list, Utc::now()))
 }
 
 #[server]

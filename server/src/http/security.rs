@@ -21,7 +21,6 @@ use std::sync::Arc;
 pub struct PublicOrigin {
     origin: String,
     scheme: String,
-    https: bool,
 }
 
 impl PublicOrigin {
@@ -30,7 +29,6 @@ impl PublicOrigin {
         Ok(Arc::new(Self {
             origin: url.origin().ascii_serialization(),
             scheme: url.scheme().to_owned(),
-            https: url.scheme() == "https",
         }))
     }
 }
@@ -80,7 +78,7 @@ pub async fn protective_headers(State(public): State<Arc<PublicOrigin>>, request
         REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
-    if public.https {
+    if public.scheme == "https" {
         headers.insert(
             STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
