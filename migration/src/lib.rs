@@ -17,6 +17,7 @@ mod m20261202_000010_api_keys_and_webhooks;
 mod m20261203_000011_job_pools;
 mod m20261203_000012_integration_tables;
 mod m20261203_000013_session_idle;
+mod m20261203_000014_refresh_lease;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_job_pools::Migration),
             Box::new(m20261203_000012_integration_tables::Migration),
             Box::new(m20261203_000013_session_idle::Migration),
+            Box::new(m20261203_000014_refresh_lease::Migration),
         ]
     }
 }

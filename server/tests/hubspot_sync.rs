@@ -14,6 +14,8 @@ on_both_databases!(
     bookings_never_wait_for_a_slow_or_failing_hubspot,
     injected_failures_still_sync_every_booking_exactly_once,
     an_expiring_or_expired_access_token_is_refreshed,
+    concurrent_syncs_refresh_a_rotating_token_once,
+    a_failing_token_endpoint_is_retried_then_reported_without_disconnecting,
     a_revoked_refresh_token_disconnects_and_emails_the_owner_once,
     failure_emails_go_out_at_most_once_a_week,
     disconnecting_drops_pending_syncs,
@@ -271,6 +273,93 @@ async fn an_expiring_or_expired_access_token_is_refreshed(app: TestApp) {
         app.hubspot.requests().iter().filter(|r| r.status == 401).count(),
         unauthorized_so_far
     );
+}
+
+/// Twenty syncs of one team find every access token expired at once while
+/// HubSpot rotates refresh tokens: had two of them spent the same refresh
+/// token, the second would get `invalid_grant` and disconnect the team.
+async fn concurrent_syncs_refresh_a_rotating_token_once(app: TestApp) {
+    connected(&app).await;
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(
+            book_as(&app, &format!("Invitee {i}"), &format!("invitee{i}@example.com"))
+                .await
+                .0,
+        );
+    }
+    app.hubspot.set_refresh_rotation(true);
+    app.hubspot.expire_access_tokens();
+    expire_stored_token(&app).await;
+
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = app.runner.spawn_pool(app::ssr::jobs::Queue::Default, 20, stopped);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while app.pending_jobs().await > 0 {
+        assert!(Instant::now() < deadline, "syncs still pending");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = stop.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+
+    assert_eq!(
+        hubspot_connection::Entity::find().count(&app.state.db).await.unwrap(),
+        1,
+        "still connected"
+    );
+    let events = app.hubspot.token_events();
+    let refreshes = events.iter().filter(|e| e.kind == TokenEventKind::Refreshed).count();
+    assert_eq!(refreshes, 1, "one refresh served every job: {events:?}");
+    assert_eq!(app.hubspot.contacts().len(), 20);
+    let meetings = app.hubspot.meetings();
+    assert_eq!(meetings.len(), 20, "every booking synced once");
+    for id in &ids {
+        let meeting_id = linked(&app, id).await.hubspot_meeting_id.expect("synced");
+        assert!(meetings.iter().any(|m| m.object.id == meeting_id));
+    }
+    assert!(log_lines(&app).await.iter().all(|l| l.succeeded), "no failed attempt");
+}
+
+/// Marks the stored access token expired, so the next sync refreshes first.
+async fn expire_stored_token(app: &TestApp) {
+    let mut connection: hubspot_connection::ActiveModel = hubspot_connection::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    connection.access_expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+    connection.update(&app.state.db).await.unwrap();
+}
+
+async fn a_failing_token_endpoint_is_retried_then_reported_without_disconnecting(app: TestApp) {
+    connected(&app).await;
+    expire_stored_token(&app).await;
+    app.hubspot.refuse_token_requests(1_000);
+    let (id, _) = book_as(&app, "Ada Lovelace", "one@example.com").await;
+    app.drain_jobs().await;
+    assert_eq!(
+        hubspot_connection::Entity::find().count(&app.state.db).await.unwrap(),
+        1,
+        "invalid_client is not a revoked grant"
+    );
+    let failures: Vec<_> = log_lines(&app).await.into_iter().filter(|l| !l.succeeded).collect();
+    assert!(failures.len() > 1, "retried");
+    assert!(
+        failures.iter().all(|l| l.message.contains("invalid_client")),
+        "{failures:?}"
+    );
+    app.smtp.wait_for(1, Duration::from_secs(5)).await;
+    assert_eq!(alerts(&app), 1, "the owner hears of it once");
+    assert!(linked(&app, &id).await.hubspot_meeting_id.is_none());
+
+    // Once HubSpot takes the credentials again, the next booking syncs.
+    app.hubspot.refuse_token_requests(0);
+    let (next, _) = book_as(&app, "Ada Lovelace", "two@example.com").await;
+    app.drain_jobs().await;
+    assert!(linked(&app, &next).await.hubspot_meeting_id.is_some());
 }
 
 fn alerts(app: &TestApp) -> usize {

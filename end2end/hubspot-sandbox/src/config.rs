@@ -25,6 +25,9 @@ pub struct SandboxConfig {
     /// Whether the token response carries `hub_id`, `scopes` and `user_id` (HubSpot may omit them,
     /// so the default is `false` and clients must introspect).
     pub token_response_has_hub_id: bool,
+    /// Whether each refresh issues a new refresh token and retires the one it used, as HubSpot may;
+    /// a retired refresh token then gets `invalid_grant`.
+    pub rotate_refresh_tokens: bool,
     /// Objects written less than this long ago are not yet visible to search.
     pub search_lag: Duration,
     /// At most this many authenticated non-search `/crm` calls per rolling window, or none.
@@ -43,6 +46,7 @@ impl Default for SandboxConfig {
             hub_id: 4_242_424,
             access_token_ttl: Duration::from_secs(1800),
             token_response_has_hub_id: false,
+            rotate_refresh_tokens: false,
             search_lag: Duration::ZERO,
             rate_limit: None,
             extra_contact_properties: Vec::new(),
@@ -60,6 +64,7 @@ impl fmt::Debug for SandboxConfig {
             .field("hub_id", &self.hub_id)
             .field("access_token_ttl", &self.access_token_ttl)
             .field("token_response_has_hub_id", &self.token_response_has_hub_id)
+            .field("rotate_refresh_tokens", &self.rotate_refresh_tokens)
             .field("search_lag", &self.search_lag)
             .field("rate_limit", &self.rate_limit)
             .field("extra_contact_properties", &self.extra_contact_properties)

@@ -36,6 +36,9 @@ pub(crate) async fn token(
     let config = sandbox.config();
     let grant_type = form.required("grant_type")?;
     check_client(&form, config)?;
+    if sandbox.lock().tokens.take_client_refusal() {
+        return Err(OAuthError::invalid_client("the app's credentials were refused"));
+    }
     let ttl = config.access_token_ttl;
     let issued = match grant_type {
         "authorization_code" => {

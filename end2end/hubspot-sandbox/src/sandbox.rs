@@ -100,6 +100,17 @@ impl Sandbox {
         self.lock().rate.set_limit(limit);
     }
 
+    /// Turns refresh-token rotation on or off (see [`SandboxConfig::rotate_refresh_tokens`]).
+    pub fn set_refresh_rotation(&self, on: bool) {
+        self.lock().tokens.set_rotation(on);
+    }
+
+    /// The next `count` calls of the token endpoint answer `invalid_client`, as when HubSpot no
+    /// longer knows the app's credentials.
+    pub fn refuse_token_requests(&self, count: u32) {
+        self.lock().tokens.refuse_clients(count);
+    }
+
     /// Contacts, in creation order.
     pub fn contacts(&self) -> Vec<SandboxObject> {
         self.lock()

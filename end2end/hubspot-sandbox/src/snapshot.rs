@@ -56,6 +56,8 @@ pub enum TokenEventKind {
     Issued,
     /// A refresh token was used to get a new access token.
     Refreshed,
+    /// With rotation on, a refresh replaced the refresh token it used; `token` is the new one.
+    Rotated,
     /// The app revoked a token through the revoke endpoint.
     Revoked,
     /// A test revoked every refresh token ([`crate::Sandbox::revoke_all_refresh_tokens`]).
@@ -70,6 +72,7 @@ impl TokenEventKind {
         match self {
             Self::Issued => "issued",
             Self::Refreshed => "refreshed",
+            Self::Rotated => "rotated",
             Self::Revoked => "revoked",
             Self::RevokedBySandbox => "revoked by sandbox",
             Self::AccessTokensExpired => "access tokens expired",

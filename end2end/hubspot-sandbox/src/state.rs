@@ -30,7 +30,7 @@ impl State {
     pub(crate) fn new(config: &SandboxConfig) -> Self {
         Self {
             clock_offset: TimeDelta::zero(),
-            tokens: TokenStore::default(),
+            tokens: TokenStore::new(config.rotate_refresh_tokens),
             objects: ObjectStore::default(),
             faults: FaultPlan::new(config.chaos.clone()),
             rate: RateLimiter::new(config.rate_limit),

@@ -81,9 +81,35 @@ pub(crate) struct TokenStore {
     access: HashMap<String, AccessGrant>,
     events: Vec<TokenEvent>,
     revocations: Vec<String>,
+    /// Each refresh retires the refresh token it used and issues a new one.
+    rotate: bool,
+    /// How many more token requests to refuse as if the app's credentials were wrong.
+    client_refusals: u32,
 }
 
 impl TokenStore {
+    pub(crate) fn new(rotate: bool) -> Self {
+        Self {
+            rotate,
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn set_rotation(&mut self, on: bool) {
+        self.rotate = on;
+    }
+
+    pub(crate) fn refuse_clients(&mut self, count: u32) {
+        self.client_refusals = count;
+    }
+
+    /// Whether this token request is one to refuse with `invalid_client`.
+    pub(crate) fn take_client_refusal(&mut self) -> bool {
+        let refuse = self.client_refusals > 0;
+        self.client_refusals = self.client_refusals.saturating_sub(1);
+        refuse
+    }
+
     pub(crate) fn issue_code(&mut self, redirect_uri: &str, scopes: Vec<String>, now: DateTime<Utc>) -> String {
         let code = ids::auth_code();
         let grant = AuthCode {
@@ -129,12 +155,26 @@ impl TokenStore {
         Ok(self.issue_access(refresh_token, scopes, now, ttl))
     }
 
-    /// A new access token for a live refresh token; the refresh token stays the same.
+    /// A new access token for a live refresh token. The refresh token stays the same, unless
+    /// rotation is on: then it is retired and a new one comes with the access token.
     pub(crate) fn refresh(&mut self, refresh_token: &str, now: DateTime<Utc>, ttl: Duration) -> Option<Issued> {
-        let grant = self.refresh.get(refresh_token).filter(|grant| !grant.revoked)?;
+        let grant = self.refresh.get_mut(refresh_token).filter(|grant| !grant.revoked)?;
         let scopes = grant.scopes.clone();
+        grant.revoked = self.rotate;
         self.record(TokenEventKind::Refreshed, Some(refresh_token.to_owned()), now);
-        Some(self.issue_access(refresh_token.to_owned(), scopes, now, ttl))
+        if !self.rotate {
+            return Some(self.issue_access(refresh_token.to_owned(), scopes, now, ttl));
+        }
+        let rotated = ids::refresh_token();
+        self.refresh.insert(
+            rotated.clone(),
+            RefreshGrant {
+                scopes: scopes.clone(),
+                revoked: false,
+            },
+        );
+        self.record(TokenEventKind::Rotated, Some(rotated.clone()), now);
+        Some(self.issue_access(rotated, scopes, now, ttl))
     }
 
     fn issue_access(
@@ -285,6 +325,22 @@ mod tests {
             Some(CodeProblem::RedirectMismatch)
         );
         assert!(store.redeem_code(&code, "http://app/cb", now, TTL).is_ok());
+    }
+
+    #[test]
+    fn with_rotation_a_refresh_token_works_once() {
+        let mut store = TokenStore::new(true);
+        let now = Utc::now();
+        let code = store.issue_code("http://app/cb", scopes(), now);
+        let Ok(first) = store.redeem_code(&code, "http://app/cb", now, TTL) else {
+            panic!("code should redeem")
+        };
+        let Some(second) = store.refresh(&first.refresh_token, now, TTL) else {
+            panic!("a live refresh token should refresh")
+        };
+        assert_ne!(second.refresh_token, first.refresh_token);
+        assert!(store.refresh(&first.refresh_token, now, TTL).is_none());
+        assert!(store.refresh(&second.refresh_token, now, TTL).is_some());
     }
 
     #[test]

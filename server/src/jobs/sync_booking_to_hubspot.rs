@@ -8,7 +8,7 @@
 //! waits out HubSpot's search lag and looks for the meeting by its marker.
 use super::{Attempt, JobContext, JobError, RunJob};
 use crate::integrations::hubspot::api::{ApiError, ContactInput};
-use crate::integrations::hubspot::{HubspotApi, OAuthError};
+use crate::integrations::hubspot::{HubspotApi, OAuthError, TokenError, TokenSource};
 use anyhow::anyhow;
 use app::domain::{BookingId, PersonName, TeamId};
 use app::ssr::entities::{booking, event_type, external_link, integration_connection as connection};
@@ -21,8 +21,6 @@ use chrono::Utc;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-/// Refresh an access token this long before it expires.
-const REFRESH_MARGIN_MIN: i64 = 5;
 /// A 401 refreshes the token and retries, this many times at most.
 const MAX_AUTH_RETRIES: usize = 3;
 
@@ -36,6 +34,9 @@ enum StepError {
     Unconfirmed(std::time::Duration),
     #[error("storing HubSpot's answer")]
     Storage(#[source] sea_orm::DbErr),
+    /// No usable access token: HubSpot's token endpoint failed or another job's refresh hung.
+    #[error(transparent)]
+    Token(TokenError),
 }
 
 impl StepError {
@@ -104,9 +105,9 @@ async fn sync(
     action: SyncAction,
     attempt: Attempt,
 ) -> Result<(), JobError> {
-    if ctx.hubspot.is_none() || ctx.hubspot_api.is_none() {
+    let (Some(oauth), Some(_)) = (ctx.hubspot.as_deref(), &ctx.hubspot_api) else {
         return Err(JobError::permanent(anyhow!("HubSpot is not configured on this server")));
-    }
+    };
     let Some(mut found) = hubspot::connection_of_team(&ctx.db, team_id).await? else {
         tracing::info!("the team disconnected HubSpot; nothing to sync");
         return Ok(());
@@ -131,24 +132,36 @@ async fn sync(
     };
     sync.links = Links::from_rows(external_links::of(&ctx.db, sync.local()).await?);
 
+    let tokens = TokenSource {
+        db: &ctx.db,
+        secrets: &ctx.secrets,
+        oauth,
+    };
+    let mut refused = None;
     let mut result = Err(StepError::Api(ApiError::Unauthorized("no token yet".into())));
-    for round in 0..=MAX_AUTH_RETRIES {
-        let token = match access_token(ctx, &found, round > 0).await {
-            Ok((token, fresh)) => {
-                found = fresh;
-                token
+    for _ in 0..=MAX_AUTH_RETRIES {
+        let token = match tokens.access_token(&found, refused.as_deref()).await {
+            Ok(Some(access)) => {
+                found = access.connection;
+                access.token
             }
-            Err(OAuthError::Revoked) => {
+            Ok(None) => {
+                tracing::info!("the team disconnected HubSpot; nothing to sync");
+                return Ok(());
+            }
+            Err(TokenError::OAuth(OAuthError::Revoked)) => {
                 let problem = "HubSpot no longer accepts Slotline's access (the app was uninstalled or its access revoked), \
                                so the connection was removed. Connect HubSpot again on the Integrations page.";
                 hubspot::disconnect_revoked(&ctx.db, &found, problem).await?;
                 return Ok(());
             }
+            Err(TokenError::Storage(error)) => return Err(JobError::Retry(error.into())),
             Err(error) => {
-                record_failure(ctx, team_id, booking_id, action, None, &error.to_string()).await?;
-                return Err(JobError::Retry(error.into()));
+                result = Err(StepError::Token(error));
+                break;
             }
         };
+        refused = Some(found.access_token_sealed.clone());
         result = sync.apply(&token, action).await;
         if !matches!(result, Err(StepError::Api(ApiError::Unauthorized(_)))) {
             break;
@@ -218,43 +231,6 @@ async fn record_failure(
     let line = SyncRecord::failure(team_id, Some(booking_id), action.as_str(), status, message);
     hubspot::record(&ctx.db, line).await?;
     Ok(())
-}
-
-/// A usable access token: the stored one, or a refreshed one when it is
-/// about to expire or `force` says HubSpot just refused it.
-async fn access_token(
-    ctx: &JobContext,
-    found: &connection::Model,
-    force: bool,
-) -> Result<(String, connection::Model), OAuthError> {
-    let unusable = |e: &dyn std::fmt::Display| OAuthError::Unexpected(format!("stored tokens: {e}"));
-    let soon = Utc::now() + chrono::Duration::minutes(REFRESH_MARGIN_MIN);
-    if !force && found.access_expires_at.is_some_and(|at| at > soon) {
-        let token = ctx.secrets.open(&found.access_token_sealed).map_err(|e| unusable(&e))?;
-        return Ok((token, found.clone()));
-    }
-    let oauth = ctx
-        .hubspot
-        .as_ref()
-        .ok_or_else(|| unusable(&"HubSpot is not configured"))?;
-    let refresh_token = found
-        .refresh_token_sealed
-        .as_deref()
-        .ok_or_else(|| unusable(&"no refresh token was stored"))
-        .and_then(|sealed| ctx.secrets.open(sealed).map_err(|e| unusable(&e)))?;
-    let tokens = oauth.refresh(&refresh_token).await?;
-    let stored = hubspot::store_refreshed(
-        &ctx.db,
-        &ctx.secrets,
-        found,
-        &tokens.access_token,
-        &tokens.refresh_token,
-        tokens.expires_at,
-    )
-    .await
-    .map_err(|e| unusable(&e))?;
-    tracing::info!("HubSpot access token refreshed");
-    Ok((tokens.access_token, stored))
 }
 
 impl Sync<'_> {

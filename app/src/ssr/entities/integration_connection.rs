@@ -22,6 +22,8 @@ pub struct Model {
     pub access_token_sealed: String,
     pub refresh_token_sealed: Option<String>,
     pub access_expires_at: Option<DateTimeUtc>,
+    /// Until when one job holds the right to refresh the tokens.
+    pub refresh_lease_until: Option<DateTimeUtc>,
     /// The provider's settings, a JSON object.
     pub settings: String,
     /// [`CONNECTED`].

@@ -2,9 +2,11 @@
 //! (`api`); the booking sync job that uses them is
 //! `jobs::sync_booking_to_hubspot`. Only HubSpot's
 //! date-versioned API is used (see `../shared/HUBSPOT.md`).
+pub mod access;
 pub mod api;
 pub mod oauth;
 
+pub use access::{Access, TokenError, TokenSource};
 pub use api::HubspotApi;
 pub use oauth::{HubspotOAuth, OAuthError};
 

@@ -220,20 +220,24 @@ fn tokens(response: &TokenBody, previous_refresh: Option<&str>) -> Result<Tokens
 /// HubSpot answers a dead token or code with RFC 6749's `invalid_grant`,
 /// and sometimes only with its legacy `status` (`BAD_REFRESH_TOKEN`,
 /// `BAD_AUTH_CODE`), which `oauth2` cannot parse: both mean `refused`.
+/// Anything else is described by its error code or kind only: a token
+/// endpoint's body may carry tokens, and is never echoed into logs.
 fn classify<E: std::error::Error>(
     error: RequestTokenError<E, oauth2::basic::BasicErrorResponse>,
     refused: OAuthError,
 ) -> OAuthError {
     match error {
         RequestTokenError::ServerResponse(body) if *body.error() == BasicErrorResponseType::InvalidGrant => refused,
+        RequestTokenError::ServerResponse(body) => OAuthError::Unexpected(format!("it answered {}", body.error())),
         RequestTokenError::Parse(_, body) => {
             let text = String::from_utf8_lossy(&body);
             if text.contains("BAD_REFRESH_TOKEN") || text.contains("BAD_AUTH_CODE") {
                 refused
             } else {
-                OAuthError::Unexpected(format!("unreadable token response: {text}"))
+                OAuthError::Unexpected("its answer was not a token response".into())
             }
         }
-        other => OAuthError::Unexpected(other.to_string()),
+        RequestTokenError::Request(_) => OAuthError::Unexpected("it could not be reached".into()),
+        RequestTokenError::Other(_) => OAuthError::Unexpected("its answer was unusable".into()),
     }
 }

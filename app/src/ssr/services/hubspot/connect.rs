@@ -10,7 +10,10 @@ use crate::ssr::ids::{hash_token, new_id, new_token};
 use crate::ssr::jobs::{RevokeHubspotToken, SendHubspotAlert, enqueue, hubspot_key};
 use crate::ssr::services::team_of;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+};
 
 /// How long a host has to finish HubSpot's consent screen.
 const STATE_TTL_MIN: i64 = 15;
@@ -129,6 +132,7 @@ pub async fn save_connection(
     model.access_token_sealed = Set(secrets.seal(&tokens.access_token));
     model.refresh_token_sealed = Set(Some(secrets.seal(&tokens.refresh_token)));
     model.access_expires_at = Set(Some(tokens.expires_at));
+    model.refresh_lease_until = Set(None);
     model.updated_at = Set(now);
     let saved = if model.id.is_unchanged() {
         model.update(&txn).await?
@@ -193,19 +197,91 @@ pub async fn disconnect_revoked(
     Ok(())
 }
 
-/// Stores tokens from a refresh.
+/// How long one job may hold a connection's token refresh before another
+/// may take it over: longer than the token call's 20 s timeout.
+const REFRESH_LEASE_SECS: i64 = 30;
+
+/// The connection as stored now, if the team has not disconnected.
+pub async fn reload(db: &DatabaseConnection, found: &connection::Model) -> Result<Option<connection::Model>, AppError> {
+    Ok(connection::Entity::find_by_id(&found.id).one(db).await?)
+}
+
+/// Takes the right to refresh the connection's tokens, unless another job
+/// holds it. A lease rather than a transaction's row lock: the refresh is
+/// an HTTP call, and a transaction held across it would keep SQLite's one
+/// writer waiting for its whole length.
+pub async fn claim_refresh(db: &DatabaseConnection, found: &connection::Model) -> Result<bool, AppError> {
+    let now = Utc::now();
+    let claimed = connection::Entity::update_many()
+        .col_expr(
+            connection::Column::RefreshLeaseUntil,
+            Expr::value(now + Duration::seconds(REFRESH_LEASE_SECS)),
+        )
+        .filter(connection::Column::Id.eq(&found.id))
+        .filter(
+            Condition::any()
+                .add(connection::Column::RefreshLeaseUntil.is_null())
+                .add(connection::Column::RefreshLeaseUntil.lte(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// Gives the refresh lease back after a refresh that got no tokens.
+pub async fn release_refresh(db: &DatabaseConnection, found: &connection::Model) -> Result<(), AppError> {
+    connection::Entity::update_many()
+        .col_expr(
+            connection::Column::RefreshLeaseUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .filter(connection::Column::Id.eq(&found.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Tokens from a refresh of the refresh token `found` holds.
+pub struct RefreshedTokens<'a> {
+    pub access_token: &'a str,
+    pub refresh_token: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Stores tokens from a refresh and gives the lease back, only if the
+/// refresh token is still the one `found` holds (a compare-and-swap, so a
+/// late writer never replaces a newer token). `None` when it was not.
 pub async fn store_refreshed(
     db: &DatabaseConnection,
     secrets: &SecretBox,
     found: &connection::Model,
-    access_token: &str,
-    refresh_token: &str,
-    expires_at: DateTime<Utc>,
-) -> Result<connection::Model, AppError> {
-    let mut model: connection::ActiveModel = found.clone().into();
-    model.access_token_sealed = Set(secrets.seal(access_token));
-    model.refresh_token_sealed = Set(Some(secrets.seal(refresh_token)));
-    model.access_expires_at = Set(Some(expires_at));
-    model.updated_at = Set(Utc::now());
-    Ok(model.update(db).await?)
+    tokens: RefreshedTokens<'_>,
+) -> Result<Option<connection::Model>, AppError> {
+    let unchanged = match &found.refresh_token_sealed {
+        Some(sealed) => connection::Column::RefreshTokenSealed.eq(sealed),
+        None => connection::Column::RefreshTokenSealed.is_null(),
+    };
+    let stored = connection::Entity::update_many()
+        .col_expr(
+            connection::Column::AccessTokenSealed,
+            Expr::value(secrets.seal(tokens.access_token)),
+        )
+        .col_expr(
+            connection::Column::RefreshTokenSealed,
+            Expr::value(secrets.seal(tokens.refresh_token)),
+        )
+        .col_expr(connection::Column::AccessExpiresAt, Expr::value(tokens.expires_at))
+        .col_expr(
+            connection::Column::RefreshLeaseUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(connection::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(connection::Column::Id.eq(&found.id))
+        .filter(unchanged)
+        .exec(db)
+        .await?;
+    if stored.rows_affected != 1 {
+        return Ok(None);
+    }
+    reload(db, found).await
 }
