@@ -45,6 +45,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=auth::SignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/logout") view=auth::LogoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=auth::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/bookings/:id") view=dashboard::BookingDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/event-types/new") view=dashboard::EventTypeEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/event-types/:id") view=dashboard::EventTypeEditPage ssr=SsrMode::Async/>
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=dashboard::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/api-keys") view=settings::ApiKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/team") view=settings::TeamPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/account") view=settings::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:id") view=public::ManagePage ssr=SsrMode::Async/>
                     <Route path=path!("/:host/:event") view=public::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/:host") view=public::HostPage ssr=SsrMode::Async/>

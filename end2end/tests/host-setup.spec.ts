@@ -31,11 +31,20 @@ test("a host signs up, creates an event type and sets availability", async ({ pa
   await page.getByTestId("day-5-add").click();
   await page.getByTestId("day-5-start-0").fill("10:00");
   await page.getByTestId("day-5-end-0").fill("12:00");
+  // A daily cap out of range is refused at its field, then a good one is kept.
+  const cap = page.getByLabel("Maximum bookings per day");
+  await cap.fill("0");
+  await page.getByTestId("save-availability").click();
+  await expect(cap).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#max-bookings-per-day-error")).toContainText("from 1 to 100");
+  await cap.fill("6");
   await page.getByTestId("save-availability").click();
   await expect(page.getByTestId("availability-saved")).toBeVisible();
+  await expect(cap).not.toHaveAttribute("aria-invalid", "true");
   await shot(page, "a3-availability");
   await visit(page, "/dashboard/availability");
   await expect(page.getByTestId("day-5-start-0")).toHaveValue("10:00");
+  await expect(page.getByLabel("Maximum bookings per day")).toHaveValue("6");
 
   await visit(page, `/${slug}/office-hours`);
   await expect(page.getByRole("heading", { name: "Office hours" })).toBeVisible();

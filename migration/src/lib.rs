@@ -18,6 +18,8 @@ mod m20261203_000011_job_pools;
 mod m20261203_000012_integration_tables;
 mod m20261203_000013_session_idle;
 mod m20261203_000014_refresh_lease;
+mod m20261203_000015_booking_limits;
+mod m20261203_000016_password_resets;
 
 pub struct Migrator;
 
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_integration_tables::Migration),
             Box::new(m20261203_000013_session_idle::Migration),
             Box::new(m20261203_000014_refresh_lease::Migration),
+            Box::new(m20261203_000015_booking_limits::Migration),
+            Box::new(m20261203_000016_password_resets::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Settings from the environment, as CONTRACTS.md §1 names them.
 use anyhow::{Context, bail};
+use app::ssr::services::bookings::BookingLimits;
 use base64::Engine as _;
 use rand::RngCore;
 use std::net::SocketAddr;
@@ -36,8 +37,11 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `SLOTLINE_REDIS_PREFIX`: what this deployment's Redis keys start with.
     pub redis_prefix: String,
-    /// `SLOTLINE_LOGIN_ATTEMPTS_PER_MINUTE` and `SLOTLINE_SIGNUPS_PER_HOUR`:
-    /// attempts one client IP may make.
+    /// `SLOTLINE_LOGIN_ATTEMPTS_PER_MINUTE`, `SLOTLINE_SIGNUPS_PER_HOUR` and
+    /// `SLOTLINE_BOOKINGS_PER_IP_PER_HOUR`: attempts one client IP may make;
+    /// `SLOTLINE_BOOKINGS_PER_EMAIL_PER_HOUR` and
+    /// `SLOTLINE_BOOKINGS_PER_HOST_PER_HOUR`: bookings one invitee e-mail
+    /// and one host take.
     pub access_limits: app::ssr::access::AccessLimits,
     /// `SLOTLINE_OPERATOR_EMAILS`: comma-separated e-mails of the people who
     /// run this server; they alone set plans on the team page.
@@ -173,6 +177,17 @@ fn access_limits() -> anyhow::Result<app::ssr::access::AccessLimits> {
     Ok(app::ssr::access::AccessLimits {
         log_ins_per_minute: limit("SLOTLINE_LOGIN_ATTEMPTS_PER_MINUTE", defaults.log_ins_per_minute)?,
         sign_ups_per_hour: limit("SLOTLINE_SIGNUPS_PER_HOUR", defaults.sign_ups_per_hour)?,
+        bookings_per_ip_per_hour: limit("SLOTLINE_BOOKINGS_PER_IP_PER_HOUR", defaults.bookings_per_ip_per_hour)?,
+        bookings: BookingLimits {
+            per_email_per_hour: limit(
+                "SLOTLINE_BOOKINGS_PER_EMAIL_PER_HOUR",
+                defaults.bookings.per_email_per_hour,
+            )?,
+            per_host_per_hour: limit(
+                "SLOTLINE_BOOKINGS_PER_HOST_PER_HOUR",
+                defaults.bookings.per_host_per_hour,
+            )?,
+        },
     })
 }
 

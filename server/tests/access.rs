@@ -59,6 +59,7 @@ async fn log_ins_are_limited_per_client_ip() {
     let app = behind_a_proxy(AccessLimits {
         log_ins_per_minute: 3,
         sign_ups_per_hour: 100,
+        ..AccessLimits::default()
     })
     .await;
     app.sign_up("ada").await;
@@ -115,6 +116,7 @@ async fn sign_ups_are_limited_per_client_ip() {
     let app = behind_a_proxy(AccessLimits {
         log_ins_per_minute: 100,
         sign_ups_per_hour: 2,
+        ..AccessLimits::default()
     })
     .await;
     assert!(went_through(sign_up_from(&app, "192.0.2.1", "ada").await));

@@ -4,6 +4,7 @@
 mod access;
 mod api;
 mod auth;
+mod booking_limits;
 mod bookings;
 mod database;
 mod email_delivery;
@@ -13,6 +14,7 @@ mod hubspot_sync;
 mod jobs;
 mod migration;
 mod outbound;
+mod passwords;
 mod process_restart;
 mod processes;
 mod questions;

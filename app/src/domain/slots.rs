@@ -285,6 +285,34 @@ fn gap_end(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(hi, 0)
 }
 
+/// The highest daily cap a host may set.
+pub const MAX_BOOKINGS_PER_DAY: u32 = 100;
+
+/// `slots` without those on days (in `host_tz`) that already hold `max`
+/// of the bookings starting at `booked`: a host's daily cap, counted
+/// across event types.
+pub fn without_full_days(
+    slots: Vec<DateTime<Utc>>,
+    booked: &[DateTime<Utc>],
+    host_tz: Tz,
+    max: usize,
+) -> Vec<DateTime<Utc>> {
+    let mut per_day = BTreeMap::<NaiveDate, usize>::new();
+    for start in booked {
+        *per_day.entry(start.with_timezone(&host_tz).date_naive()).or_default() += 1;
+    }
+    slots
+        .into_iter()
+        .filter(|slot| {
+            per_day
+                .get(&slot.with_timezone(&host_tz).date_naive())
+                .copied()
+                .unwrap_or(0)
+                < max
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -887,5 +915,19 @@ mod tests {
         );
         assert!(serde_json::from_str::<MinuteRange>(r#"{"start":600,"end":540}"#).is_err());
         assert!(serde_json::from_str::<MinuteRange>(r#"{"start":0,"end":1441}"#).is_err());
+    }
+
+    #[test]
+    fn a_full_day_in_the_hosts_zone_offers_no_more_slots() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).expect("rfc3339").with_timezone(&Utc);
+        // 23:30 UTC on the 9th is already the 10th in Berlin.
+        let booked = [at("2026-12-09T23:30:00Z"), at("2026-12-10T09:00:00Z")];
+        let slots = vec![
+            at("2026-12-09T15:00:00Z"),
+            at("2026-12-10T13:00:00Z"),
+            at("2026-12-11T09:00:00Z"),
+        ];
+        assert_eq!(without_full_days(slots.clone(), &booked, HOST, 2), [slots[0], slots[2]]);
+        assert_eq!(without_full_days(slots.clone(), &booked, HOST, 3), slots);
     }
 }

@@ -16,6 +16,7 @@ const RESERVED: &[&str] = &[
     "dashboard",
     "docs",
     "favicon.ico",
+    "forgot-password",
     "healthz",
     "help",
     "home",
@@ -34,6 +35,7 @@ const RESERVED: &[&str] = &[
     "support",
     "terms",
     "privacy",
+    "reset-password",
     "webhooks",
     "www",
 ];

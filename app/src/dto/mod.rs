@@ -79,6 +79,9 @@ pub struct AvailabilityDto {
     pub time_zone: String,
     pub weekly: WeeklyHours,
     pub overrides: Vec<DateOverrideDto>,
+    /// Most bookings a day across event types; `None` for no limit.
+    #[serde(default)]
+    pub max_bookings_per_day: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -54,9 +54,15 @@ pub async fn booking_page(query: BookingPageQuery) -> Result<BookingPageDto, App
 
 #[server(endpoint = "book")]
 pub async fn book(form: BookingForm) -> Result<(), AppError> {
-    use crate::ssr::{context::state, jobs_ready, services::bookings};
+    use crate::ssr::{
+        context::{client_ip, state},
+        jobs_ready,
+        services::bookings,
+    };
     let state = state()?;
-    let created = bookings::create(&state.db, &state.secrets, form).await?;
+    state.access.admit_booking(client_ip())?;
+    let limits = state.access.booking_limits();
+    let created = bookings::create(&state.db, &state.secrets, limits, form).await?;
     jobs_ready(&state);
     leptos_axum::redirect(&format!(
         "/bookings/{}?token={}&confirmed=1",

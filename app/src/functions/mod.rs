@@ -9,4 +9,5 @@ pub mod contacts;
 pub mod developer;
 pub mod event_types;
 pub mod integrations;
+pub mod passwords;
 pub mod questions;

@@ -1,7 +1,9 @@
-//! Guards of the public log-in and sign-up forms: how often one client may
-//! try (GCRA limits per IP, from `governor`), how long an account waits
-//! after failed log-ins, and how many passwords are hashed at once; and of
-//! the one button that sends mail-like traffic on demand, "Send test event".
+//! Guards of the public log-in, sign-up and booking forms: how often one
+//! client may try (GCRA limits per IP, from `governor`), how long an account
+//! waits after failed log-ins, and how many passwords are hashed at once;
+//! and of the one button that sends mail-like traffic on demand, "Send test
+//! event". The booking form's limits per e-mail and host are counted in the
+//! database (`services::bookings::limits`).
 //!
 //! The limits live in this process. Several processes behind one address
 //! each allow their own share; the README says so. A client on the server's
@@ -11,6 +13,7 @@
 //! apart).
 use crate::domain::WebhookId;
 use crate::error::AppError;
+use crate::ssr::services::bookings::BookingLimits;
 use chrono::{DateTime, Duration, Utc};
 use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
@@ -31,6 +34,8 @@ pub struct ClientIp(pub IpAddr);
 pub struct AccessLimits {
     pub log_ins_per_minute: u32,
     pub sign_ups_per_hour: u32,
+    pub bookings_per_ip_per_hour: u32,
+    pub bookings: BookingLimits,
 }
 
 impl Default for AccessLimits {
@@ -38,6 +43,8 @@ impl Default for AccessLimits {
         Self {
             log_ins_per_minute: 10,
             sign_ups_per_hour: 10,
+            bookings_per_ip_per_hour: 30,
+            bookings: BookingLimits::default(),
         }
     }
 }
@@ -56,6 +63,9 @@ pub const TEST_EVENTS_PER_MINUTE: u32 = 10;
 pub struct AccessGuards {
     log_ins: KeyedLimiter,
     sign_ups: KeyedLimiter,
+    reset_requests: KeyedLimiter,
+    bookings: KeyedLimiter,
+    booking_limits: BookingLimits,
     test_events: KeyedLimiter<WebhookId>,
     clock: DefaultClock,
     /// Failed log-ins by e-mail address, known or not. Hand-written: GCRA
@@ -109,6 +119,15 @@ impl AccessGuards {
                 quota(limits.sign_ups_per_hour, std::time::Duration::from_secs(3600)),
                 clock.clone(),
             ),
+            reset_requests: RateLimiter::dashmap_with_clock(
+                quota(limits.sign_ups_per_hour, std::time::Duration::from_secs(3600)),
+                clock.clone(),
+            ),
+            bookings: RateLimiter::dashmap_with_clock(
+                quota(limits.bookings_per_ip_per_hour, std::time::Duration::from_secs(3600)),
+                clock.clone(),
+            ),
+            booking_limits: limits.bookings,
             test_events: RateLimiter::dashmap_with_clock(
                 quota(TEST_EVENTS_PER_MINUTE, std::time::Duration::from_secs(60)),
                 clock.clone(),
@@ -168,6 +187,38 @@ impl AccessGuards {
         })
     }
 
+    /// Counts a password-reset request against its client, allowed as
+    /// often as sign-ups: both could tell whether an address has an account.
+    pub fn admit_reset_request(&self, client: ClientIp) -> Result<(), AppError> {
+        if client.0.is_loopback() {
+            return Ok(());
+        }
+        self.reset_requests.check_key(&client.0).map_err(|not_until| {
+            too_many(
+                "Too many password resets asked from your network.",
+                not_until.wait_time_from(self.clock.now()),
+            )
+        })
+    }
+
+    /// Counts a booking attempt against its client.
+    pub fn admit_booking(&self, client: ClientIp) -> Result<(), AppError> {
+        if client.0.is_loopback() {
+            return Ok(());
+        }
+        self.bookings.check_key(&client.0).map_err(|not_until| {
+            too_many(
+                "Too many bookings from your network.",
+                not_until.wait_time_from(self.clock.now()),
+            )
+        })
+    }
+
+    /// The limits on bookings per invitee e-mail and per host.
+    pub fn booking_limits(&self) -> BookingLimits {
+        self.booking_limits
+    }
+
     /// Counts a test event against its webhook, so that the button cannot
     /// be turned into a flood of requests at someone's server.
     pub fn admit_test_event(&self, webhook: &WebhookId) -> Result<(), AppError> {
@@ -183,6 +234,8 @@ impl AccessGuards {
     pub fn retain_recent(&self) {
         self.log_ins.retain_recent();
         self.sign_ups.retain_recent();
+        self.reset_requests.retain_recent();
+        self.bookings.retain_recent();
         self.test_events.retain_recent();
     }
 }
@@ -254,6 +307,7 @@ mod tests {
         let guards = AccessGuards::new(AccessLimits {
             log_ins_per_minute: 3,
             sign_ups_per_hour: 1,
+            ..AccessLimits::default()
         });
         let now = Utc::now();
         for n in 0..3 {
@@ -271,6 +325,7 @@ mod tests {
         let guards = AccessGuards::new(AccessLimits {
             log_ins_per_minute: 1_000,
             sign_ups_per_hour: 1,
+            ..AccessLimits::default()
         });
         let t0 = Utc::now();
         for _ in 0..FREE_FAILURES {

@@ -14,7 +14,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 /// The session cookie over plain http (development, tests).
 pub const SESSION_COOKIE: &str = "slotline_session";
@@ -117,6 +117,11 @@ fn set_cookie(config: &AppConfig, value: &str, max_age_secs: Option<i64>) {
     }
 }
 
+/// The hash of the current request's session token, as sessions are stored.
+pub async fn current_session_hash(config: &AppConfig) -> Option<String> {
+    session_token(config).await.map(|token| hash_token(&token))
+}
+
 async fn session_token(config: &AppConfig) -> Option<String> {
     let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
     session_token_from(&headers, config)
@@ -165,7 +170,7 @@ pub async fn user_for_token(db: &DatabaseConnection, token: &str) -> Result<Opti
 
 /// Ends every session of `user_id` but the one whose token hash is `keep`.
 pub async fn end_other_sessions(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user_id: &UserId,
     keep: Option<&str>,
 ) -> Result<u64, AppError> {

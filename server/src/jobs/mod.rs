@@ -10,6 +10,7 @@ mod revoke_hubspot_token;
 mod runner;
 mod send_booking_email;
 mod send_hubspot_alert;
+mod send_password_reset;
 mod send_webhook_disabled_email;
 mod sync_booking_to_hubspot;
 

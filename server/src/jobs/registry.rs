@@ -3,8 +3,8 @@
 use super::{Attempt, JobContext, JobError, RunJob};
 use anyhow::Context;
 use app::ssr::jobs::{
-    DeliverWebhook, Job, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert, SendWebhookDisabledEmail,
-    SyncBookingToHubspot,
+    DeliverWebhook, Job, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert, SendPasswordReset,
+    SendWebhookDisabledEmail, SyncBookingToHubspot,
 };
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -37,6 +37,7 @@ impl Default for Registry {
             .with::<RevokeHubspotToken>()
             .with::<DeliverWebhook>()
             .with::<SendWebhookDisabledEmail>()
+            .with::<SendPasswordReset>()
     }
 }
 

@@ -20,6 +20,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField id="login-password" name="password" label="Password" kind="password" autocomplete="current-password" required=true error=field_error(value, "password")/>
                 <button type="submit" class="button primary" data-testid="login-submit" disabled=move || action.pending().get()>"Log in"</button>
             </ActionForm>
+            <p><A href="/forgot-password">"Forgot your password?"</A></p>
             <p>"New to Slotline? " <A href="/signup">"Create your booking page"</A></p>
         </section>
     }

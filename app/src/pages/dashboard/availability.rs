@@ -3,7 +3,7 @@
 use super::DashboardShell;
 use crate::components::time_zone_select::TimeZoneSelect;
 use crate::components::{ErrorNotice, FormAlert, Loading};
-use crate::domain::slots::{MinuteRange, WEEKDAY_NAMES, WeeklyHours};
+use crate::domain::slots::{MAX_BOOKINGS_PER_DAY, MinuteRange, WEEKDAY_NAMES, WeeklyHours};
 use crate::dto::{AvailabilityDto, DateOverrideDto};
 use crate::functions::availability::{SaveAvailability, get_availability};
 use leptos::prelude::*;
@@ -70,6 +70,12 @@ fn AvailabilityLoader() -> impl IntoView {
 #[component]
 fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
     let time_zone = RwSignal::new(current.time_zone.clone());
+    let daily_cap = RwSignal::new(
+        current
+            .max_bookings_per_day
+            .map(|max| max.to_string())
+            .unwrap_or_default(),
+    );
     let days: [RwSignal<Vec<RangeRow>>; 7] = std::array::from_fn(|i| {
         RwSignal::new(
             current.weekly.days[i]
@@ -142,6 +148,13 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
             };
             list.push(DateOverrideDto { date: row.date, hours });
         }
+        let max_bookings_per_day = match parse_daily_cap(&daily_cap.get_untracked()) {
+            Ok(max) => max,
+            Err(message) => {
+                errors.push(("max_bookings_per_day".into(), message));
+                None
+            }
+        };
         local_errors.set(errors.clone());
         if errors.is_empty() {
             save.dispatch(SaveAvailability {
@@ -149,6 +162,7 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
                     time_zone: time_zone.get_untracked(),
                     weekly,
                     overrides: list,
+                    max_bookings_per_day,
                 },
             });
         }
@@ -186,8 +200,52 @@ fn AvailabilityEditor(current: AvailabilityDto) -> impl IntoView {
                     "Add a date override"
                 </button>
             </fieldset>
+            <DailyCap value=daily_cap error=error_for("max_bookings_per_day".into())/>
             <button type="submit" class="button primary" data-testid="save-availability" disabled=move || save.pending().get()>"Save availability"</button>
         </form>
+    }
+}
+
+/// The daily cap as typed: empty for none, else a whole number in range.
+fn parse_daily_cap(raw: &str) -> Result<Option<u32>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse()
+        .ok()
+        .filter(|max| (1..=MAX_BOOKINGS_PER_DAY).contains(max))
+        .map(Some)
+        .ok_or_else(|| format!("Enter a number from 1 to {MAX_BOOKINGS_PER_DAY}, or leave it empty for no limit."))
+}
+
+#[component]
+fn DailyCap(value: RwSignal<String>, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <fieldset class="limits">
+            <legend>"Limits"</legend>
+            <div class="field" class:field-invalid=move || error.get().is_some()>
+                <label for="max-bookings-per-day">"Maximum bookings per day"</label>
+                <input
+                    type="number"
+                    id="max-bookings-per-day"
+                    data-testid="max-bookings-per-day"
+                    min="1"
+                    max=MAX_BOOKINGS_PER_DAY
+                    inputmode="numeric"
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                    aria-describedby="max-bookings-per-day-hint max-bookings-per-day-error"
+                />
+                <p class="hint" id="max-bookings-per-day-hint">
+                    "Across all your event types, per day in your time zone. Leave it empty for no limit."
+                </p>
+                <p class="field-error" id="max-bookings-per-day-error" role="alert" hidden=move || error.get().is_none()>
+                    {move || error.get()}
+                </p>
+            </div>
+        </fieldset>
     }
 }
 
@@ -292,6 +350,15 @@ fn OverrideEditor(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_daily_cap_is_empty_or_in_range() {
+        assert_eq!(parse_daily_cap(" "), Ok(None));
+        assert_eq!(parse_daily_cap("3"), Ok(Some(3)));
+        assert!(parse_daily_cap("0").is_err());
+        assert!(parse_daily_cap("101").is_err());
+        assert!(parse_daily_cap("two").is_err());
+    }
 
     #[test]
     fn time_inputs_parse_to_minutes() {

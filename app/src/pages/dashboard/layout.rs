@@ -37,6 +37,7 @@ pub fn DashboardShell(children: ChildrenFn) -> impl IntoView {
                                 <div class="account">
                                     <A href=format!("/{}", user.slug) attr:data-testid="public-page-link">"Your page"</A>
                                     <span class="muted" data-testid="current-user">{user.name.clone()}</span>
+                                    <A href="/settings/account">"Account"</A>
                                     <LogoutButton/>
                                 </div>
                             </header>

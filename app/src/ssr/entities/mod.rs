@@ -12,6 +12,7 @@ pub mod hubspot_sync_log;
 pub mod integration_connection;
 pub mod job;
 pub mod oauth_state;
+pub mod password_reset;
 pub mod session;
 pub mod team;
 pub mod user;

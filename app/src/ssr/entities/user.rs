@@ -15,6 +15,8 @@ pub struct Model {
     pub password_hash: String,
     pub time_zone: TimeZoneName,
     pub schedule_version: i64,
+    /// Most bookings a day (in the host's time zone) across event types; `None` for no limit.
+    pub max_bookings_per_day: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

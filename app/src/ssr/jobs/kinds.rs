@@ -1,7 +1,7 @@
 //! The payloads of the jobs that services queue, each with its kind, attempt
 //! limit and keys. Each one's `run` is `server/src/jobs/<kind>.rs`.
 use super::{Job, Queue};
-use crate::domain::{BookingId, TeamId, WebhookDeliveryId, WebhookId};
+use crate::domain::{BookingId, TeamId, UserId, WebhookDeliveryId, WebhookId};
 use serde::{Deserialize, Serialize};
 
 /// Which booking change an email tells about.
@@ -116,6 +116,27 @@ pub struct SendHubspotAlert {
 impl Job for SendHubspotAlert {
     const KIND: &'static str = "send_hubspot_alert";
     const MAX_ATTEMPTS: i32 = 12;
+}
+
+/// E-mails a host the link that resets their password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendPasswordReset {
+    pub user_id: UserId,
+    /// The link's token, sealed with the server's `SecretBox`.
+    pub token_sealed: String,
+}
+
+impl Job for SendPasswordReset {
+    const KIND: &'static str = "send_password_reset";
+    /// The link is valid an hour: later attempts would send a dead one.
+    const MAX_ATTEMPTS: i32 = 5;
+
+    fn redacted(self) -> Self {
+        Self {
+            token_sealed: String::new(),
+            ..self
+        }
+    }
 }
 
 /// Revokes a disconnected team's HubSpot refresh token, best effort.

@@ -7,7 +7,7 @@ mod kinds;
 
 pub use kinds::{
     BookingNotice, DeliverWebhook, NoticeRecipient, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert,
-    SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot, WEBHOOK_ATTEMPTS, hubspot_key,
+    SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot, WEBHOOK_ATTEMPTS, hubspot_key,
 };
 
 use crate::ssr::entities::job;

@@ -18,6 +18,17 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 const LOGIN_FAILED: &str = "That email and password don’t match an account.";
 
+/// Why a new password is refused, if it is.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        Err(format!("Use at least {MIN_PASSWORD_CHARS} characters."))
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        Err(format!("Use at most {MAX_PASSWORD_BYTES} characters."))
+    } else {
+        Ok(())
+    }
+}
+
 /// Creates a host with their own team (plan `free`, role `owner`) and
 /// weekday 09:00–17:00 availability, so their first event type is bookable.
 #[tracing::instrument(skip_all)]
@@ -27,11 +38,7 @@ pub async fn sign_up(db: &DatabaseConnection, form: SignupForm) -> Result<user::
     let email = errors.check("email", Email::parse(&form.email));
     let slug = errors.check("slug", HostSlug::parse(&form.slug));
     let time_zone = errors.check("time_zone", TimeZoneName::parse(&form.time_zone));
-    if form.password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push("password", format!("Use at least {MIN_PASSWORD_CHARS} characters."));
-    } else if form.password.len() > MAX_PASSWORD_BYTES {
-        errors.push("password", format!("Use at most {MAX_PASSWORD_BYTES} characters."));
-    }
+    errors.check("password", check_new_password(&form.password));
     if let Some(email) = &email
         && user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
@@ -87,6 +94,7 @@ async fn create_host(
         password_hash: Set(password_hash),
         time_zone: Set(time_zone),
         schedule_version: Set(0),
+        max_bookings_per_day: Set(None),
         created_at: Set(now),
     }
     .insert(&txn)

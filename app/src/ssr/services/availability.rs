@@ -13,6 +13,8 @@ use sea_orm::{
 };
 use std::collections::BTreeMap;
 
+use crate::domain::slots::MAX_BOOKINGS_PER_DAY;
+
 const MAX_RANGES_PER_DAY: usize = 12;
 const MAX_OVERRIDES: usize = 400;
 
@@ -75,6 +77,7 @@ pub async fn get(db: &DatabaseConnection, host: &user::Model) -> Result<Availabi
                 },
             })
             .collect(),
+        max_bookings_per_day: host.max_bookings_per_day.and_then(|max| u32::try_from(max).ok()),
     })
 }
 
@@ -105,6 +108,15 @@ pub async fn save(
     let time_zone = TimeZoneName::parse(&input.time_zone).map_err(|e| AppError::field("time_zone", e.to_string()))?;
     for (index, day) in input.weekly.days.iter_mut().enumerate() {
         check_day(&mut errors, format!("day-{index}"), WEEKDAY_NAMES[index], day);
+    }
+    if input
+        .max_bookings_per_day
+        .is_some_and(|max| !(1..=MAX_BOOKINGS_PER_DAY).contains(&max))
+    {
+        errors.push((
+            "max_bookings_per_day".into(),
+            format!("Enter a number from 1 to {MAX_BOOKINGS_PER_DAY}, or leave it empty for no limit."),
+        ));
     }
     if input.overrides.len() > MAX_OVERRIDES {
         errors.push(("overrides".into(), format!("At most {MAX_OVERRIDES} date overrides.")));
@@ -140,6 +152,7 @@ pub async fn save(
     let txn = write_transaction(db).await?;
     let mut model: user::ActiveModel = host.clone().into();
     model.time_zone = Set(time_zone);
+    model.max_bookings_per_day = Set(input.max_bookings_per_day.and_then(|max| i32::try_from(max).ok()));
     let host = model.update(&txn).await?;
     replace_weekly(&txn, &host.id, &input.weekly).await?;
     availability_override::Entity::delete_many()

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod event_types;
 pub mod external_links;
 pub mod hubspot;
+pub mod passwords;
 pub mod questions;
 pub mod team;
 pub mod webhooks;

@@ -1,6 +1,7 @@
 //! A new booking: the form checked against the event type, the slot
 //! re-checked under the host's schedule lock, the contact upserted and the
 //! booking published, all in one transaction.
+use super::limits::{self, BookingLimits};
 use super::slots::is_free;
 use super::{BookingDetails, BookingError};
 use super::{find_public_event, lock_host_schedule, parse_start};
@@ -23,7 +24,12 @@ pub struct Created {
 }
 
 #[tracing::instrument(skip_all, fields(host = %form.host, event = %form.event))]
-pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingForm) -> Result<Created, BookingError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    secrets: &SecretBox,
+    limits: BookingLimits,
+    form: BookingForm,
+) -> Result<Created, BookingError> {
     let (host, event) = find_public_event(db, &form.host, &form.event).await?;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
@@ -62,12 +68,14 @@ pub async fn create(db: &DatabaseConnection, secrets: &SecretBox, form: BookingF
 
     let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
+    let now = Utc::now();
+    // Under the host's lock, so that concurrent bookings count each other.
+    limits::check(&txn, limits, &host, &email, now).await?;
     if !is_free(&txn, &host, &event, start, None).await? {
         return Err(BookingError::SlotTaken);
     }
     let contact = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, phone.as_ref()).await?;
     let token = new_token();
-    let now = Utc::now();
     let inserted = booking::ActiveModel {
         id: Set(BookingId::generate()),
         host_id: Set(host.id.clone()),

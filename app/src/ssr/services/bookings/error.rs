@@ -16,6 +16,9 @@ pub enum BookingError {
     /// The booking is over, and with it its manage link.
     #[error("the booking has ended")]
     Ended,
+    /// An hourly limit on bookings is reached; `wait` until the next may be made.
+    #[error("{message}")]
+    TooMany { message: String, wait: chrono::Duration },
     #[error("reading or storing the booking")]
     Database(#[from] DbErr),
     #[error("storing the invitee's answers")]
@@ -48,6 +51,14 @@ impl From<BookingError> for AppError {
                 "This booking has already taken place, so its link no longer works. To meet again, book a new time."
                     .to_owned(),
             ),
+            BookingError::TooMany { message, wait } => {
+                let minutes = wait.num_minutes() + 1;
+                let unit = if minutes == 1 { "minute" } else { "minutes" };
+                Self::TooManyRequests {
+                    message: format!("{message} Try again in {minutes} {unit}."),
+                    retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(0).max(1),
+                }
+            }
             BookingError::Database(cause) => cause.into(),
             BookingError::Answers(cause) => {
                 tracing::error!(error = %cause, "answers could not be stored");

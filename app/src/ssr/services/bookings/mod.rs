@@ -1,7 +1,7 @@
 //! Bookings: creating (`create`), rescheduling and cancelling (`change`)
 //! them without ever double-booking a host, the free times they are checked
-//! against (`slots`), and reading them (`read`). Each takes a typed command
-//! and an `Actor` and answers with `BookingDetails`, which every edge (pages,
+//! against (`slots`) and the hourly limits (`limits`), and reading them
+//! (`read`). Each takes a typed command and an `Actor` and answers with `BookingDetails`, which every edge (pages,
 //! server functions, the REST API) maps to its own shape.
 //!
 //! Every change to a host's calendar runs in one transaction whose first
@@ -13,12 +13,14 @@
 mod change;
 mod create;
 mod error;
+mod limits;
 mod read;
 mod slots;
 
 pub use change::{Cancel, Reschedule, cancel, reschedule};
 pub use create::{Created, create};
 pub use error::BookingError;
+pub use limits::BookingLimits;
 pub use read::{get, list_for_host};
 pub use slots::free_slots;
 

@@ -1,6 +1,6 @@
 //! The free start times of an event type, and whether one is still free.
 use super::BookingError;
-use crate::domain::slots::{Busy, SlotQuery, compute_slots};
+use crate::domain::slots::{Busy, SlotQuery, compute_slots, without_full_days};
 use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::services::{availability, event_types};
@@ -19,26 +19,26 @@ pub async fn free_slots(
     exclude: Option<&BookingId>,
 ) -> Result<Vec<DateTime<Utc>>, BookingError> {
     let schedule = availability::load(db, &host.id).await?;
-    // Buffers are at most 12 hours, so a day's margin finds every booking
-    // whose padded interval can touch the window.
+    // Buffers are at most 12 hours and a day at most 25, so two days'
+    // margin finds every booking whose padded interval can touch the
+    // window, and every booking on the same day as one of its slots.
     let mut query = booking::Entity::find()
         .filter(booking::Column::HostId.eq(&host.id))
         .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
-        .filter(booking::Column::StartAt.lt(to + Duration::days(1)))
-        .filter(booking::Column::EndAt.gt(from - Duration::days(1)));
+        .filter(booking::Column::StartAt.lt(to + Duration::days(2)))
+        .filter(booking::Column::EndAt.gt(from - Duration::days(2)));
     if let Some(id) = exclude {
         query = query.filter(booking::Column::Id.ne(id));
     }
-    let busy: Vec<Busy> = query
-        .all(db)
-        .await?
-        .into_iter()
+    let booked = query.all(db).await?;
+    let busy: Vec<Busy> = booked
+        .iter()
         .map(|b| Busy {
             start: b.start_at - Duration::minutes(b.buffer_before_min.into()),
             end: b.end_at + Duration::minutes(b.buffer_after_min.into()),
         })
         .collect();
-    Ok(compute_slots(&SlotQuery {
+    let slots = compute_slots(&SlotQuery {
         host_tz: host.zone(),
         weekly: &schedule.weekly,
         overrides: &schedule.overrides,
@@ -47,7 +47,16 @@ pub async fn free_slots(
         now,
         from,
         to,
-    }))
+    });
+    Ok(
+        match host.max_bookings_per_day.and_then(|max| usize::try_from(max).ok()) {
+            Some(max) => {
+                let starts: Vec<_> = booked.iter().map(|b| b.start_at).collect();
+                without_full_days(slots, &starts, host.zone(), max)
+            }
+            None => slots,
+        },
+    )
 }
 
 pub(super) async fn is_free(

@@ -1,0 +1,208 @@
+//! Limits on the public booking form: per client IP (told apart by
+//! `X-Forwarded-For` from a trusted proxy), per invitee e-mail and per host
+//! an hour, and the host's own cap on bookings a day.
+use crate::helpers::{Answer, Backend, TestApp, browser, spawn_app_configured};
+use crate::on_both_databases;
+use app::error::AppError;
+use app::functions::availability::SaveAvailability;
+use app::functions::bookings::Book;
+use app::ssr::access::AccessLimits;
+use app::ssr::services::booking_page::{PageQuery, load};
+use app::ssr::services::bookings::BookingLimits;
+use hubspot_sandbox::SandboxConfig;
+use leptos::server_fn::ServerFn;
+use reqwest::StatusCode;
+
+on_both_databases!(a_host_s_daily_cap_closes_a_day_once_it_is_reached);
+
+async fn limited(backend: Backend, limits: AccessLimits) -> Option<TestApp> {
+    spawn_app_configured(backend, SandboxConfig::default(), |config| {
+        config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        config.access_limits = limits;
+    })
+    .await
+}
+
+/// The free starts of the first day with any, as the booking page offers them.
+async fn first_day_slots(app: &TestApp) -> (String, Vec<String>) {
+    let page = load(&app.state.db, "ada", "intro", PageQuery::default()).await.unwrap();
+    let day = page.days.iter().find(|d| d.has_slots).expect("a free day").date.clone();
+    let query = PageQuery {
+        month: Some(page.month.clone()),
+        date: Some(day.clone()),
+        ..PageQuery::default()
+    };
+    let page = load(&app.state.db, "ada", "intro", query).await.unwrap();
+    (day, page.slots.into_iter().map(|s| s.start).collect())
+}
+
+async fn book_from(app: &TestApp, client: &str, start: &str, email: &str) -> StatusCode {
+    browser()
+        .post(format!("{}{}", app.address, Book::PATH))
+        .header("Accept", "application/json")
+        .header("X-Forwarded-For", client)
+        .form(&[
+            ("form[host]", "ada"),
+            ("form[event]", "intro"),
+            ("form[start]", start),
+            ("form[time_zone]", "Europe/Berlin"),
+            ("form[name]", "Grace Hopper"),
+            ("form[email]", email),
+            ("form[phone]", ""),
+            ("form[notes]", ""),
+        ])
+        .send()
+        .await
+        .expect("the server answers")
+        .status()
+}
+
+fn went_through(status: StatusCode) -> bool {
+    status.is_success() || status.is_redirection()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bookings_are_limited_per_client_ip() {
+    let app = limited(
+        Backend::Sqlite,
+        AccessLimits {
+            bookings_per_ip_per_hour: 2,
+            ..AccessLimits::default()
+        },
+    )
+    .await
+    .expect("SQLite always runs");
+    let ada = app.sign_up("ada").await;
+    app.create_event_type(&ada, "intro", 30).await;
+    let (_, slots) = first_day_slots(&app).await;
+    assert!(went_through(
+        book_from(&app, "198.51.100.1", &slots[0], "one@example.com").await
+    ));
+    assert!(went_through(
+        book_from(&app, "198.51.100.1", &slots[1], "two@example.com").await
+    ));
+    assert_eq!(
+        book_from(&app, "198.51.100.1", &slots[2], "three@example.com").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert!(went_through(
+        book_from(&app, "198.51.100.2", &slots[2], "three@example.com").await
+    ));
+}
+
+async fn bookings_are_limited_per_invitee_email_and_per_host(backend: Backend) {
+    let limits = AccessLimits {
+        bookings: BookingLimits {
+            per_email_per_hour: 2,
+            per_host_per_hour: 3,
+        },
+        ..AccessLimits::default()
+    };
+    let Some(app) = limited(backend, limits).await else {
+        return;
+    };
+    let ada = app.sign_up("ada").await;
+    app.create_event_type(&ada, "intro", 30).await;
+    let (_, slots) = first_day_slots(&app).await;
+    for start in &slots[..2] {
+        assert!(matches!(
+            app.book("ada", "intro", start, "Mallory@Example.com").await,
+            Answer::Redirect(_)
+        ));
+    }
+    let AppError::TooManyRequests {
+        message,
+        retry_after_secs,
+    } = app.book("ada", "intro", &slots[2], "mallory@example.com").await.err()
+    else {
+        panic!("the third booking of one address is refused")
+    };
+    assert!(
+        message.contains("This e-mail address has made too many bookings"),
+        "{message}"
+    );
+    assert!((3_000..=3_600).contains(&retry_after_secs), "{retry_after_secs}");
+
+    assert!(matches!(
+        app.book("ada", "intro", &slots[2], "grace@example.com").await,
+        Answer::Redirect(_)
+    ));
+    let AppError::TooManyRequests { message, .. } = app.book("ada", "intro", &slots[3], "alan@example.com").await.err()
+    else {
+        panic!("the host's fourth booking of the hour is refused")
+    };
+    assert!(message.contains("Host ada is taking no more bookings"), "{message}");
+
+    // Another host's calendar is not affected.
+    let grace = app.sign_up("grace").await;
+    app.create_event_type(&grace, "intro", 30).await;
+    let start = app.first_free_slot("grace", "intro").await;
+    assert!(matches!(
+        app.book("grace", "intro", &start, "alan@example.com").await,
+        Answer::Redirect(_)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bookings_are_limited_per_invitee_email_and_per_host_on_sqlite() {
+    bookings_are_limited_per_invitee_email_and_per_host(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bookings_are_limited_per_invitee_email_and_per_host_on_postgres() {
+    bookings_are_limited_per_invitee_email_and_per_host(Backend::Postgres).await;
+}
+
+/// Saves Ada's availability with a daily cap, as the page does.
+async fn save_cap(app: &TestApp, client: &reqwest::Client, cap: u32) -> reqwest::Response {
+    use app::ssr::entities::user;
+    use app::ssr::services::availability;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let ada = user::Entity::find()
+        .filter(user::Column::Slug.eq("ada"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("Ada signed up");
+    let mut current = serde_json::to_value(availability::get(&app.state.db, &ada).await.unwrap()).unwrap();
+    current["max_bookings_per_day"] = serde_json::json!(cap);
+    client
+        .post(format!("{}{}", app.address, SaveAvailability::PATH))
+        .header("Accept", "application/json")
+        .json(&serde_json::json!({ "availability": current }))
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+async fn a_host_s_daily_cap_closes_a_day_once_it_is_reached(app: TestApp) {
+    let ada = app.sign_up("ada").await;
+    app.create_event_type(&ada, "intro", 30).await;
+    app.create_event_type(&ada, "demo", 30).await;
+
+    let refused = save_cap(&app, &ada, 0).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("max_bookings_per_day"), "{body}");
+    let saved = save_cap(&app, &ada, 2).await;
+    assert!(saved.status().is_success(), "{}", saved.status());
+    let saved: serde_json::Value = saved.json().await.unwrap();
+    assert_eq!(saved["max_bookings_per_day"], 2);
+
+    let (day, slots) = first_day_slots(&app).await;
+    assert!(matches!(
+        app.book("ada", "intro", &slots[0], "one@example.com").await,
+        Answer::Redirect(_)
+    ));
+    // The cap counts across event types.
+    assert!(matches!(
+        app.book("ada", "demo", &slots[2], "two@example.com").await,
+        Answer::Redirect(_)
+    ));
+    let (next_day, _) = first_day_slots(&app).await;
+    assert_ne!(next_day, day, "the full day offers no more times");
+    assert!(matches!(
+        app.book("ada", "intro", &slots[4], "three@example.com").await.err(),
+        AppError::SlotTaken
+    ));
+}
