@@ -1,13 +1,13 @@
 //! What an operator does from the shell, against the database the server's
 //! environment names: `server jobs …` lists and retries dead jobs, `server
 //! admin set-plan TEAM PLAN` sets a team's plan.
-use crate::jobs::{dead_jobs, retry_dead};
+use crate::jobs::{dead_jobs, dismiss_dead, retry_dead};
 use anyhow::bail;
 use app::error::AppError;
 use app::ssr::services::team::{parse_plan, set_plan_as_operator};
 use sea_orm::DatabaseConnection;
 
-pub const USAGE: &str = "usage: server jobs [dead | retry ID | retry --all]\n       server admin set-plan TEAM PLAN   (TEAM: a team id, a member's e-mail or host slug; PLAN: free, pro or organization)";
+pub const USAGE: &str = "usage: server jobs [dead | retry ID | retry --all | dismiss ID | dismiss --all]\n       server admin set-plan TEAM PLAN   (TEAM: a team id, a member's e-mail or host slug; PLAN: free, pro or organization)";
 
 /// Runs `server admin` with the arguments after `admin`; prints its answer.
 pub async fn admin(db: &DatabaseConnection, args: &[String]) -> anyhow::Result<()> {
@@ -64,6 +64,17 @@ pub async fn jobs(db: &DatabaseConnection, args: &[String]) -> anyhow::Result<()
             0 => bail!("no dead job has the id {id}"),
             _ => {
                 println!("Queued job {id} again.");
+                Ok(())
+            }
+        },
+        ["dismiss", "--all"] => {
+            println!("Dismissed {} dead jobs.", dismiss_dead(db, None).await?);
+            Ok(())
+        }
+        ["dismiss", id] => match dismiss_dead(db, Some(id)).await? {
+            0 => bail!("no dead job has the id {id}"),
+            _ => {
+                println!("Dismissed job {id}.");
                 Ok(())
             }
         },

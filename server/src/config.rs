@@ -1,6 +1,7 @@
 //! Settings from the environment, as CONTRACTS.md §1 names them.
 use anyhow::{Context, bail};
 use app::ssr::services::bookings::BookingLimits;
+use app::ssr::services::retention::DEFAULT_RETENTION_DAYS;
 use base64::Engine as _;
 use rand::RngCore;
 use std::net::SocketAddr;
@@ -43,6 +44,9 @@ pub struct Config {
     /// `SLOTLINE_BOOKINGS_PER_HOST_PER_HOUR`: bookings one invitee e-mail
     /// and one host take.
     pub access_limits: app::ssr::access::AccessLimits,
+    /// `SLOTLINE_RETENTION_DAYS`: how long finished jobs, events, webhook
+    /// deliveries and the HubSpot sync log are kept.
+    pub retention_days: u32,
     /// `SLOTLINE_OPERATOR_EMAILS`: comma-separated e-mails of the people who
     /// run this server; they alone set plans on the team page.
     pub operator_emails: Vec<String>,
@@ -152,6 +156,12 @@ impl Config {
             redis_url: var("SLOTLINE_REDIS_URL"),
             redis_prefix: var("SLOTLINE_REDIS_PREFIX").unwrap_or_else(|| "slotline".into()),
             access_limits: access_limits()?,
+            retention_days: var("SLOTLINE_RETENTION_DAYS").map_or(Ok(DEFAULT_RETENTION_DAYS), |days| {
+                days.parse()
+                    .ok()
+                    .filter(|days| *days > 0)
+                    .context("SLOTLINE_RETENTION_DAYS must be a positive whole number")
+            })?,
             operator_emails: var("SLOTLINE_OPERATOR_EMAILS").map_or_else(Vec::new, |list| operator_emails(&list)),
         })
     }
@@ -215,6 +225,7 @@ impl Config {
             redis_url: None,
             redis_prefix: "slotline".into(),
             access_limits: app::ssr::access::AccessLimits::default(),
+            retention_days: DEFAULT_RETENTION_DAYS,
             operator_emails: Vec::new(),
         }
     }

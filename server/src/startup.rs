@@ -11,6 +11,7 @@ use crate::webhooks::WebhookClient;
 use anyhow::Context;
 use app::ssr::access::AccessGuards;
 use app::ssr::crypto::SecretBox;
+use app::ssr::jobs::{PurgeExpiredData, schedule_once};
 use app::ssr::{AppConfig, AppState};
 use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
@@ -119,6 +120,7 @@ impl Application {
                     .map_or(std::time::Duration::ZERO, |settings| settings.search_lag),
                 webhooks: WebhookClient::new(config.webhook_allow_private).context("setting up the webhook client")?,
                 webhook_first_retry: config.webhook_first_retry,
+                retention: chrono::Duration::days(config.retention_days.into()),
             },
             ready,
             chrono::Duration::seconds(60),
@@ -164,6 +166,8 @@ impl Application {
         let sessions_db = self.state.db.clone();
         let rate_limits = self.rate_limits.clone();
         let access = self.state.access.clone();
+        // Only a process that runs jobs schedules the daily purge job.
+        let schedules_purge = self.job_workers > 0;
         let purge = tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
@@ -172,6 +176,13 @@ impl Application {
                 access.retain_recent();
                 if let Err(error) = app::ssr::auth::purge_expired_sessions(&sessions_db).await {
                     tracing::warn!(error = %error, "purging expired sessions failed");
+                }
+                if schedules_purge {
+                    let now = chrono::Utc::now();
+                    let today = PurgeExpiredData { day: now.date_naive() };
+                    if let Err(error) = schedule_once(&sessions_db, &today, today.id(), now).await {
+                        tracing::warn!(error = %error, "scheduling the daily purge failed");
+                    }
                 }
             }
         });

@@ -19,6 +19,7 @@ mod process_restart;
 mod processes;
 mod questions;
 mod queue;
+mod retention;
 mod security;
 mod support;
 mod webhooks;

@@ -183,6 +183,10 @@ async fn two_server_processes_on_one_postgres_share_the_queue_and_the_limits() {
     assert!(per_invitee.values().all(|&n| n == 1), "one confirmation per invitee");
     let jobs = job::Entity::find().all(&app.state.db).await.unwrap();
     assert!(jobs.iter().all(|j| j.status == job::DONE), "every job ran to its end");
+    assert!(
+        jobs.iter().any(|j| j.kind == "purge_expired_data"),
+        "a process with job workers schedules the daily purge"
+    );
 
     // Both processes' HubSpot calls together stayed inside HubSpot's limit.
     assert_eq!(app.hubspot.meetings().len(), SYNCED_BOOKINGS);

@@ -245,6 +245,35 @@ async fn a_job_that_keeps_killing_its_process_is_dead_at_its_next_claim(app: Tes
     assert_eq!(runner.run_until_idle().await.unwrap(), 1);
     assert_eq!(starts(&job.id), 1);
     assert_eq!(row(&app, Sleeps::KIND).await.status, job::DONE);
+
+    // A dead job the operator gives up on: `server jobs dismiss <id>`.
+    let doomed = Sleeps {
+        id: new_id(),
+        millis: 0,
+    };
+    enqueue(&app.state.db, &doomed).await.unwrap();
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(job::DEAD))
+        .filter(job::Column::Status.eq(job::PENDING))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let dead = dead_jobs(&app.state.db).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert!(
+        server::admin::jobs(&app.state.db, &["dismiss".to_owned(), "nope".to_owned()])
+            .await
+            .is_err()
+    );
+    server::admin::jobs(&app.state.db, &["dismiss".to_owned(), dead[0].id.clone()])
+        .await
+        .unwrap();
+    assert!(dead_jobs(&app.state.db).await.unwrap().is_empty());
+    assert_eq!(
+        row(&app, Sleeps::KIND).await.status,
+        job::DONE,
+        "only the dead job went"
+    );
 }
 
 async fn a_panicking_job_fails_alone_and_the_workers_go_on(app: TestApp) {

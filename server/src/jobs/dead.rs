@@ -1,5 +1,6 @@
 //! Dead jobs: out of attempts, failed for good, or killing their process.
-//! Listed with their last error (`server jobs`), and retried by hand.
+//! Listed with their last error (`server jobs`), and retried or dismissed
+//! by hand; the daily purge keeps them until then.
 use app::ssr::entities::job;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -49,4 +50,14 @@ pub async fn retry_dead(db: &DatabaseConnection, id: Option<&str>) -> Result<u64
         update = update.filter(job::Column::Id.eq(id));
     }
     Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Deletes dead jobs the operator gave up on: the one with `id`, or all of
+/// them. Returns how many went.
+pub async fn dismiss_dead(db: &DatabaseConnection, id: Option<&str>) -> Result<u64, DbErr> {
+    let mut delete = job::Entity::delete_many().filter(job::Column::Status.eq(job::DEAD));
+    if let Some(id) = id {
+        delete = delete.filter(job::Column::Id.eq(id));
+    }
+    Ok(delete.exec(db).await?.rows_affected)
 }

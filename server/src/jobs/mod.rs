@@ -5,6 +5,7 @@
 pub mod backoff;
 mod dead;
 mod deliver_webhook;
+mod purge_expired_data;
 mod registry;
 mod revoke_hubspot_token;
 mod runner;
@@ -14,7 +15,7 @@ mod send_password_reset;
 mod send_webhook_disabled_email;
 mod sync_booking_to_hubspot;
 
-pub use dead::{DeadJob, dead_jobs, retry_dead};
+pub use dead::{DeadJob, dead_jobs, dismiss_dead, retry_dead};
 pub use registry::Registry;
 pub use runner::{JobRunner, Outcome};
 
@@ -41,6 +42,8 @@ pub struct JobContext {
     pub webhooks: WebhookClient,
     /// The first retry of a failed webhook delivery; later ones triple it.
     pub webhook_first_retry: Duration,
+    /// How long finished jobs, events, deliveries and the sync log are kept.
+    pub retention: chrono::Duration,
 }
 
 /// How a job kind does its work.

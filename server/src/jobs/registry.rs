@@ -3,7 +3,7 @@
 use super::{Attempt, JobContext, JobError, RunJob};
 use anyhow::Context;
 use app::ssr::jobs::{
-    DeliverWebhook, Job, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert, SendPasswordReset,
+    DeliverWebhook, Job, PurgeExpiredData, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert, SendPasswordReset,
     SendWebhookDisabledEmail, SyncBookingToHubspot,
 };
 use std::collections::HashMap;
@@ -38,6 +38,7 @@ impl Default for Registry {
             .with::<DeliverWebhook>()
             .with::<SendWebhookDisabledEmail>()
             .with::<SendPasswordReset>()
+            .with::<PurgeExpiredData>()
     }
 }
 

@@ -2,6 +2,7 @@
 //! limit and keys. Each one's `run` is `server/src/jobs/<kind>.rs`.
 use super::{Job, Queue};
 use crate::domain::{BookingId, TeamId, UserId, WebhookDeliveryId, WebhookId};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Which booking change an email tells about.
@@ -136,6 +137,25 @@ impl Job for SendPasswordReset {
             token_sealed: String::new(),
             ..self
         }
+    }
+}
+
+/// Deletes what is past its retention (`services::retention`), once a day,
+/// as soon as the first process with job workers schedules it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeExpiredData {
+    pub day: NaiveDate,
+}
+
+impl Job for PurgeExpiredData {
+    const KIND: &'static str = "purge_expired_data";
+    const MAX_ATTEMPTS: i32 = 5;
+}
+
+impl PurgeExpiredData {
+    /// Each day's purge has one id, so that every process may schedule it.
+    pub fn id(&self) -> String {
+        format!("purge-{}", self.day)
     }
 }
 

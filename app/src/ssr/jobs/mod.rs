@@ -6,14 +6,16 @@
 mod kinds;
 
 pub use kinds::{
-    BookingNotice, DeliverWebhook, NoticeRecipient, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert,
-    SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot, WEBHOOK_ATTEMPTS, hubspot_key,
+    BookingNotice, DeliverWebhook, NoticeRecipient, PurgeExpiredData, RevokeHubspotToken, SendBookingEmail,
+    SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot, WEBHOOK_ATTEMPTS,
+    hubspot_key,
 };
 
 use crate::ssr::entities::job;
 use crate::ssr::ids::new_id;
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -64,16 +66,37 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// Adds a job to the queue on `db`, which should be the transaction of the
 /// change that causes it.
 pub async fn enqueue<J: Job>(db: &impl ConnectionTrait, job: &J) -> Result<(), DbErr> {
+    row(job, new_id(), Utc::now())?.insert(db).await?;
+    Ok(())
+}
+
+/// Queues `job` under the fixed `id` to run at `run_at`, unless a job with
+/// that id exists already (queued, run or dead): however many processes
+/// schedule it, it runs once. True when this call queued it.
+pub async fn schedule_once<J: Job>(
+    db: &impl ConnectionTrait,
+    job: &J,
+    id: String,
+    run_at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let inserted = job::Entity::insert(row(job, id, run_at)?)
+        .on_conflict(OnConflict::column(job::Column::Id).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+fn row<J: Job>(job: &J, id: String, run_at: DateTime<Utc>) -> Result<job::ActiveModel, DbErr> {
     let now = Utc::now();
     let payload = serde_json::to_string(job).map_err(|e| DbErr::Custom(format!("job payload: {e}")))?;
-    job::ActiveModel {
-        id: Set(new_id()),
+    Ok(job::ActiveModel {
+        id: Set(id),
         kind: Set(J::KIND.to_owned()),
         payload: Set(payload),
         status: Set(job::PENDING.to_owned()),
         attempts: Set(0),
         max_attempts: Set(J::MAX_ATTEMPTS),
-        run_at: Set(now),
+        run_at: Set(run_at),
         locked_by: Set(None),
         locked_until: Set(None),
         last_error: Set(None),
@@ -82,8 +105,5 @@ pub async fn enqueue<J: Job>(db: &impl ConnectionTrait, job: &J) -> Result<(), D
         concurrency_key: Set(job.concurrency_key()),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    })
 }
