@@ -136,7 +136,7 @@ impl WebhookClient {
             }
             Err(error) => Sent::Failed {
                 refused: is_refusal(&error),
-                error: describe(&error),
+                error: describe(error),
             },
         }
     }
@@ -153,13 +153,15 @@ fn is_refusal(error: &reqwest::Error) -> bool {
     false
 }
 
-/// The whole cause chain, for the delivery log.
-fn describe(error: &reqwest::Error) -> String {
+/// The whole cause chain, for the delivery log, without the target URL:
+/// a Zapier hook URL is a credential, and its query may carry more.
+fn describe(error: reqwest::Error) -> String {
     if error.is_timeout() {
         return format!("no answer within {} seconds", TIMEOUT.as_secs());
     }
+    let error = error.without_url();
     let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
+    let mut source = std::error::Error::source(&error);
     while let Some(e) = source {
         text.push_str(": ");
         text.push_str(&e.to_string());

@@ -18,6 +18,27 @@ impl ServerProcess {
         workers: u32,
         env: &[(&str, String)],
     ) -> Self {
+        Self::start_logging(database_url, data_dir, smtp_url, workers, env, None).await
+    }
+
+    /// [`Self::start`], writing everything the process prints (at the
+    /// operator's default level, `info`) to `log` when given.
+    pub async fn start_logging(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        smtp_url: &str,
+        workers: u32,
+        env: &[(&str, String)],
+        log: Option<&std::path::Path>,
+    ) -> Self {
+        let (stdout, stderr, level) = match log {
+            Some(path) => {
+                let file = std::fs::File::create(path).expect("creating the log file");
+                let copy = file.try_clone().expect("sharing the log file");
+                (Stdio::from(file), Stdio::from(copy), "info")
+            }
+            None => (Stdio::null(), Stdio::inherit(), "warn"),
+        };
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_server"))
             .env("SLOTLINE_DATABASE_URL", database_url)
@@ -26,10 +47,10 @@ impl ServerProcess {
             .env("SLOTLINE_SMTP_URL", smtp_url)
             .env("SLOTLINE_JOB_WORKERS", workers.to_string())
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", level)
             .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stdout(stdout)
+            .stderr(stderr)
             .spawn()
             .expect("starting the server binary");
         let server = Self {
