@@ -16,7 +16,7 @@ test("a host changes their password, forgets it and resets it by e-mail", async 
   await expect(page).toHaveURL(/\/settings\/account$/);
   await page.locator('body[data-hydrated="true"]').waitFor();
   await page.getByLabel("Current password").fill("not my password");
-  await page.getByLabel("New password").fill("an even longer password");
+  await page.getByLabel("New password", { exact: true }).fill("an even longer password");
   await page.getByTestId("change-password").click();
   await expect(page.getByTestId("current-password")).toHaveAttribute("aria-invalid", "true");
   await page.getByLabel("Current password").fill("a long enough password");
@@ -38,7 +38,7 @@ test("a host changes their password, forgets it and resets it by e-mail", async 
   const link = new URL(mail.match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/)![0]);
   const resetPath = link.pathname + link.search;
   await visit(page, resetPath);
-  await page.getByLabel("New password").fill("a third, longer password");
+  await page.getByLabel("New password", { exact: true }).fill("a third, longer password");
   await shot(page, "p2-reset-password");
   await page.getByTestId("reset-submit").click();
   await expect(page).toHaveURL(/\/dashboard$/);

@@ -1,17 +1,29 @@
 //! What an operator does from the shell, against the database the server's
-//! environment names: `server jobs …` lists and retries dead jobs, `server
-//! admin set-plan TEAM PLAN` sets a team's plan.
+//! environment names: `server jobs …` lists, retries and dismisses dead
+//! jobs, `server admin set-plan TEAM PLAN` sets a team's plan and `server
+//! admin reseal` seals every secret anew after a key rotation.
 use crate::jobs::{dead_jobs, dismiss_dead, retry_dead};
 use anyhow::bail;
 use app::error::AppError;
+use app::ssr::crypto::SecretBox;
+use app::ssr::services::resealing::reseal_all;
 use app::ssr::services::team::{parse_plan, set_plan_as_operator};
 use sea_orm::DatabaseConnection;
 
-pub const USAGE: &str = "usage: server jobs [dead | retry ID | retry --all | dismiss ID | dismiss --all]\n       server admin set-plan TEAM PLAN   (TEAM: a team id, a member's e-mail or host slug; PLAN: free, pro or organization)";
+pub const USAGE: &str = "usage: server jobs [dead | retry ID | retry --all | dismiss ID | dismiss --all]\n       server admin reseal   (after rotating SLOTLINE_SECRET_KEY, with the old key in SLOTLINE_SECRET_KEYS_OLD)\n       server admin set-plan TEAM PLAN   (TEAM: a team id, a member's e-mail or host slug; PLAN: free, pro or organization)";
 
 /// Runs `server admin` with the arguments after `admin`; prints its answer.
-pub async fn admin(db: &DatabaseConnection, args: &[String]) -> anyhow::Result<()> {
+/// `secrets` holds the current key and the old ones, for `reseal`.
+pub async fn admin(db: &DatabaseConnection, secrets: &SecretBox, args: &[String]) -> anyhow::Result<()> {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["reseal"] => {
+            let resealed = reseal_all(db, secrets).await?;
+            println!(
+                "Sealed anew under the current key: {} integration connections, {} webhooks, {} queued jobs.",
+                resealed.connections, resealed.webhooks, resealed.jobs
+            );
+            Ok(())
+        }
         ["set-plan", team, plan] => {
             let Some(plan) = parse_plan(plan) else {
                 bail!("unknown plan {plan:?}: choose free, pro or organization");

@@ -14,6 +14,9 @@ pub struct Config {
     pub site_root: String,
     pub public_url: String,
     pub secret_key: [u8; 32],
+    /// `SLOTLINE_SECRET_KEYS_OLD`: earlier keys, comma-separated, that still
+    /// open what they sealed until `server admin reseal` has run.
+    pub old_secret_keys: Vec<[u8; 32]>,
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub data_dir: PathBuf,
@@ -136,6 +139,13 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             public_url: public_url.trim_end_matches('/').to_owned(),
             secret_key,
+            old_secret_keys: var("SLOTLINE_SECRET_KEYS_OLD").map_or(Ok(Vec::new()), |list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|key| !key.is_empty())
+                    .map(|key| decode_key(key).context("in SLOTLINE_SECRET_KEYS_OLD"))
+                    .collect::<anyhow::Result<Vec<_>>>()
+            })?,
             smtp_url: var("SLOTLINE_SMTP_URL"),
             mail_from: var("SLOTLINE_MAIL_FROM").unwrap_or_else(|| "Slotline <no-reply@localhost>".into()),
             data_dir,
@@ -212,6 +222,7 @@ impl Config {
             site_root: "target/site".into(),
             public_url: "http://slotline.test".into(),
             secret_key: [7; 32],
+            old_secret_keys: Vec::new(),
             smtp_url: None,
             mail_from: "Slotline <no-reply@slotline.test>".into(),
             data_dir,

@@ -1,5 +1,6 @@
 //! The `server` binary: serves Slotline, or runs an operator's command
 //! (`jobs …`, `admin …`; see `admin::USAGE`).
+use app::ssr::crypto::SecretBox;
 use server::{admin, config::Config, startup, startup::Application, telemetry};
 
 /// mimalloc rather than glibc's allocator: glibc keeps what each thread
@@ -22,7 +23,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Some((command, rest)) if command == "admin" => {
             let db = startup::connect(&config.database_url).await?;
-            return admin::admin(&db, rest).await;
+            let secrets = SecretBox::with_old_keys(&config.secret_key, &config.old_secret_keys);
+            return admin::admin(&db, &secrets, rest).await;
         }
         Some(_) => anyhow::bail!("{}\n(without arguments the server starts)", admin::USAGE),
     }

@@ -65,7 +65,7 @@ impl Application {
             &config.mail_from,
         )?;
         let ready = Arc::new(Notify::new());
-        let secrets = SecretBox::new(&config.secret_key);
+        let secrets = SecretBox::with_old_keys(&config.secret_key, &config.old_secret_keys);
         let hubspot = config
             .hubspot
             .clone()

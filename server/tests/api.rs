@@ -580,14 +580,24 @@ async fn only_the_operator_sets_plans() {
     assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
     for (which, plan) in [("ada", "pro"), ("ADA@example.com", "organization")] {
         let args = ["set-plan".to_owned(), which.to_owned(), plan.to_owned()];
-        server::admin::admin(&app.state.db, &args).await.unwrap();
+        server::admin::admin(&app.state.db, &app.state.secrets, &args)
+            .await
+            .unwrap();
         let page = app.call::<app::functions::developer::TeamPage>(&ada, &[]).await.ok();
         assert_eq!(page["plan"], plan);
     }
     let unknown = ["set-plan".to_owned(), "nobody".to_owned(), "pro".to_owned()];
-    assert!(server::admin::admin(&app.state.db, &unknown).await.is_err());
+    assert!(
+        server::admin::admin(&app.state.db, &app.state.secrets, &unknown)
+            .await
+            .is_err()
+    );
     let bad_plan = ["set-plan".to_owned(), "ada".to_owned(), "platinum".to_owned()];
-    assert!(server::admin::admin(&app.state.db, &bad_plan).await.is_err());
+    assert!(
+        server::admin::admin(&app.state.db, &app.state.secrets, &bad_plan)
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -20,6 +20,7 @@ mod processes;
 mod questions;
 mod queue;
 mod retention;
+mod secret_rotation;
 mod secrets_in_logs;
 mod security;
 mod support;

@@ -189,7 +189,10 @@ async fn no_secret_reaches_the_logs_or_stored_errors() {
 
     let output = std::fs::read_to_string(&log).unwrap();
     assert!(output.contains("booking created"), "the log was captured");
-    assert!(output.contains("HubSpot access token refreshed"), "a refresh was logged");
+    assert!(
+        output.contains("HubSpot access token refreshed"),
+        "a refresh was logged"
+    );
     assert_eq!(
         output.matches(DEMO_PASSWORD).count(),
         1,

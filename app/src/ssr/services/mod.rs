@@ -11,6 +11,7 @@ pub mod external_links;
 pub mod hubspot;
 pub mod passwords;
 pub mod questions;
+pub mod resealing;
 pub mod retention;
 pub mod team;
 pub mod webhooks;
