@@ -122,6 +122,28 @@ test("a host makes an API key and a signed webhook; bookings reach it, retries a
     await expect(latest.getByTestId("attempt-status")).toHaveText(["500", "500", "200", "200"]);
     await shot(page, "w4-delivery-log-redelivered");
 
+    // Rolling the secret: the new one is shown once, the old one signs beside it for a day.
+    await visit(page, "/dashboard/webhooks");
+    await page.getByTestId("webhook-roll-secret").click();
+    const panel = page.getByTestId("webhook-secret-panel");
+    await expect(panel.getByTestId("webhook-previous-secret")).toContainText("(Europe/Berlin)");
+    const rolled = ((await panel.getByTestId("webhook-secret").textContent()) ?? "").trim();
+    expect(rolled).toMatch(/^whsec_/);
+    expect(rolled).not.toBe(secret);
+    await bookIntro(page, `webhook-rolled-${Date.now().toString(36)}@example.com`, 2);
+    await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(6);
+    const both = receiver.received[5];
+    const signatures = (both.headers["webhook-signature"] as string).split(" ");
+    expect(signatures).toHaveLength(2);
+    const standard = (s: string) => {
+      const key = Buffer.from(s.replace(/^whsec_/, ""), "base64");
+      const signed = `${both.headers["webhook-id"]}.${both.headers["webhook-timestamp"]}.${both.body}`;
+      return `v1,${crypto.createHmac("sha256", key).update(signed, "utf8").digest("base64")}`;
+    };
+    expect(signatures).toEqual([standard(rolled), standard(secret)]);
+    const hex = crypto.createHmac("sha256", rolled).update(both.body, "utf8").digest("hex");
+    expect(both.headers["x-slotline-signature"]).toBe(`sha256=${hex}`);
+
     // The team's owner sees the key under its member and revokes it: it stops working at once.
     await visit(page, "/settings/team");
     await expect(page.getByTestId("team-member-row")).toContainText(["demo@slotline.test"]);

@@ -20,6 +20,7 @@ mod m20261203_000013_session_idle;
 mod m20261203_000014_refresh_lease;
 mod m20261203_000015_booking_limits;
 mod m20261203_000016_password_resets;
+mod m20261203_000017_webhook_previous_secret;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_refresh_lease::Migration),
             Box::new(m20261203_000015_booking_limits::Migration),
             Box::new(m20261203_000016_password_resets::Migration),
+            Box::new(m20261203_000017_webhook_previous_secret::Migration),
         ]
     }
 }

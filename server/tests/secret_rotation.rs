@@ -1,7 +1,7 @@
 //! Rotating `SLOTLINE_SECRET_KEY`: values sealed under the old key still
 //! open while it is among the old keys, and `server admin reseal` seals
-//! every one of them (HubSpot tokens, webhook secrets, tokens in queued
-//! jobs) under the new key, so that the old key can go.
+//! every one of them (HubSpot tokens, webhook secrets, a rolled one's
+//! predecessor, tokens in queued jobs) under the new key, so that the old key can go.
 use crate::helpers::TestApp;
 use crate::hubspot_sync::{book_as, connected};
 use crate::on_both_databases;
@@ -27,6 +27,7 @@ async fn sealed_values(app: &TestApp) -> Vec<String> {
     }
     for found in webhook::Entity::find().all(db).await.unwrap() {
         values.push(found.secret_sealed);
+        values.extend(found.previous_secret_sealed);
     }
     let pending = job::Entity::find()
         .filter(job::Column::Status.eq(job::PENDING))
@@ -50,13 +51,18 @@ async fn a_rotated_key_reseals_every_secret(app: TestApp) {
     let ada = connected(&app).await;
     let receiver = Receiver::start().await;
     add_webhook(&app, &ada, &receiver.url, &["booking.created"], "").await;
+    let hook = webhook::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    // Rolled: the old secret still signs for a day, so it is sealed too.
+    app.call::<app::functions::developer::RollWebhookSecret>(&ada, &[("id", hook.id.as_str())])
+        .await
+        .ok();
     // Not run: its jobs wait with the manage link's token sealed in them.
     book_as(&app, "Grace Hopper", "grace@example.com").await;
     let before = sealed_values(&app).await;
     assert_eq!(
         before.len(),
-        4,
-        "two tokens, a webhook secret, a queued manage token: {before:?}"
+        5,
+        "two tokens, two webhook secrets, a queued manage token: {before:?}"
     );
     let plaintexts = open_all(&SecretBox::new(&OLD), &before);
 

@@ -22,17 +22,18 @@ on_both_databases!(
     a_webhook_failing_for_three_days_is_switched_off_once,
     contacts_added_by_hand_are_events_too,
     a_test_event_goes_to_one_webhook_only,
+    a_rolled_secret_signs_beside_the_new_one_for_a_day,
 );
 
-/// The signature checks a receiver would write, independent of the server's
-/// code: GitHub style over the body, and Standard Webhooks over id.ts.body.
-fn verify(received: &Received, secret: &str) {
-    let body = received.body.as_bytes();
+/// `X-Slotline-Signature` as a receiver would compute it with `secret`.
+fn slotline_signature_of(received: &Received, secret: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(body);
-    let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-    assert_eq!(received.header("x-slotline-signature"), expected);
+    mac.update(received.body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
 
+/// One Standard Webhooks signature as a receiver would compute it with `secret`.
+fn standard_signature_of(received: &Received, secret: &str) -> String {
     let id = received.header("webhook-id");
     let timestamp = received.header("webhook-timestamp");
     let key = base64::engine::general_purpose::STANDARD
@@ -40,12 +41,26 @@ fn verify(received: &Received, secret: &str) {
         .unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     mac.update(format!("{id}.{timestamp}.").as_bytes());
-    mac.update(body);
-    let expected = format!(
+    mac.update(received.body.as_bytes());
+    format!(
         "v1,{}",
         base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    )
+}
+
+/// The signature checks a receiver would write, independent of the server's
+/// code: GitHub style over the body, and Standard Webhooks over id.ts.body.
+fn verify(received: &Received, secret: &str) {
+    assert_eq!(
+        received.header("x-slotline-signature"),
+        slotline_signature_of(received, secret)
     );
-    assert_eq!(received.header("webhook-signature"), expected);
+    assert_eq!(
+        received.header("webhook-signature"),
+        standard_signature_of(received, secret)
+    );
+    let timestamp = received.header("webhook-timestamp");
+    let id = received.header("webhook-id");
     let age = chrono::Utc::now().timestamp() - timestamp.parse::<i64>().unwrap();
     assert!(
         (0..120).contains(&age),
@@ -497,4 +512,56 @@ async fn internal_addresses_are_refused_at_delivery() {
     let attempts = delivery["attempts"].as_array().unwrap();
     assert_eq!(attempts.len(), 1, "not retried");
     assert!(attempts[0]["error"].as_str().unwrap().contains("private"), "{delivery}");
+}
+
+async fn a_rolled_secret_signs_beside_the_new_one_for_a_day(app: TestApp) {
+    let receiver = Receiver::start().await;
+    let client = app.pro_owner("roller").await;
+    app.create_event_type(&client, "intro", 30).await;
+    let old = add_webhook(&app, &client, &receiver.url, &["booking.created"], "").await;
+    let id = only_webhook_id(&app).await;
+    let rolled = app
+        .call::<app::functions::developer::RollWebhookSecret>(&client, &[("id", &id)])
+        .await
+        .ok();
+    let new = rolled["secret"].as_str().unwrap().to_owned();
+    assert!(new.starts_with("whsec_") && new != old);
+    let until = rolled["previous_valid_until"]
+        .as_str()
+        .expect("when the old secret stops");
+    assert!(
+        until.contains("CET") || until.contains("CEST") || until.contains("Berlin"),
+        "{until}"
+    );
+
+    book_next(&app, "roller", "intro", "during@example.com").await;
+    app.drain_jobs().await;
+    let during = receiver.received().remove(0);
+    assert_eq!(
+        during.header("x-slotline-signature"),
+        slotline_signature_of(&during, &new)
+    );
+    assert_eq!(
+        during.header("webhook-signature"),
+        format!(
+            "{} {}",
+            standard_signature_of(&during, &new),
+            standard_signature_of(&during, &old)
+        ),
+        "the new secret's signature, then the old one's"
+    );
+
+    // A day later the old secret is done with.
+    webhook::Entity::update_many()
+        .col_expr(
+            webhook::Column::PreviousSecretUntil,
+            Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    book_next(&app, "roller", "intro", "after@example.com").await;
+    app.drain_jobs().await;
+    let after = receiver.received().remove(1);
+    verify(&after, &new);
 }

@@ -98,6 +98,10 @@ pub struct WebhookForm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookSecret {
     pub secret: String,
+    /// After a roll: until when the old secret signs deliveries too, in the
+    /// host's time zone.
+    #[serde(default)]
+    pub previous_valid_until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

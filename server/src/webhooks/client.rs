@@ -98,8 +98,14 @@ impl WebhookClient {
         }
         let body = out.body.as_bytes();
         let id = out.delivery.id.as_str();
-        let standard = match standard_signature(&out.secret, id, timestamp, body) {
-            Ok(signature) => signature,
+        // After a roll, the old secret signs too: Standard Webhooks takes
+        // several space-separated signatures, the new one first.
+        let standard = std::iter::once(&out.secret)
+            .chain(&out.previous_secret)
+            .map(|secret| standard_signature(secret, id, timestamp, body))
+            .collect::<Result<Vec<_>, _>>();
+        let standard = match standard {
+            Ok(signatures) => signatures.join(" "),
             Err(e) => {
                 return Sent::Failed {
                     error: e.to_string(),

@@ -75,6 +75,11 @@ fn secret_panel(result: Option<Result<WebhookSecret, AppError>>) -> Option<impl 
         <div class="form-success secret-once" data-testid="webhook-secret-panel">
             <p><strong>"Copy this signing secret now."</strong>" It is shown only this once."</p>
             <CopyField id="webhook-secret" label="Signing secret" value=secret.secret/>
+            {secret.previous_valid_until.map(|until| view! {
+                <p data-testid="webhook-previous-secret">
+                    {format!("The old secret keeps working until {until}: until then each delivery is signed with both, so your endpoint can switch over without missing one.")}
+                </p>
+            })}
         </div>
     })
 }
@@ -189,7 +194,7 @@ fn WebhookItem(hook: WebhookDto, actions: Actions) -> impl IntoView {
                     view! {
                         <ActionForm action=roll>
                             {id_field()}
-                            <button type="submit" class="button" data-testid="webhook-roll-secret">"New signing secret"</button>
+                            <button type="submit" class="button" data-testid="webhook-roll-secret">"Roll secret"</button>
                         </ActionForm>
                     }
                     .into_any()

@@ -19,6 +19,10 @@ pub struct Model {
     pub event_type_id: Option<EventTypeId>,
     /// The `whsec_…` signing secret, sealed with the server key.
     pub secret_sealed: String,
+    /// The secret before the last roll, sealed; deliveries are signed with
+    /// it too until `previous_secret_until`.
+    pub previous_secret_sealed: Option<String>,
+    pub previous_secret_until: Option<DateTimeUtc>,
     pub active: bool,
     /// Start of the current run of failed deliveries.
     pub failing_since: Option<DateTimeUtc>,

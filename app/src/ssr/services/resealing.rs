@@ -79,19 +79,27 @@ async fn connections(db: &DatabaseConnection, secrets: &SecretBox) -> Result<u64
 async fn webhooks(db: &DatabaseConnection, secrets: &SecretBox) -> Result<u64, ResealError> {
     let mut count = 0;
     for found in webhook::Entity::find().all(db).await? {
-        let Some(secret) = reseal(secrets, &found.secret_sealed, || {
-            format!("the secret of webhook {}", found.id)
-        })?
-        else {
-            continue;
+        let what = || format!("the secrets of webhook {}", found.id);
+        let secret = reseal(secrets, &found.secret_sealed, what)?;
+        let previous = match &found.previous_secret_sealed {
+            Some(sealed) => reseal(secrets, sealed, what)?,
+            None => None,
         };
-        count += webhook::Entity::update_many()
-            .col_expr(webhook::Column::SecretSealed, Expr::value(secret))
+        if secret.is_none() && previous.is_none() {
+            continue;
+        }
+        let mut update = webhook::Entity::update_many()
             .filter(webhook::Column::Id.eq(&found.id))
-            .filter(webhook::Column::SecretSealed.eq(&found.secret_sealed))
-            .exec(db)
-            .await?
-            .rows_affected;
+            .filter(webhook::Column::SecretSealed.eq(&found.secret_sealed));
+        if let Some(secret) = secret {
+            update = update.col_expr(webhook::Column::SecretSealed, Expr::value(secret));
+        }
+        if let (Some(previous), Some(old)) = (previous, &found.previous_secret_sealed) {
+            update = update
+                .col_expr(webhook::Column::PreviousSecretSealed, Expr::value(previous))
+                .filter(webhook::Column::PreviousSecretSealed.eq(old));
+        }
+        count += update.exec(db).await?.rows_affected;
     }
     Ok(count)
 }

@@ -20,6 +20,8 @@ pub struct Outgoing {
     pub event_kind: String,
     pub body: String,
     pub secret: String,
+    /// The secret before a roll, while it still signs deliveries too.
+    pub previous_secret: Option<String>,
 }
 
 /// The delivery with its webhook, event and opened secret; `None` when the
@@ -39,15 +41,19 @@ pub async fn outgoing(
     let Some(webhook) = webhook::Entity::find_by_id(&delivery.webhook_id).one(db).await? else {
         return Ok(None);
     };
-    let secret = secrets
-        .open(&webhook.secret_sealed)
-        .map_err(|_| anyhow::anyhow!("the webhook's secret cannot be opened with this server key"))?;
+    let unopened = |_| anyhow::anyhow!("the webhook's secret cannot be opened with this server key");
+    let secret = secrets.open(&webhook.secret_sealed).map_err(unopened)?;
+    let previous_secret = match (&webhook.previous_secret_sealed, webhook.previous_secret_until) {
+        (Some(sealed), Some(until)) if until > Utc::now() => Some(secrets.open(sealed).map_err(unopened)?),
+        _ => None,
+    };
     Ok(Some(Outgoing {
         delivery,
         webhook,
         event_kind: event.kind,
         body: event.body,
         secret,
+        previous_secret,
     }))
 }
 

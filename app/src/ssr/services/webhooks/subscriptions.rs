@@ -10,6 +10,7 @@ use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{event_type, user, webhook};
 use crate::ssr::ids::new_webhook_secret;
 use crate::ssr::services::{FieldErrors, lock_user, team_of};
+use crate::ssr::time_fmt::moment_in;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
@@ -132,6 +133,8 @@ async fn insert(
         events: Set(serde_json::to_string(&new.events).map_err(|_| AppError::Internal)?),
         event_type_id: Set(new.event_type_id),
         secret_sealed: Set(secrets.seal(&secret)),
+        previous_secret_sealed: Set(None),
+        previous_secret_until: Set(None),
         active: Set(true),
         failing_since: Set(None),
         disabled_reason: Set(None),
@@ -176,7 +179,10 @@ pub async fn create_manual(
         },
     )
     .await?;
-    Ok(WebhookSecret { secret })
+    Ok(WebhookSecret {
+        secret,
+        previous_valid_until: None,
+    })
 }
 
 /// A Zapier REST hook: one event, an optional event-type filter. Field
@@ -254,7 +260,12 @@ pub async fn set_active(
     Ok(())
 }
 
-/// Replaces a webhook's signing secret; the new one is shown once.
+/// How long a rolled secret still signs deliveries.
+pub const PREVIOUS_SECRET_HOURS: i64 = 24;
+
+/// Replaces a webhook's signing secret; the new one is shown once. The old
+/// one keeps signing deliveries, beside the new, for a day, so that the
+/// receiver can switch over without rejecting any.
 pub async fn roll_secret(
     db: &DatabaseConnection,
     secrets: &SecretBox,
@@ -262,11 +273,20 @@ pub async fn roll_secret(
     id: &WebhookId,
 ) -> Result<WebhookSecret, AppError> {
     let secret = new_webhook_secret();
-    let mut model: webhook::ActiveModel = own(db, user, id).await?.into();
+    let now = Utc::now();
+    let until = now + chrono::Duration::hours(PREVIOUS_SECRET_HOURS);
+    let found = own(db, user, id).await?;
+    let previous = found.secret_sealed.clone();
+    let mut model: webhook::ActiveModel = found.into();
     model.secret_sealed = Set(secrets.seal(&secret));
-    model.updated_at = Set(Utc::now());
+    model.previous_secret_sealed = Set(Some(previous));
+    model.previous_secret_until = Set(Some(until));
+    model.updated_at = Set(now);
     model.update(db).await?;
-    Ok(WebhookSecret { secret })
+    Ok(WebhookSecret {
+        secret,
+        previous_valid_until: Some(moment_in(user.zone(), until)),
+    })
 }
 
 /// A Zapier hook's secret: Zapier never showed it, so the dashboard does.
@@ -282,6 +302,7 @@ pub async fn zapier_secret(
     }
     Ok(WebhookSecret {
         secret: secrets.open(&hook.secret_sealed).map_err(|_| AppError::Internal)?,
+        previous_valid_until: None,
     })
 }
 
@@ -299,6 +320,8 @@ mod tests {
             events: serde_json::to_string(events).unwrap(),
             event_type_id: filter.map(EventTypeId::from),
             secret_sealed: String::new(),
+            previous_secret_sealed: None,
+            previous_secret_until: None,
             active: true,
             failing_since: None,
             disabled_reason: None,
