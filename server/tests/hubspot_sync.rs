@@ -46,6 +46,16 @@ pub(crate) async fn book_as(app: &TestApp, name: &str, email: &str) -> (String, 
     manage_parts(&to)
 }
 
+/// Books `count` invitees, `invitee0@example.com` onwards; returns the booking ids.
+async fn book_invitees(app: &TestApp, count: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..count {
+        let (id, _) = book_as(app, &format!("Invitee {i}"), &format!("invitee{i}@example.com")).await;
+        ids.push(id);
+    }
+    ids
+}
+
 async fn stored(app: &TestApp, id: &str) -> booking::Model {
     booking::Entity::find_by_id(id)
         .one(&app.state.db)
@@ -208,14 +218,7 @@ async fn bookings_never_wait_for_a_slow_or_failing_hubspot(app: TestApp) {
 async fn injected_failures_still_sync_every_booking_exactly_once(app: TestApp) {
     connected(&app).await;
     app.hubspot.set_chaos(Some(Chaos::new(0.3).with_seed(7)));
-    let mut ids = Vec::new();
-    for i in 0..8 {
-        ids.push(
-            book_as(&app, &format!("Invitee {i}"), &format!("invitee{i}@example.com"))
-                .await
-                .0,
-        );
-    }
+    let ids = book_invitees(&app, 8).await;
     app.drain_jobs().await;
     app.hubspot.set_chaos(None);
 
@@ -280,14 +283,7 @@ async fn an_expiring_or_expired_access_token_is_refreshed(app: TestApp) {
 /// token, the second would get `invalid_grant` and disconnect the team.
 async fn concurrent_syncs_refresh_a_rotating_token_once(app: TestApp) {
     connected(&app).await;
-    let mut ids = Vec::new();
-    for i in 0..20 {
-        ids.push(
-            book_as(&app, &format!("Invitee {i}"), &format!("invitee{i}@example.com"))
-                .await
-                .0,
-        );
-    }
+    let ids = book_invitees(&app, 20).await;
     app.hubspot.set_refresh_rotation(true);
     app.hubspot.expire_access_tokens();
     expire_stored_token(&app).await;

@@ -44,7 +44,7 @@ async fn webhooks_ignore_the_environments_proxy() {
     };
     webhooks::create_manual(&db, &secrets, true, &demo, form).await.unwrap();
 
-    server.book_demo(&db).await;
+    server.book_demo(&db, "grace@example.com").await;
 
     for _ in 0..100 {
         if !receiver.received().is_empty() {

@@ -8,11 +8,9 @@ use crate::support::receiver::Receiver;
 use crate::support::server_process::ServerProcess;
 use crate::support::smtp_sink::SmtpSink;
 use app::functions::auth::LogIn;
-use app::functions::bookings::Book;
 use app::functions::developer::{CreateApiKey, CreateWebhook};
 use app::ssr::crypto::SecretBox;
 use app::ssr::entities::{hubspot_sync_log, integration_connection, job, webhook_attempt};
-use app::ssr::services::booking_page::{PageQuery, load};
 use hubspot_sandbox::{Sandbox, SandboxConfig};
 use sea_orm::EntityTrait;
 use std::time::Duration;
@@ -35,32 +33,6 @@ async fn add_webhook(base: &str, client: &reqwest::Client, url: &str) -> String 
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-/// Books the demo host's next free time; returns the manage link's token.
-async fn book(base: &str, db: &sea_orm::DatabaseConnection, email: &str) -> String {
-    let page = load(db, "demo", "intro", PageQuery::default()).await.unwrap();
-    let day = page.days.iter().find(|d| d.has_slots).unwrap().date.clone();
-    let query = PageQuery {
-        month: Some(page.month.clone()),
-        date: Some(day),
-        ..PageQuery::default()
-    };
-    let slot = load(db, "demo", "intro", query).await.unwrap().slots[0].start.clone();
-    let fields = [
-        ("form[host]", "demo"),
-        ("form[event]", "intro"),
-        ("form[start]", slot.as_str()),
-        ("form[time_zone]", "UTC"),
-        ("form[name]", "Grace Hopper"),
-        ("form[email]", email),
-        ("form[phone]", ""),
-        ("form[notes]", ""),
-    ];
-    let Answer::Redirect(to) = call_at::<Book>(base, &browser(), &fields).await else {
-        panic!("the booking was made")
-    };
-    crate::helpers::manage_parts(&to).1
 }
 
 /// Waits until `done` holds, checking every 100 ms for 30 s.
@@ -145,11 +117,11 @@ async fn no_secret_reaches_the_logs_or_stored_errors() {
     .await;
     assert!(landed.ends_with("connected=1"), "{landed}");
 
-    let first_manage_token = book(&base, &db, "grace@example.com").await;
+    let first_manage_token = server.book_demo(&db, "grace@example.com").await;
     eventually("the first sync", || async { hubspot.meetings().len() == 1 }).await;
     // Every access token expires at once: the next sync refreshes (and HubSpot rotates).
     hubspot.expire_access_tokens();
-    let second_manage_token = book(&base, &db, "alan@example.com").await;
+    let second_manage_token = server.book_demo(&db, "alan@example.com").await;
     eventually("the sync after a refresh", || async { hubspot.meetings().len() == 2 }).await;
     eventually("the deliveries", || async { receiver.received().len() >= 2 }).await;
     eventually("failed delivery attempts", || async {

@@ -70,11 +70,10 @@ impl ServerProcess {
     }
 
     /// Books the seeded demo host's first free `intro` slot through the
-    /// booking form, as an invitee's browser would; `db` is the process's
-    /// database, read for the slot.
-    pub async fn book_demo(&self, db: &sea_orm::DatabaseConnection) {
+    /// booking form as `email`, as an invitee's browser would; `db` is the
+    /// process's database, read for the slot. Returns the manage link's token.
+    pub async fn book_demo(&self, db: &sea_orm::DatabaseConnection, email: &str) -> String {
         use app::ssr::services::booking_page::{PageQuery, load};
-        use leptos::server_fn::ServerFn;
         let page = load(db, "demo", "intro", PageQuery::default()).await.unwrap();
         let day = page.days.iter().find(|d| d.has_slots).unwrap().date.clone();
         let query = PageQuery {
@@ -83,22 +82,20 @@ impl ServerProcess {
             ..PageQuery::default()
         };
         let slot = load(db, "demo", "intro", query).await.unwrap().slots[0].start.clone();
-        let booked = crate::helpers::browser()
-            .post(format!("{}{}", self.base, app::functions::bookings::Book::PATH))
-            .form(&[
-                ("form[host]", "demo"),
-                ("form[event]", "intro"),
-                ("form[start]", &slot),
-                ("form[time_zone]", "UTC"),
-                ("form[name]", "Grace Hopper"),
-                ("form[email]", "grace@example.com"),
-                ("form[phone]", ""),
-                ("form[notes]", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert!(booked.headers().contains_key("location"), "the booking was made");
+        let fields = [
+            ("form[host]", "demo"),
+            ("form[event]", "intro"),
+            ("form[start]", slot.as_str()),
+            ("form[time_zone]", "UTC"),
+            ("form[name]", "Grace Hopper"),
+            ("form[email]", email),
+            ("form[phone]", ""),
+            ("form[notes]", ""),
+        ];
+        let booked =
+            crate::helpers::call_at::<app::functions::bookings::Book>(&self.base, &crate::helpers::browser(), &fields)
+                .await;
+        crate::helpers::manage_parts(&booked.redirect()).1
     }
 
     /// Ends the process at once, as a crash or `kill -9` would.
