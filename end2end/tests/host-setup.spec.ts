@@ -21,6 +21,8 @@ test("a host signs up, creates an event type and sets availability", async ({ pa
   await expect(duration).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#event-duration-error")).toContainText("5 to 720");
   await page.getByLabel("Duration (minutes)").fill("45");
+  // Bookings of a new event type reach HubSpot unless the host says otherwise.
+  await expect(page.getByLabel("HubSpot (when your team has connected it)")).toHaveValue("on");
   await page.getByTestId("save-event-type").click();
   await expect(page).toHaveURL(/\/dashboard\/event-types$/);
   await expect(page.getByTestId("event-type-office-hours")).toContainText("45 min");

@@ -21,6 +21,7 @@ mod m20261203_000014_refresh_lease;
 mod m20261203_000015_booking_limits;
 mod m20261203_000016_password_resets;
 mod m20261203_000017_webhook_previous_secret;
+mod m20261203_000018_event_type_hubspot_sync;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_booking_limits::Migration),
             Box::new(m20261203_000016_password_resets::Migration),
             Box::new(m20261203_000017_webhook_previous_secret::Migration),
+            Box::new(m20261203_000018_event_type_hubspot_sync::Migration),
         ]
     }
 }

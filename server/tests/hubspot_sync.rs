@@ -20,6 +20,7 @@ on_both_databases!(
     failure_emails_go_out_at_most_once_a_week,
     disconnecting_drops_pending_syncs,
     an_existing_contact_is_updated_or_left_alone_as_the_team_chose,
+    an_event_type_with_hubspot_off_sends_nothing,
 );
 
 /// Ada, owner of a Pro team connected to the sandbox, with event type `intro`.
@@ -464,4 +465,46 @@ async fn an_existing_contact_is_updated_or_left_alone_as_the_team_chose(app: Tes
     let contacts = app.hubspot.contacts();
     assert_eq!(contacts.len(), 1);
     assert_eq!(contacts[0].property("firstname"), Some("Grace Brewster Murray"));
+}
+
+async fn an_event_type_with_hubspot_off_sends_nothing(app: TestApp) {
+    let ada = connected(&app).await;
+    let id = match app
+        .save_event_type(&ada, "", "private", 30, &[("form[hubspot_sync]", "off")])
+        .await
+    {
+        crate::helpers::Answer::Ok(saved) => {
+            assert_eq!(saved["hubspot_sync"], false);
+            saved["id"].as_str().unwrap().to_owned()
+        }
+        _ => panic!("the event type is saved"),
+    };
+    // Saving again without the field leaves the choice as it was.
+    let resaved = app.save_event_type(&ada, &id, "private", 45, &[]).await;
+    assert!(matches!(resaved, crate::helpers::Answer::Ok(ref v) if v["hubspot_sync"] == false));
+    let bad = app
+        .save_event_type(&ada, &id, "private", 45, &[("form[hubspot_sync]", "maybe")])
+        .await
+        .err();
+    assert!(matches!(bad, app::error::AppError::Validation(ref f) if f[0].field == "hubspot_sync"));
+
+    let slot = app.first_free_slot("ada", "private").await;
+    let (private, token) = manage_parts(&app.book("ada", "private", &slot, "quiet@example.com").await.redirect());
+    let later = app.first_free_slot("ada", "private").await;
+    app.call::<Reschedule>(&browser(), &[("id", &private), ("token", &token), ("start", &later)])
+        .await
+        .redirect();
+    app.drain_jobs().await;
+    assert!(app.hubspot.contacts().is_empty() && app.hubspot.meetings().is_empty());
+    let syncs = job::Entity::find()
+        .filter(job::Column::Kind.eq("sync_booking_to_hubspot"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(syncs, 0, "no sync was even queued");
+
+    // The team's other event types still sync.
+    let (synced, _) = book_as(&app, "Grace Hopper", "grace@example.com").await;
+    app.drain_jobs().await;
+    assert!(linked(&app, &synced).await.hubspot_meeting_id.is_some());
 }

@@ -35,6 +35,8 @@ pub struct EventTypeDto {
     pub buffer_after_min: u32,
     pub active: bool,
     pub phone_field: PhoneField,
+    /// Whether bookings of this event type reach the team's HubSpot.
+    pub hubspot_sync: bool,
 }
 
 /// The form an event type is created or edited with.
@@ -52,6 +54,9 @@ pub struct EventTypeForm {
     /// See [`PhoneField::parse`]; blank means the default.
     #[serde(default)]
     pub phone_field: String,
+    /// `on` or `off`; blank leaves it as it is (on for a new event type).
+    #[serde(default)]
+    pub hubspot_sync: String,
 }
 
 /// The form one booking-form question is added or edited with.

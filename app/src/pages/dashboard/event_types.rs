@@ -142,6 +142,15 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
         text(|e| e.buffer_after_min.to_string(), "0"),
     );
     let phone = event.as_ref().map(|e| e.phone_field).unwrap_or_default();
+    let hubspot = if event.as_ref().is_none_or(|e| e.hubspot_sync) {
+        "on"
+    } else {
+        "off"
+    };
+    let hubspot_options = vec![
+        ("on", "Sync this event type’s bookings"),
+        ("off", "Don’t sync this event type’s bookings"),
+    ];
     let phone_options: Vec<(&str, &str)> = PhoneField::ALL.iter().map(|p| (p.as_str(), p.label())).collect();
     let id = event.as_ref().map(|e| e.id.to_string()).unwrap_or_default();
     let heading = if event.is_some() {
@@ -168,6 +177,7 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
                     <TextField id="event-buffer-after" name="form[buffer_after]" label="Buffer after (minutes)" kind="number" min="0" max="720" required=true value=buffer_after error=field_error(value, "buffer_after")/>
                 </fieldset>
                 <SelectField id="event-phone" name="form[phone_field]" label="Phone number on the booking form" options=phone_options value=phone.as_str() error=field_error(value, "phone_field")/>
+                <SelectField id="event-hubspot" name="form[hubspot_sync]" label="HubSpot (when your team has connected it)" options=hubspot_options value=hubspot error=field_error(value, "hubspot_sync")/>
                 <button type="submit" class="button primary" data-testid="save-event-type" disabled=move || action.pending().get()>"Save"</button>
             </ActionForm>
         </section>

@@ -19,6 +19,8 @@ pub struct Model {
     pub active: bool,
     /// `hidden`, `optional` or `required`: see `PhoneField`.
     pub phone_field: String,
+    /// Whether bookings of this event type reach the team's HubSpot.
+    pub hubspot_sync: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

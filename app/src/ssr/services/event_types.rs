@@ -26,6 +26,7 @@ pub fn to_dto(model: &event_type::Model) -> EventTypeDto {
         buffer_after_min: model.buffer_after_min as u32,
         active: model.active,
         phone_field: phone_field(model),
+        hubspot_sync: model.hubspot_sync,
     }
 }
 
@@ -53,6 +54,8 @@ struct Parsed {
     location: Option<String>,
     scheduling: Scheduling,
     phone_field: PhoneField,
+    /// `None`: as it is.
+    hubspot_sync: Option<bool>,
 }
 
 fn minutes(errors: &mut FieldErrors, field: &str, raw: &str, default: u32) -> u32 {
@@ -97,6 +100,15 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
         errors.push("description", "Keep the description to 5,000 characters or fewer.");
     }
     let phone_field = errors.check("phone_field", PhoneField::parse(&form.phone_field));
+    let hubspot_sync = match form.hubspot_sync.trim() {
+        "" => None,
+        "on" => Some(true),
+        "off" => Some(false),
+        _ => {
+            errors.push("hubspot_sync", "Choose whether bookings are synced to HubSpot.");
+            None
+        }
+    };
     let location = form.location.trim();
     if location.chars().count() > 500 {
         errors.push("location", "Keep the location to 500 characters or fewer.");
@@ -110,6 +122,7 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
             location: (!location.is_empty()).then(|| location.to_owned()),
             scheduling,
             phone_field,
+            hubspot_sync,
         }),
         _ => Err(AppError::Internal),
     }
@@ -127,6 +140,9 @@ fn apply(model: &mut event_type::ActiveModel, parsed: Parsed) {
     model.buffer_before_min = Set(parsed.scheduling.buffer_before_min as i32);
     model.buffer_after_min = Set(parsed.scheduling.buffer_after_min as i32);
     model.phone_field = Set(parsed.phone_field.as_str().to_owned());
+    if let Some(sync) = parsed.hubspot_sync {
+        model.hubspot_sync = Set(sync);
+    }
     model.updated_at = Set(Utc::now());
 }
 
@@ -194,6 +210,7 @@ pub async fn create(
         id: Set(EventTypeId::generate()),
         user_id: Set(host.id.clone()),
         active: Set(true),
+        hubspot_sync: Set(true),
         created_at: Set(now),
         ..Default::default()
     };

@@ -1,4 +1,5 @@
-//! HubSpot: a connected team's booking changes are synced to its portal.
+//! HubSpot: a connected team's booking changes are synced to its portal,
+//! for the event types the host left HubSpot sync on for.
 use super::Subscriber;
 use crate::ssr::jobs::{SyncAction, SyncBookingToHubspot, enqueue};
 use crate::ssr::outbox::DomainEvent;
@@ -16,6 +17,9 @@ impl Subscriber for HubspotSync {
             DomainEvent::BookingCancelled(change) => (SyncAction::Cancelled, change),
             DomainEvent::ContactCreated(_) | DomainEvent::ContactUpdated(_) => return Ok(()),
         };
+        if !change.event_type.hubspot_sync {
+            return Ok(());
+        }
         let team_id = &change.host.team_id;
         if connection_of_team(txn, team_id).await?.is_none() {
             return Ok(());
