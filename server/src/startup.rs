@@ -11,7 +11,7 @@ use crate::webhooks::WebhookClient;
 use anyhow::Context;
 use app::ssr::access::AccessGuards;
 use app::ssr::crypto::SecretBox;
-use app::ssr::jobs::{PurgeExpiredData, schedule_once};
+use app::ssr::jobs::{CheckHubspotConnections, PurgeExpiredData, schedule_once};
 use app::ssr::{AppConfig, AppState};
 use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
@@ -42,6 +42,22 @@ pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
         // writes, instead of waiting for it (measured in the README).
         .map_sqlx_sqlite_opts(|sqlite| sqlite.journal_mode(SqliteJournalMode::Wal));
     Database::connect(options).await.context("connecting to the database")
+}
+
+/// Queues today's purge, and today's HubSpot connection check when HubSpot
+/// is configured; each has a fixed id per day, so every process may ask.
+async fn schedule_daily_jobs(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    hubspot_configured: bool,
+) -> Result<(), sea_orm::DbErr> {
+    let purge = PurgeExpiredData { day: now.date_naive() };
+    schedule_once(db, &purge, purge.id(), now).await?;
+    if hubspot_configured {
+        let check = CheckHubspotConnections { day: now.date_naive() };
+        schedule_once(db, &check, check.id(), now).await?;
+    }
+    Ok(())
 }
 
 impl Application {
@@ -166,8 +182,9 @@ impl Application {
         let sessions_db = self.state.db.clone();
         let rate_limits = self.rate_limits.clone();
         let access = self.state.access.clone();
-        // Only a process that runs jobs schedules the daily purge job.
-        let schedules_purge = self.job_workers > 0;
+        // Only a process that runs jobs schedules the daily ones.
+        let schedules_daily = self.job_workers > 0;
+        let hubspot_configured = self.hubspot.is_some();
         let purge = tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
@@ -177,12 +194,10 @@ impl Application {
                 if let Err(error) = app::ssr::auth::purge_expired_sessions(&sessions_db).await {
                     tracing::warn!(error = %error, "purging expired sessions failed");
                 }
-                if schedules_purge {
-                    let now = chrono::Utc::now();
-                    let today = PurgeExpiredData { day: now.date_naive() };
-                    if let Err(error) = schedule_once(&sessions_db, &today, today.id(), now).await {
-                        tracing::warn!(error = %error, "scheduling the daily purge failed");
-                    }
+                if schedules_daily
+                    && let Err(error) = schedule_daily_jobs(&sessions_db, chrono::Utc::now(), hubspot_configured).await
+                {
+                    tracing::warn!(error = %error, "scheduling the daily jobs failed");
                 }
             }
         });

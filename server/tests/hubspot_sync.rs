@@ -21,6 +21,7 @@ on_both_databases!(
     disconnecting_drops_pending_syncs,
     an_existing_contact_is_updated_or_left_alone_as_the_team_chose,
     an_event_type_with_hubspot_off_sends_nothing,
+    the_daily_check_refreshes_an_idle_token_and_flags_a_revoked_one,
 );
 
 /// Ada, owner of a Pro team connected to the sandbox, with event type `intro`.
@@ -507,4 +508,64 @@ async fn an_event_type_with_hubspot_off_sends_nothing(app: TestApp) {
     let (synced, _) = book_as(&app, "Grace Hopper", "grace@example.com").await;
     app.drain_jobs().await;
     assert!(linked(&app, &synced).await.hubspot_meeting_id.is_some());
+}
+
+/// Runs the daily connection check as the day `day` days from now.
+async fn daily_check(app: &TestApp, day: i64) {
+    use app::ssr::jobs::{CheckHubspotConnections, schedule_once};
+    let now = chrono::Utc::now();
+    let check = CheckHubspotConnections {
+        day: (now + chrono::Duration::days(day)).date_naive(),
+    };
+    assert!(schedule_once(&app.state.db, &check, check.id(), now).await.unwrap());
+    app.drain_jobs().await;
+}
+
+/// Makes the stored tokens look a day and an hour old.
+async fn idle_for_a_day(app: &TestApp) {
+    hubspot_connection::Entity::update_many()
+        .col_expr(
+            hubspot_connection::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::hours(25)),
+        )
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+async fn the_daily_check_refreshes_an_idle_token_and_flags_a_revoked_one(app: TestApp) {
+    connected(&app).await;
+    let refreshes = |app: &TestApp| {
+        app.hubspot
+            .token_events()
+            .iter()
+            .filter(|e| e.kind == TokenEventKind::Refreshed)
+            .count()
+    };
+    daily_check(&app, 0).await;
+    assert_eq!(refreshes(&app), 0, "tokens stored today are left alone");
+
+    idle_for_a_day(&app).await;
+    daily_check(&app, 1).await;
+    assert_eq!(refreshes(&app), 1, "an idle connection is refreshed");
+    daily_check(&app, 2).await;
+    assert_eq!(refreshes(&app), 1, "at most once a day");
+
+    // HubSpot stopped accepting the app while no one booked: the check finds it.
+    app.hubspot.revoke_all_refresh_tokens();
+    idle_for_a_day(&app).await;
+    daily_check(&app, 3).await;
+    assert_eq!(
+        hubspot_connection::Entity::find().count(&app.state.db).await.unwrap(),
+        0,
+        "the dead connection is removed"
+    );
+    app.smtp.wait_for(1, Duration::from_secs(5)).await;
+    assert_eq!(alerts(&app), 1, "the owner is told before a booking fails");
+    assert!(
+        log_lines(&app)
+            .await
+            .iter()
+            .any(|l| l.action == "token" && !l.succeeded)
+    );
 }

@@ -3,6 +3,7 @@
 //! here, registered in [`registry`]; [`runner`] claims, runs and records
 //! them. Adding a job is its payload, its file and one registry line.
 pub mod backoff;
+mod check_hubspot_connections;
 mod dead;
 mod deliver_webhook;
 mod purge_expired_data;

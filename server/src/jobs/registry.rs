@@ -3,8 +3,8 @@
 use super::{Attempt, JobContext, JobError, RunJob};
 use anyhow::Context;
 use app::ssr::jobs::{
-    DeliverWebhook, Job, PurgeExpiredData, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert, SendPasswordReset,
-    SendWebhookDisabledEmail, SyncBookingToHubspot,
+    CheckHubspotConnections, DeliverWebhook, Job, PurgeExpiredData, RevokeHubspotToken, SendBookingEmail,
+    SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail, SyncBookingToHubspot,
 };
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -39,6 +39,7 @@ impl Default for Registry {
             .with::<SendWebhookDisabledEmail>()
             .with::<SendPasswordReset>()
             .with::<PurgeExpiredData>()
+            .with::<CheckHubspotConnections>()
     }
 }
 

@@ -150,9 +150,7 @@ async fn sync(
                 return Ok(());
             }
             Err(TokenError::OAuth(OAuthError::Revoked)) => {
-                let problem = "HubSpot no longer accepts Slotline's access (the app was uninstalled or its access revoked), \
-                               so the connection was removed. Connect HubSpot again on the Integrations page.";
-                hubspot::disconnect_revoked(&ctx.db, &found, problem).await?;
+                hubspot::disconnect_revoked(&ctx.db, &found, hubspot::REVOKED_PROBLEM).await?;
                 return Ok(());
             }
             Err(TokenError::Storage(error)) => return Err(JobError::Retry(error.into())),

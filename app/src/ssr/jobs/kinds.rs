@@ -159,6 +159,26 @@ impl PurgeExpiredData {
     }
 }
 
+/// Checks every HubSpot connection once a day: one idle for a day has its
+/// token refreshed, before HubSpot's inactivity rules can expire it, and
+/// one HubSpot no longer accepts is found before a booking fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckHubspotConnections {
+    pub day: NaiveDate,
+}
+
+impl Job for CheckHubspotConnections {
+    const KIND: &'static str = "check_hubspot_connections";
+    const MAX_ATTEMPTS: i32 = 3;
+}
+
+impl CheckHubspotConnections {
+    /// Each day's check has one id, so that every process may schedule it.
+    pub fn id(&self) -> String {
+        format!("hubspot-health-{}", self.day)
+    }
+}
+
 /// Revokes a disconnected team's HubSpot refresh token, best effort.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevokeHubspotToken {

@@ -6,9 +6,9 @@
 mod kinds;
 
 pub use kinds::{
-    BookingNotice, DeliverWebhook, NoticeRecipient, PurgeExpiredData, RevokeHubspotToken, SendBookingEmail,
-    SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot, WEBHOOK_ATTEMPTS,
-    hubspot_key,
+    BookingNotice, CheckHubspotConnections, DeliverWebhook, NoticeRecipient, PurgeExpiredData, RevokeHubspotToken,
+    SendBookingEmail, SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot,
+    WEBHOOK_ATTEMPTS, hubspot_key,
 };
 
 use crate::ssr::entities::job;

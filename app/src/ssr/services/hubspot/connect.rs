@@ -173,6 +173,11 @@ pub async fn disconnect(db: &DatabaseConnection, user: &user::Model) -> Result<(
     Ok(())
 }
 
+/// What the owner is told when HubSpot no longer accepts the connection.
+pub const REVOKED_PROBLEM: &str = "HubSpot no longer accepts Slotline's access (the app was uninstalled or its \
+                                   access revoked), so the connection was removed. Connect HubSpot again on the \
+                                   Integrations page.";
+
 /// HubSpot no longer accepts the refresh token: the connection goes, the
 /// log says why and the owner is told (always: there is no connection left
 /// to remember an earlier email by).

@@ -9,8 +9,8 @@ pub mod sync_log;
 
 pub use card::{card, set_update_existing, sync_log};
 pub use connect::{
-    IssuedTokens, RefreshedTokens, begin_connect, claim_refresh, disconnect, disconnect_revoked, release_refresh,
-    reload, save_connection, store_refreshed, take_state,
+    IssuedTokens, REVOKED_PROBLEM, RefreshedTokens, begin_connect, claim_refresh, disconnect, disconnect_revoked,
+    release_refresh, reload, save_connection, store_refreshed, take_state,
 };
 pub use sync_log::{ALERT_INTERVAL_DAYS, SyncRecord, alert_cutoff, alert_owner, record, record_success};
 
