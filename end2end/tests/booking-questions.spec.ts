@@ -39,6 +39,16 @@ test("a host asks for a phone number and their own questions; the invitee must a
   // Company first.
   await page.getByTestId("question-2").getByTestId("question-up").click();
   await expect(page.getByTestId("question-1")).toContainText("Company");
+  // A yes-or-no question and an optional date.
+  await page.getByTestId("new-question-label").fill("Existing customer?");
+  await page.getByTestId("new-question-kind").selectOption("yes_no");
+  await page.getByTestId("new-question-required").check();
+  await page.getByTestId("new-question-save").click();
+  await expect(page.getByTestId("question-3")).toContainText("Existing customer?");
+  await page.getByTestId("new-question-label").fill("Go-live date");
+  await page.getByTestId("new-question-kind").selectOption("date");
+  await page.getByTestId("new-question-save").click();
+  await expect(page.getByTestId("question-4")).toContainText("Go-live date");
   await shot(page, "q1-questions-editor");
 
   await visit(page, `/${slug}/consultation`);
@@ -51,14 +61,17 @@ test("a host asks for a phone number and their own questions; the invitee must a
   const teamSize = page.getByRole("radiogroup", { name: /Team size/ });
   await expect(teamSize).toHaveAttribute("aria-invalid", "true");
   await expect(teamSize).toContainText("Choose an answer.");
+  await expect(page.getByRole("radiogroup", { name: /Existing customer/ })).toContainText("Choose yes or no.");
   await shot(page, "q2-answers-required");
 
   await page.getByLabel("Phone").fill("+1 757 555 0142");
   await page.getByLabel("Company").fill("NACA");
   await page.getByLabel("2–10").check();
+  await page.getByLabel("Yes", { exact: true }).check();
+  await page.getByLabel("Go-live date").fill("2027-01-15");
   await page.getByTestId("confirm-booking").click();
   await expect(page.getByTestId("manage-heading")).toHaveText("You’re booked");
-  await expect(page.getByTestId("booking-answer")).toHaveText(["NACA", "2–10"]);
+  await expect(page.getByTestId("booking-answer")).toHaveText(["NACA", "2–10", "Yes", "2027-01-15"]);
   await shot(page, "q3-confirmation-with-answers");
 
   const hostMail = await waitForEmail(`<${slug}@example.com>`, "Company: NACA");

@@ -13,6 +13,7 @@ on_both_databases!(
     the_phone_number_is_hidden_optional_or_required_per_event_type,
     questions_are_edited_and_reordered_by_their_host_only,
     bad_question_settings_are_refused_field_by_field,
+    numbers_yes_no_and_dates_are_checked_on_the_booking_form,
 );
 
 /// Adds a question; returns its id.
@@ -312,4 +313,68 @@ async fn bad_question_settings_are_refused_field_by_field(app: TestApp) {
         .await
         .err();
     assert!(too_many.message_for("label").unwrap().contains("at most 20"));
+}
+
+async fn numbers_yes_no_and_dates_are_checked_on_the_booking_form(app: TestApp) {
+    let host = app.sign_up("ada").await;
+    let event = app.create_event_type(&host, "intro", 30).await;
+    let mut ids = Vec::new();
+    for (label, kind) in [
+        ("Employees", "number"),
+        ("Existing customer?", "yes_no"),
+        ("Go-live", "date"),
+    ] {
+        let fields = [("form[label]", label), ("form[kind]", kind), ("form[required]", "on")];
+        ids.push(add_question(&app, &host, &event, &fields).await);
+    }
+    let listed = app
+        .call::<ListQuestions>(&host, &[("event_type_id", &event)])
+        .await
+        .ok();
+    let kinds: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["number", "yes_no", "date"]);
+    let names: Vec<String> = ids.iter().map(|id| format!("form[answers][{id}]")).collect();
+    let slot = app.first_free_slot("ada", "intro").await;
+
+    let wrong = app
+        .book_with(
+            "ada",
+            "intro",
+            &slot,
+            "grace@example.com",
+            &[
+                (&names[0], "a dozen"),
+                (&names[1], "perhaps"),
+                (&names[2], "next spring"),
+            ],
+        )
+        .await
+        .err();
+    let fields: Vec<String> = ids.iter().map(|id| format!("answer-{id}")).collect();
+    assert_eq!(fields_of(wrong), fields);
+
+    let to = app
+        .book_with(
+            "ada",
+            "intro",
+            &slot,
+            "grace@example.com",
+            &[(&names[0], "120"), (&names[1], "no"), (&names[2], "2027-01-15")],
+        )
+        .await
+        .redirect();
+    let (id, _) = manage_parts(&to);
+    let stored = booking::Entity::find_by_id(id.as_str())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let answers: Vec<serde_json::Value> = serde_json::from_str(&stored.answers).unwrap();
+    let values: Vec<&str> = answers.iter().map(|a| a["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["120", "No", "2027-01-15"]);
 }

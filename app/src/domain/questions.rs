@@ -61,16 +61,35 @@ pub enum QuestionKind {
     LongText,
     /// One of the host's options, picked with radio buttons.
     Choice,
+    /// A number, whole or decimal, stored as typed.
+    Number,
+    /// "Yes" or "No".
+    YesNo,
+    /// A calendar date, stored as `YYYY-MM-DD`.
+    Date,
 }
 
+/// The two answers of a [`QuestionKind::YesNo`] question, as stored.
+pub const YES_NO: [&str; 2] = ["Yes", "No"];
+
 impl QuestionKind {
-    pub const ALL: [Self; 3] = [Self::ShortText, Self::LongText, Self::Choice];
+    pub const ALL: [Self; 6] = [
+        Self::ShortText,
+        Self::LongText,
+        Self::Choice,
+        Self::Number,
+        Self::YesNo,
+        Self::Date,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ShortText => "short_text",
             Self::LongText => "long_text",
             Self::Choice => "choice",
+            Self::Number => "number",
+            Self::YesNo => "yes_no",
+            Self::Date => "date",
         }
     }
 
@@ -79,6 +98,9 @@ impl QuestionKind {
             Self::ShortText => "Short answer",
             Self::LongText => "Paragraph",
             Self::Choice => "One of several options",
+            Self::Number => "Number",
+            Self::YesNo => "Yes or no",
+            Self::Date => "Date",
         }
     }
 
@@ -92,7 +114,34 @@ impl QuestionKind {
     fn max_answer_chars(self) -> usize {
         match self {
             Self::LongText => MAX_LONG_ANSWER_CHARS,
-            Self::ShortText | Self::Choice => MAX_SHORT_ANSWER_CHARS,
+            Self::ShortText | Self::Choice | Self::Number | Self::YesNo | Self::Date => MAX_SHORT_ANSWER_CHARS,
+        }
+    }
+
+    /// The answer as stored, or why `value` (trimmed, not empty) does not
+    /// answer a question of this kind with `options`.
+    fn check(self, value: &str, options: &[String]) -> Result<String, &'static str> {
+        match self {
+            Self::ShortText | Self::LongText => Ok(value.to_owned()),
+            Self::Choice => options
+                .iter()
+                .find(|o| *o == value)
+                .cloned()
+                .ok_or("Choose one of the options."),
+            Self::YesNo => YES_NO
+                .into_iter()
+                .find(|answer| answer.eq_ignore_ascii_case(value))
+                .map(str::to_owned)
+                .ok_or("Choose yes or no."),
+            Self::Number => value
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(|_| value.to_owned())
+                .ok_or("Enter a number, such as 12 or 3.5."),
+            Self::Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .map(|date| date.format("%Y-%m-%d").to_string())
+                .map_err(|_| "Enter a date as YYYY-MM-DD."),
         }
     }
 }
@@ -199,6 +248,7 @@ pub fn check_answers(
             if question.required {
                 let message = match question.kind {
                     QuestionKind::Choice => "Choose an answer.",
+                    QuestionKind::YesNo => "Choose yes or no.",
                     _ => "Answer this question.",
                 };
                 errors.push((question.field(), message.to_owned()));
@@ -213,15 +263,14 @@ pub fn check_answers(
             ));
             continue;
         }
-        if question.kind == QuestionKind::Choice && !question.options.iter().any(|o| o == value) {
-            errors.push((question.field(), "Choose one of the options.".to_owned()));
-            continue;
+        match question.kind.check(value, &question.options) {
+            Ok(value) => answers.push(Answer {
+                question_id: question.id.clone(),
+                question: question.label.clone(),
+                value,
+            }),
+            Err(message) => errors.push((question.field(), message.to_owned())),
         }
-        answers.push(Answer {
-            question_id: question.id.clone(),
-            question: question.label.clone(),
-            value: value.to_owned(),
-        });
     }
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
 }
@@ -322,5 +371,33 @@ mod tests {
         let errors = check_answers(&questions, &raw(&[("b", "Medium"), ("s", &long), ("l", &long)])).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(fields, ["answer-b", "answer-s"]);
+    }
+
+    #[test]
+    fn numbers_yes_no_and_dates_are_checked_and_stored_plainly() {
+        let questions = [
+            question("n", QuestionKind::Number, true),
+            question("y", QuestionKind::YesNo, true),
+            question("d", QuestionKind::Date, false),
+        ];
+        let answers = check_answers(&questions, &raw(&[("n", " 3.5 "), ("y", "yes"), ("d", "2026-12-24")])).unwrap();
+        let values: Vec<&str> = answers.iter().map(|a| a.value.as_str()).collect();
+        assert_eq!(values, ["3.5", "Yes", "2026-12-24"]);
+
+        let errors = check_answers(&questions, &raw(&[("n", "twelve"), ("d", "24.12.2026")])).unwrap_err();
+        let fields: Vec<(&str, &str)> = errors.iter().map(|(f, m)| (f.as_str(), m.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("answer-n", "Enter a number, such as 12 or 3.5."),
+                ("answer-y", "Choose yes or no."),
+                ("answer-d", "Enter a date as YYYY-MM-DD."),
+            ]
+        );
+        assert!(
+            check_answers(&questions, &raw(&[("n", "inf"), ("y", "No")])).is_err(),
+            "not a finite number"
+        );
+        assert!(check_answers(&questions, &raw(&[("n", "1e3"), ("y", "maybe")])).is_err());
     }
 }

@@ -7,7 +7,7 @@ use crate::components::calendar::Calendar;
 use crate::components::field::field_error;
 use crate::components::time_zone_select::TimeZoneSelect;
 use crate::components::{ChoiceField, ErrorNotice, FormAlert, Loading, TextArea, TextField};
-use crate::domain::questions::{PhoneField, Question, QuestionKind};
+use crate::domain::questions::{PhoneField, Question, QuestionKind, YES_NO};
 use crate::dto::BookingPageDto;
 use crate::error::AppError;
 use crate::functions::bookings::{Book, BookingPageQuery, Reschedule, booking_page};
@@ -383,6 +383,18 @@ fn AnswerField(
         .into_any(),
         QuestionKind::Choice => view! {
             <ChoiceField id=field name label=question.label options=question.options required=question.required value=current on_input=keep error/>
+        }
+        .into_any(),
+        QuestionKind::YesNo => view! {
+            <ChoiceField id=field name label=question.label options=YES_NO.map(str::to_owned).to_vec() required=question.required value=current on_input=keep error/>
+        }
+        .into_any(),
+        QuestionKind::Number => view! {
+            <TextField id=field name label=question.label kind="number" required=question.required value=current on_input=keep error/>
+        }
+        .into_any(),
+        QuestionKind::Date => view! {
+            <TextField id=field name label=question.label kind="date" required=question.required value=current on_input=keep error/>
         }
         .into_any(),
     }
