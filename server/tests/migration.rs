@@ -6,7 +6,7 @@ use crate::helpers::{TestApp, browser};
 use crate::hubspot_sync::{book_as, connected};
 use crate::on_both_databases;
 use app::functions::bookings::Reschedule;
-use app::ssr::entities::integration_connection;
+use app::ssr::entities::{hubspot_sync_log, integration_connection};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
@@ -96,11 +96,21 @@ async fn a_team_reconnected_to_another_portal_starts_afresh_there(app: TestApp) 
     reschedule_and_sync(&app, &id, &token).await;
 
     let meetings = app.hubspot.meetings();
-    assert_eq!(meetings.len(), 2, "the new portal gets a meeting of its own");
-    let old = meetings.iter().find(|m| m.object.id == first.object.id).unwrap();
+    assert_eq!(meetings.len(), 1, "the old portal's booking is not sent to the new one");
     assert_eq!(
-        old.object.property("hs_meeting_outcome"),
-        Some("SCHEDULED"),
+        meetings[0].object.property("hs_meeting_outcome"),
+        first.object.property("hs_meeting_outcome"),
         "the old portal's meeting is left as it was"
     );
+    let log = hubspot_sync_log::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|l| l.action == "rescheduled" && l.message.starts_with("Skipped:")),
+        "the skip is in the sync log"
+    );
+
+    // A booking made after the reconnect goes to the new portal.
+    book_as(&app, "Grace Hopper", "grace@example.com").await;
+    app.drain_jobs().await;
+    assert_eq!(app.hubspot.meetings().len(), 2);
 }

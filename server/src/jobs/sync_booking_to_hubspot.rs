@@ -130,7 +130,22 @@ async fn sync(
         event,
         update_existing: HubspotSettings::of(&found).update_existing_contacts,
     };
-    sync.links = Links::from_rows(external_links::of(&ctx.db, sync.local()).await?);
+    let rows = external_links::of(&ctx.db, sync.local()).await?;
+    // A booking synced to the portal the team was connected to before keeps
+    // its changes there: the new portal never hears of it.
+    if rows.is_empty()
+        && action != SyncAction::Created
+        && let Some(old_portal) = external_links::linked_elsewhere(&ctx.db, sync.local()).await?
+    {
+        let message = format!(
+            "Skipped: this booking was synced to HubSpot portal {old_portal}, not to the one connected now ({}), \
+             so its changes stay out of the new portal.",
+            sync.portal
+        );
+        record_failure(ctx, team_id, booking_id, action, None, &message).await?;
+        return Ok(());
+    }
+    sync.links = Links::from_rows(rows);
 
     let tokens = TokenSource {
         db: &ctx.db,

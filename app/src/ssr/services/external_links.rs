@@ -50,6 +50,19 @@ pub async fn of(db: &impl ConnectionTrait, local: Local<'_>) -> Result<Vec<link:
         .await
 }
 
+/// Another account of the same provider that `local` has counterparts in,
+/// if any: after a reconnect to another account, the one it was synced to.
+pub async fn linked_elsewhere(db: &impl ConnectionTrait, local: Local<'_>) -> Result<Option<String>, DbErr> {
+    Ok(link::Entity::find()
+        .filter(link::Column::Provider.eq(local.provider))
+        .filter(link::Column::AccountId.ne(local.account_id))
+        .filter(link::Column::LocalKind.eq(local.kind))
+        .filter(link::Column::LocalId.eq(local.id))
+        .one(db)
+        .await?
+        .map(|found| found.account_id))
+}
+
 /// Records what is known of `local`'s `remote_kind` counterpart.
 pub async fn put(
     db: &impl ConnectionTrait,
