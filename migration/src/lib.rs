@@ -79,6 +79,20 @@ where
     index.to_owned()
 }
 
+/// Adds one column to `table`: SQLite adds columns one statement at a time.
+async fn add_column<T: IntoIden>(manager: &SchemaManager<'_>, table: T, column: ColumnDef) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).add_column(column).to_owned())
+        .await
+}
+
+/// Drops one column of `table`.
+async fn drop_column<T: IntoIden, C: IntoIden>(manager: &SchemaManager<'_>, table: T, column: C) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).drop_column(column).to_owned())
+        .await
+}
+
 /// A foreign key whose rows go when their parent row goes.
 fn cascade<T, C, P, Q>(from: (T, C), to: (P, Q)) -> ForeignKeyCreateStatement
 where

@@ -1,5 +1,6 @@
 //! A connection's token refresh is leased to one job at a time, so that two
 //! jobs never spend the same (rotating) refresh token.
+use crate::{add_column, drop_column};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -8,29 +9,20 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(IntegrationConnections::Table)
-                    .add_column(
-                        ColumnDef::new(IntegrationConnections::RefreshLeaseUntil)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .to_owned(),
-            )
-            .await
+        let lease = ColumnDef::new(IntegrationConnections::RefreshLeaseUntil)
+            .timestamp_with_time_zone()
+            .null()
+            .to_owned();
+        add_column(manager, IntegrationConnections::Table, lease).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(IntegrationConnections::Table)
-                    .drop_column(IntegrationConnections::RefreshLeaseUntil)
-                    .to_owned(),
-            )
-            .await
+        drop_column(
+            manager,
+            IntegrationConnections::Table,
+            IntegrationConnections::RefreshLeaseUntil,
+        )
+        .await
     }
 }
 

@@ -1,5 +1,6 @@
 //! Limits on bookings: a host's most bookings a day, and an index to count
 //! an invitee e-mail's recent bookings by.
+use crate::{add_column, drop_column};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -10,14 +11,8 @@ const EMAIL_INDEX: &str = "idx_bookings_invitee_email_created_at";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(ColumnDef::new(Users::MaxBookingsPerDay).integer().null())
-                    .to_owned(),
-            )
-            .await?;
+        let cap = ColumnDef::new(Users::MaxBookingsPerDay).integer().null().to_owned();
+        add_column(manager, Users::Table, cap).await?;
         manager
             .create_index(
                 Index::create()
@@ -34,14 +29,7 @@ impl MigrationTrait for Migration {
         manager
             .drop_index(Index::drop().name(EMAIL_INDEX).table(Bookings::Table).to_owned())
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .drop_column(Users::MaxBookingsPerDay)
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, Users::Table, Users::MaxBookingsPerDay).await
     }
 }
 
