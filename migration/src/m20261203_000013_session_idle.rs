@@ -1,5 +1,6 @@
 //! Sessions end after 14 idle days as well as 30 in all: each keeps when it
 //! was last used. Existing sessions count as used when they began.
+use crate::{add_column, drop_column};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -10,14 +11,11 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // Nullable: SQLite cannot add a NOT NULL column without a constant
         // default, and no constant is right.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Sessions::Table)
-                    .add_column(ColumnDef::new(Sessions::LastSeenAt).timestamp_with_time_zone().null())
-                    .to_owned(),
-            )
-            .await?;
+        let last_seen = ColumnDef::new(Sessions::LastSeenAt)
+            .timestamp_with_time_zone()
+            .null()
+            .to_owned();
+        add_column(manager, Sessions::Table, last_seen).await?;
         manager
             .exec_stmt(
                 Query::update()
@@ -29,14 +27,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Sessions::Table)
-                    .drop_column(Sessions::LastSeenAt)
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, Sessions::Table, Sessions::LastSeenAt).await
     }
 }
 

@@ -1,4 +1,5 @@
 //! Password resets: the hash of each e-mailed single-use link, valid an hour.
+use crate::{cascade, fk_col, index, timestamp_col};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -19,34 +20,18 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(PasswordResets::UserId).string().not_null())
-                    .col(
-                        ColumnDef::new(PasswordResets::ExpiresAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(PasswordResets::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(PasswordResets::Table, PasswordResets::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .col(fk_col(PasswordResets::UserId))
+                    .col(timestamp_col(PasswordResets::ExpiresAt))
+                    .col(timestamp_col(PasswordResets::CreatedAt))
+                    .foreign_key(&mut cascade(
+                        (PasswordResets::Table, PasswordResets::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name(USER_INDEX)
-                    .table(PasswordResets::Table)
-                    .col(PasswordResets::UserId)
-                    .to_owned(),
-            )
+            .create_index(index(USER_INDEX, PasswordResets::Table, [PasswordResets::UserId]))
             .await
     }
 

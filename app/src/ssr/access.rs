@@ -140,14 +140,7 @@ impl AccessGuards {
     /// Counts a log-in attempt against its client, and refuses one for an
     /// account still waiting out its failures.
     pub fn admit_log_in(&self, client: ClientIp, email: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        if !client.0.is_loopback() {
-            self.log_ins.check_key(&client.0).map_err(|not_until| {
-                too_many(
-                    "Too many log-in attempts from your network.",
-                    not_until.wait_time_from(self.clock.now()),
-                )
-            })?;
-        }
+        self.admit(&self.log_ins, client, "Too many log-in attempts from your network.")?;
         let failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(next) = failures.get(&account_key(email)).map(Failures::next_allowed)
             && next > now
@@ -174,44 +167,35 @@ impl AccessGuards {
         entry.last = now;
     }
 
-    /// Counts a sign-up attempt against its client.
-    pub fn admit_sign_up(&self, client: ClientIp) -> Result<(), AppError> {
+    /// Counts one attempt of `client` against `limiter`; the server's own
+    /// machine is not limited per IP (see the module's note).
+    fn admit(&self, limiter: &KeyedLimiter, client: ClientIp, message: &str) -> Result<(), AppError> {
         if client.0.is_loopback() {
             return Ok(());
         }
-        self.sign_ups.check_key(&client.0).map_err(|not_until| {
-            too_many(
-                "Too many sign-ups from your network.",
-                not_until.wait_time_from(self.clock.now()),
-            )
-        })
+        limiter
+            .check_key(&client.0)
+            .map_err(|not_until| too_many(message, not_until.wait_time_from(self.clock.now())))
+    }
+
+    /// Counts a sign-up attempt against its client.
+    pub fn admit_sign_up(&self, client: ClientIp) -> Result<(), AppError> {
+        self.admit(&self.sign_ups, client, "Too many sign-ups from your network.")
     }
 
     /// Counts a password-reset request against its client, allowed as
     /// often as sign-ups: both could tell whether an address has an account.
     pub fn admit_reset_request(&self, client: ClientIp) -> Result<(), AppError> {
-        if client.0.is_loopback() {
-            return Ok(());
-        }
-        self.reset_requests.check_key(&client.0).map_err(|not_until| {
-            too_many(
-                "Too many password resets asked from your network.",
-                not_until.wait_time_from(self.clock.now()),
-            )
-        })
+        self.admit(
+            &self.reset_requests,
+            client,
+            "Too many password resets asked from your network.",
+        )
     }
 
     /// Counts a booking attempt against its client.
     pub fn admit_booking(&self, client: ClientIp) -> Result<(), AppError> {
-        if client.0.is_loopback() {
-            return Ok(());
-        }
-        self.bookings.check_key(&client.0).map_err(|not_until| {
-            too_many(
-                "Too many bookings from your network.",
-                not_until.wait_time_from(self.clock.now()),
-            )
-        })
+        self.admit(&self.bookings, client, "Too many bookings from your network.")
     }
 
     /// The limits on bookings per invitee e-mail and per host.
