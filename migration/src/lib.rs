@@ -22,6 +22,7 @@ mod m20261203_000015_booking_limits;
 mod m20261203_000016_password_resets;
 mod m20261203_000017_webhook_previous_secret;
 mod m20261203_000018_event_type_hubspot_sync;
+mod m20261203_000019_hubspot_mappings;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_password_resets::Migration),
             Box::new(m20261203_000017_webhook_previous_secret::Migration),
             Box::new(m20261203_000018_event_type_hubspot_sync::Migration),
+            Box::new(m20261203_000019_hubspot_mappings::Migration),
         ]
     }
 }

@@ -61,7 +61,7 @@ async fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("the demo host"))?;
     let oauth = HubspotOAuth::new(settings, &config.public_url)?;
     let oauth_state = hubspot::begin_connect(&db, &host, "bench-session").await?;
-    let callback = url::Url::parse(&sandbox.grant(&oauth.authorize_url(oauth_state)).await)?;
+    let callback = url::Url::parse(&sandbox.grant(&oauth.authorize_url(oauth_state, false)).await)?;
     let code = callback
         .query_pairs()
         .find(|(k, _)| k == "code")

@@ -10,7 +10,7 @@ use app::ssr::services::resealing::reseal_all;
 use app::ssr::services::team::{parse_plan, set_plan_as_operator};
 use sea_orm::DatabaseConnection;
 
-pub const USAGE: &str = "usage: server jobs [dead | retry ID | retry --all | dismiss ID | dismiss --all]\n       server admin reseal   (after rotating SLOTLINE_SECRET_KEY, with the old key in SLOTLINE_SECRET_KEYS_OLD)\n       server admin set-plan TEAM PLAN   (TEAM: a team id, a member's e-mail or host slug; PLAN: free, pro or organization)";
+pub const USAGE: &str = "usage: server --version   (the version and the free-mail domain list's source)\n       server jobs [dead | retry ID | retry --all | dismiss ID | dismiss --all]\n       server admin reseal   (after rotating SLOTLINE_SECRET_KEY, with the old key in SLOTLINE_SECRET_KEYS_OLD)\n       server admin set-plan TEAM PLAN   (TEAM: a team id, a member's e-mail or host slug; PLAN: free, pro or organization)";
 
 /// Runs `server admin` with the arguments after `admin`; prints its answer.
 /// `secrets` holds the current key and the old ones, for `reseal`.

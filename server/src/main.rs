@@ -12,9 +12,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--version") {
+        println!("slotline server {}", env!("CARGO_PKG_VERSION"));
+        println!("free-mail domains: {}", app::ssr::free_email::source());
+        return Ok(());
+    }
     telemetry::init();
     let config = Config::from_env()?;
-    let args: Vec<String> = std::env::args().skip(1).collect();
     match args.split_first() {
         None => {}
         Some((command, rest)) if command == "jobs" => {

@@ -4,6 +4,7 @@ use crate::api::rate_limit::RateLimits;
 use crate::config::Config;
 use crate::email::Mailer;
 use crate::http::{ServerState, router};
+use crate::integrations::hubspot::properties::LiveProperties;
 use crate::integrations::hubspot::{HubspotApi, HubspotOAuth};
 use crate::jobs::{JobContext, JobRunner};
 use crate::shared_limits::SharedLimits;
@@ -12,6 +13,7 @@ use anyhow::Context;
 use app::ssr::access::AccessGuards;
 use app::ssr::crypto::SecretBox;
 use app::ssr::jobs::{CheckHubspotConnections, PurgeExpiredData, schedule_once};
+use app::ssr::services::hubspot::mappings::PropertySource;
 use app::ssr::{AppConfig, AppState};
 use leptos::prelude::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
@@ -121,6 +123,14 @@ impl Application {
             secrets: secrets.clone(),
             jobs_ready: ready.clone(),
             access: Arc::new(AccessGuards::new(config.access_limits)),
+            hubspot_properties: hubspot.clone().zip(hubspot_api.clone()).map(|(oauth, api)| {
+                Arc::new(LiveProperties {
+                    db: db.clone(),
+                    secrets: secrets.clone(),
+                    oauth,
+                    api,
+                }) as Arc<dyn PropertySource>
+            }),
         };
         let runner = JobRunner::new(
             JobContext {

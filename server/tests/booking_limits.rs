@@ -30,7 +30,10 @@ async fn limited(backend: Backend, limits: AccessLimits) -> Option<TestApp> {
 async fn first_day_slots(app: &TestApp) -> (String, Vec<String>) {
     let mut month = None;
     for _ in 0..2 {
-        let query = PageQuery { month: month.clone(), ..PageQuery::default() };
+        let query = PageQuery {
+            month: month.clone(),
+            ..PageQuery::default()
+        };
         let page = load(&app.state.db, "ada", "intro", query).await.unwrap();
         for day in page.days.iter().filter(|d| d.has_slots) {
             let slots = slots_on(app, &page.month, &day.date).await;
@@ -217,7 +220,10 @@ async fn a_host_s_daily_cap_closes_a_day_once_it_is_reached(app: TestApp) {
         Answer::Redirect(_)
     ));
     let month = &day[..7];
-    assert!(slots_on(&app, month, &day).await.is_empty(), "the full day offers no more times");
+    assert!(
+        slots_on(&app, month, &day).await.is_empty(),
+        "the full day offers no more times"
+    );
     assert!(matches!(
         app.book("ada", "intro", &slots[4], "three@example.com").await.err(),
         AppError::SlotTaken

@@ -10,6 +10,7 @@ mod database;
 mod email_delivery;
 mod helpers;
 mod hubspot_connect;
+mod hubspot_mapping;
 mod hubspot_sync;
 mod jobs;
 mod migration;

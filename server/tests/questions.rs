@@ -14,10 +14,16 @@ on_both_databases!(
     questions_are_edited_and_reordered_by_their_host_only,
     bad_question_settings_are_refused_field_by_field,
     numbers_yes_no_and_dates_are_checked_on_the_booking_form,
+    several_options_are_ticked_one_box_each,
 );
 
 /// Adds a question; returns its id.
-async fn add_question(app: &TestApp, host: &reqwest::Client, event: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn add_question(
+    app: &TestApp,
+    host: &reqwest::Client,
+    event: &str,
+    fields: &[(&str, &str)],
+) -> String {
     let mut form = vec![("event_type_id", event), ("id", "")];
     form.extend_from_slice(fields);
     let saved = app.call::<SaveQuestion>(host, &form).await.ok();
@@ -377,4 +383,55 @@ async fn numbers_yes_no_and_dates_are_checked_on_the_booking_form(app: TestApp) 
     let answers: Vec<serde_json::Value> = serde_json::from_str(&stored.answers).unwrap();
     let values: Vec<&str> = answers.iter().map(|a| a["value"].as_str().unwrap()).collect();
     assert_eq!(values, ["120", "No", "2027-01-15"]);
+}
+
+async fn several_options_are_ticked_one_box_each(app: TestApp) {
+    let host = app.sign_up("ada").await;
+    let event = app.create_event_type(&host, "intro", 30).await;
+    let fields = [
+        ("form[label]", "What brings you here?"),
+        ("form[kind]", "multiple_choice"),
+        ("form[options]", "Pricing\nA demo\nSupport"),
+        ("form[required]", "on"),
+    ];
+    let id = add_question(&app, &host, &event, &fields).await;
+    let slot = app.first_free_slot("ada", "intro").await;
+    let missing = app.book("ada", "intro", &slot, "grace@example.com").await.err();
+    assert_eq!(
+        missing.message_for(&format!("answer-{id}")).as_deref(),
+        Some("Choose at least one answer.")
+    );
+    let (support, pricing) = (format!("form[answers][{id}:2]"), format!("form[answers][{id}:0]"));
+    let to = app
+        .book_with(
+            "ada",
+            "intro",
+            &slot,
+            "grace@example.com",
+            &[(&support, "Support"), (&pricing, "Pricing")],
+        )
+        .await
+        .redirect();
+    let (booked, _) = manage_parts(&to);
+    let stored = booking::Entity::find_by_id(booked.as_str())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let answers: Vec<serde_json::Value> = serde_json::from_str(&stored.answers).unwrap();
+    assert_eq!(
+        answers[0]["value"], "Pricing\nSupport",
+        "in the host's order, one per line"
+    );
+
+    let later = app.first_free_slot("ada", "intro").await;
+    let made_up = format!("form[answers][{id}]");
+    let refused = app
+        .book_with("ada", "intro", &later, "alan@example.com", &[(&made_up, "Free lunch")])
+        .await
+        .err();
+    assert_eq!(
+        refused.message_for(&format!("answer-{id}")).as_deref(),
+        Some("Choose only from the options.")
+    );
 }

@@ -203,6 +203,85 @@ pub fn CheckboxField(
     }
 }
 
+/// Any answers out of several, as a group of checkboxes: each submits its
+/// option under `{name}` with `:{index}` appended; `value` holds the ticked
+/// options one per line.
+#[component]
+pub fn CheckboxesField(
+    #[prop(into)] id: String,
+    /// The answer's key, e.g. `form[answers][q1]`; each box extends it.
+    #[prop(into)]
+    name: String,
+    #[prop(into)] label: String,
+    options: Vec<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] value: Signal<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let legend_id = format!("{id}-legend");
+    let stem = name.strip_suffix(']').unwrap_or(&name).to_owned();
+    let all = options.clone();
+    view! {
+        <fieldset
+            class="field choice-field"
+            class:field-invalid=move || error.get().is_some()
+            role="group"
+            data-testid=id.clone()
+            aria-labelledby=legend_id.clone()
+            aria-invalid=move || error.get().is_some().then_some("true")
+            aria-describedby={
+                let error_id = error_id.clone();
+                move || error.get().is_some().then(|| error_id.clone())
+            }
+        >
+            <legend id=legend_id.clone()>
+                {label}
+                {if required {
+                    view! { <span class="optional">" (choose at least one)"</span> }.into_any()
+                } else {
+                    view! { <span class="optional">" (optional)"</span> }.into_any()
+                }}
+            </legend>
+            {options.into_iter().enumerate().map(|(index, option)| {
+                let option_id = format!("{id}-{index}");
+                let checked = {
+                    let option = option.clone();
+                    move || value.with(|v| v.lines().any(|line| line == option))
+                };
+                let all = all.clone();
+                let toggled = option.clone();
+                view! {
+                    <div class="choice">
+                        <input
+                            type="checkbox"
+                            id=option_id.clone()
+                            name=format!("{stem}:{index}]")
+                            value=option.clone()
+                            prop:checked=checked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                let Some(cb) = on_input else { return };
+                                let ticked = value.with_untracked(|v| {
+                                    all.iter()
+                                        .filter(|o| if **o == toggled { on } else { v.lines().any(|line| line == o.as_str()) })
+                                        .cloned()
+                                        .collect::<Vec<_>>()
+                                        .join("\n")
+                                });
+                                cb.run(ticked);
+                            }
+                        />
+                        <label for=option_id>{option}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </fieldset>
+    }
+}
+
 /// One answer out of several, as a group of radio buttons.
 #[component]
 pub fn ChoiceField(

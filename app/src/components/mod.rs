@@ -6,5 +6,5 @@ pub mod status;
 pub mod time_zone_select;
 
 pub use copy_field::CopyField;
-pub use field::{CheckboxField, ChoiceField, FormAlert, SelectField, TextArea, TextField};
+pub use field::{CheckboxField, CheckboxesField, ChoiceField, FormAlert, SelectField, TextArea, TextField};
 pub use status::{ErrorNotice, Loading, set_not_found_status};

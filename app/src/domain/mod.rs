@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod booking;
 pub mod email;
 pub mod event_type;
+pub mod hubspot_mapping;
 pub mod ids;
 pub mod person;
 pub mod questions;

@@ -61,6 +61,8 @@ pub enum QuestionKind {
     LongText,
     /// One of the host's options, picked with radio buttons.
     Choice,
+    /// Any of the host's options, picked with checkboxes; stored one per line.
+    MultipleChoice,
     /// A number, whole or decimal, stored as typed.
     Number,
     /// "Yes" or "No".
@@ -73,10 +75,11 @@ pub enum QuestionKind {
 pub const YES_NO: [&str; 2] = ["Yes", "No"];
 
 impl QuestionKind {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::ShortText,
         Self::LongText,
         Self::Choice,
+        Self::MultipleChoice,
         Self::Number,
         Self::YesNo,
         Self::Date,
@@ -87,6 +90,7 @@ impl QuestionKind {
             Self::ShortText => "short_text",
             Self::LongText => "long_text",
             Self::Choice => "choice",
+            Self::MultipleChoice => "multiple_choice",
             Self::Number => "number",
             Self::YesNo => "yes_no",
             Self::Date => "date",
@@ -98,6 +102,7 @@ impl QuestionKind {
             Self::ShortText => "Short answer",
             Self::LongText => "Paragraph",
             Self::Choice => "One of several options",
+            Self::MultipleChoice => "Any of several options",
             Self::Number => "Number",
             Self::YesNo => "Yes or no",
             Self::Date => "Date",
@@ -111,9 +116,14 @@ impl QuestionKind {
             .ok_or_else(|| "Choose a question type.".to_owned())
     }
 
+    /// The host gives the options to choose from.
+    pub fn has_options(self) -> bool {
+        matches!(self, Self::Choice | Self::MultipleChoice)
+    }
+
     fn max_answer_chars(self) -> usize {
         match self {
-            Self::LongText => MAX_LONG_ANSWER_CHARS,
+            Self::LongText | Self::MultipleChoice => MAX_LONG_ANSWER_CHARS,
             Self::ShortText | Self::Choice | Self::Number | Self::YesNo | Self::Date => MAX_SHORT_ANSWER_CHARS,
         }
     }
@@ -128,6 +138,19 @@ impl QuestionKind {
                 .find(|o| *o == value)
                 .cloned()
                 .ok_or("Choose one of the options."),
+            Self::MultipleChoice => {
+                let picked: Vec<&str> = value.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+                if picked.iter().any(|p| !options.iter().any(|o| o == p)) {
+                    return Err("Choose only from the options.");
+                }
+                // In the host's order, each once.
+                let chosen: Vec<&str> = options
+                    .iter()
+                    .filter(|o| picked.contains(&o.as_str()))
+                    .map(String::as_str)
+                    .collect();
+                Ok(chosen.join("\n"))
+            }
             Self::YesNo => YES_NO
                 .into_iter()
                 .find(|answer| answer.eq_ignore_ascii_case(value))
@@ -153,7 +176,7 @@ pub struct Question {
     pub label: String,
     pub kind: QuestionKind,
     pub required: bool,
-    /// The choices of a [`QuestionKind::Choice`] question; empty otherwise.
+    /// The choices of a question that [`QuestionKind::has_options`]; empty otherwise.
     pub options: Vec<String>,
 }
 
@@ -166,6 +189,27 @@ impl Question {
 
 pub fn answer_field(question_id: &str) -> String {
     format!("answer-{question_id}")
+}
+
+/// The key under which the form submits the option at `index` of a
+/// several-options question, one checkbox each.
+pub fn option_key(question_id: &str, index: usize) -> String {
+    format!("{question_id}:{index}")
+}
+
+/// A question's submitted answer: its own key, or for several options the
+/// ticked checkboxes' options, one per line.
+fn submitted(question: &Question, raw: &BTreeMap<String, String>) -> String {
+    let own = raw.get(question.id.as_str()).map(|v| v.trim()).unwrap_or_default();
+    if question.kind != QuestionKind::MultipleChoice || !own.is_empty() {
+        return own.to_owned();
+    }
+    (0..question.options.len())
+        .filter_map(|index| raw.get(&option_key(question.id.as_str(), index)))
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A question's settings, validated, without its identity.
@@ -197,7 +241,7 @@ impl QuestionSpec {
                 list.push(option.to_owned());
             }
         }
-        if kind == Some(QuestionKind::Choice) {
+        if kind.is_some_and(QuestionKind::has_options) {
             if list.len() < 2 {
                 errors.push(("options", "Give at least two options, one per line.".to_owned()));
             } else if list.len() > MAX_OPTIONS {
@@ -243,11 +287,13 @@ pub fn check_answers(
     let mut answers = Vec::new();
     let mut errors = Vec::new();
     for question in questions {
-        let value = raw.get(question.id.as_str()).map(|v| v.trim()).unwrap_or_default();
+        let value = submitted(question, raw);
+        let value = value.as_str();
         if value.is_empty() {
             if question.required {
                 let message = match question.kind {
                     QuestionKind::Choice => "Choose an answer.",
+                    QuestionKind::MultipleChoice => "Choose at least one answer.",
                     QuestionKind::YesNo => "Choose yes or no.",
                     _ => "Answer this question.",
                 };
@@ -285,7 +331,7 @@ mod tests {
             label: format!("Question {id}"),
             kind,
             required,
-            options: if kind == QuestionKind::Choice {
+            options: if kind.has_options() {
                 vec!["Small".to_owned(), "Large".to_owned()]
             } else {
                 Vec::new()
@@ -295,6 +341,20 @@ mod tests {
 
     fn raw(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn several_options_come_as_checkboxes_or_lines_and_keep_the_host_s_order() {
+        let questions = [question("m", QuestionKind::MultipleChoice, true)];
+        let ticked = check_answers(&questions, &raw(&[("m:1", "Large"), ("m:0", "Small")])).unwrap();
+        assert_eq!(ticked[0].value, "Small\nLarge");
+        let lines = check_answers(&questions, &raw(&[("m", "Large\nLarge")])).unwrap();
+        assert_eq!(lines[0].value, "Large");
+        let errors = check_answers(&questions, &raw(&[("m", "Huge")])).unwrap_err();
+        assert_eq!(errors[0].1, "Choose only from the options.");
+        let errors = check_answers(&questions, &raw(&[])).unwrap_err();
+        assert_eq!(errors[0].1, "Choose at least one answer.");
+        assert!(QuestionSpec::parse("Roles", "multiple_choice", false, "Only one").is_err());
     }
 
     #[test]

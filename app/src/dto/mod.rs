@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod developer;
+mod hubspot_mapping;
 pub use developer::*;
+pub use hubspot_mapping::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -236,6 +238,9 @@ pub struct HubspotCardDto {
     pub connected_at: Option<String>,
     pub last_success_at: Option<String>,
     pub update_existing_contacts: bool,
+    /// An event type makes companies, but the connection predates the
+    /// companies scopes: connecting again grants them.
+    pub companies_need_reconnect: bool,
 }
 
 /// One line of the HubSpot sync log, as the integrations card lists it.

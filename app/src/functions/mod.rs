@@ -8,6 +8,7 @@ pub mod bookings;
 pub mod contacts;
 pub mod developer;
 pub mod event_types;
+pub mod hubspot_mapping;
 pub mod integrations;
 pub mod passwords;
 pub mod questions;

@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::ssr::access::{AccessGuards, ClientIp};
 use crate::ssr::crypto::SecretBox;
+use crate::ssr::services::hubspot::mappings::PropertySource;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub jobs_ready: Arc<Notify>,
     /// Limits on log-in and sign-up attempts.
     pub access: Arc<AccessGuards>,
+    /// HubSpot's property lists, when HubSpot is configured.
+    pub hubspot_properties: Option<Arc<dyn PropertySource>>,
 }
 
 /// The state a server function runs with.

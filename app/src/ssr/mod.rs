@@ -6,6 +6,7 @@ pub mod context;
 pub mod crypto;
 pub mod db;
 pub mod entities;
+pub mod free_email;
 pub mod ids;
 pub mod jobs;
 pub mod outbox;

@@ -1,5 +1,5 @@
 //! How one sandbox instance is set up: the app's credentials, the portal, token lifetime, and the
-//! HubSpot behaviours (search lag, rate limit, chaos) a test can switch on.
+//! HubSpot behaviours (search lag, rate limit, chaos, batch errors) a test can switch on.
 
 use std::fmt;
 use std::time::Duration;
@@ -36,6 +36,39 @@ pub struct SandboxConfig {
     pub extra_contact_properties: Vec<String>,
     /// Random failures from the start; see [`Chaos`].
     pub chaos: Option<Chaos>,
+    /// How contacts batch upsert answers a batch with bad inputs; see [`BatchErrors`].
+    pub batch_errors: BatchErrors,
+}
+
+/// How `POST …/contacts/batch/upsert` answers a batch in which some inputs are bad. HUBSPOT.md
+/// leaves it unverified whether HubSpot fails the whole batch or answers `207`, so the sandbox can
+/// do either and a client must handle both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BatchErrors {
+    /// `400 VALIDATION_ERROR` for the whole batch; nothing is written.
+    #[default]
+    Whole400,
+    /// `207`: the good inputs are written and returned in `results`, each bad one is described in
+    /// `errors` (`numErrors` counts them).
+    MultiStatus207,
+}
+
+impl BatchErrors {
+    /// Reads `"400"` or `"207"`, the spelling of the control endpoint and the environment.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        match text {
+            "400" => Some(Self::Whole400),
+            "207" => Some(Self::MultiStatus207),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Whole400 => "400",
+            Self::MultiStatus207 => "207",
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -51,6 +84,7 @@ impl Default for SandboxConfig {
             rate_limit: None,
             extra_contact_properties: Vec::new(),
             chaos: None,
+            batch_errors: BatchErrors::default(),
         }
     }
 }
@@ -69,6 +103,7 @@ impl fmt::Debug for SandboxConfig {
             .field("rate_limit", &self.rate_limit)
             .field("extra_contact_properties", &self.extra_contact_properties)
             .field("chaos", &self.chaos)
+            .field("batch_errors", &self.batch_errors)
             .finish()
     }
 }
@@ -89,5 +124,12 @@ mod tests {
         let shown = format!("{:?}", SandboxConfig::default());
         assert!(!shown.contains("slotline-sandbox-secret"));
         assert!(shown.contains("slotline-sandbox-client"));
+    }
+
+    #[test]
+    fn batch_error_modes_read_their_status_codes() {
+        assert_eq!(BatchErrors::parse("207"), Some(BatchErrors::MultiStatus207));
+        assert_eq!(BatchErrors::parse("400").map(BatchErrors::label), Some("400"));
+        assert_eq!(BatchErrors::parse("partial"), None);
     }
 }

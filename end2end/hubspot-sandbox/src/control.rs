@@ -1,5 +1,5 @@
 //! The `/_sandbox/…` control endpoints for Playwright and humans: state as JSON, faults, chaos,
-//! token revocation and expiry, clock and reset. Not part of HubSpot's API.
+//! batch error mode, token revocation and expiry, clock and reset. Not part of HubSpot's API.
 
 use std::time::Duration;
 
@@ -12,11 +12,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::config::BatchErrors;
 use crate::faults::{Chaos, Fault};
+use crate::object_kind::ObjectKind;
 use crate::objects::Selection;
-use crate::properties::ObjectKind;
 use crate::sandbox::Sandbox;
-use crate::state::iso;
+use crate::state::{State as SandboxState, iso};
 
 /// Most faults one call may queue, so a typo cannot queue billions.
 const MAX_FAULTS: u32 = 10_000;
@@ -40,20 +41,26 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ControlError> {
 /// `GET /_sandbox/state`.
 pub(crate) async fn state(State(sandbox): State<Sandbox>) -> Json<Value> {
     let state = sandbox.lock();
-    let contacts: Vec<Value> = state
-        .objects
-        .all(ObjectKind::Contact)
-        .iter()
-        .map(|c| c.to_json(ObjectKind::Contact, Selection::Everything))
-        .collect();
     let meetings: Vec<Value> = state
         .objects
         .all(ObjectKind::Meeting)
         .iter()
         .map(|meeting| {
             let mut value = meeting.to_json(ObjectKind::Meeting, Selection::Everything);
-            value["contactIds"] = json!(meeting.contact_ids);
+            let contact_ids = state
+                .associations
+                .linked_ids(ObjectKind::Meeting, &meeting.id, ObjectKind::Contact);
+            value["contactIds"] = json!(contact_ids);
             value
+        })
+        .collect();
+    let associations: Vec<Value> = state
+        .associations
+        .snapshot()
+        .into_iter()
+        .map(|link| {
+            json!({"fromType": link.from_type, "fromId": link.from_id, "toType": link.to_type,
+                   "toId": link.to_id, "typeIds": link.type_ids})
         })
         .collect();
     let token_events: Vec<Value> = state
@@ -63,14 +70,26 @@ pub(crate) async fn state(State(sandbox): State<Sandbox>) -> Json<Value> {
         .map(|event| json!({"kind": event.kind.label(), "token": event.token, "at": iso(event.at)}))
         .collect();
     Json(json!({
-        "contacts": contacts,
+        "contacts": objects_json(&state, ObjectKind::Contact),
+        "companies": objects_json(&state, ObjectKind::Company),
         "meetings": meetings,
+        "associations": associations,
+        "batchErrors": state.batch_errors.label(),
         "revocations": state.tokens.revocations(),
         "tokenEvents": token_events,
         "rateLimited": state.rate.rejected(),
         "requests": state.requests.total(),
         "pendingFaults": state.faults.pending(),
     }))
+}
+
+fn objects_json(state: &SandboxState, kind: ObjectKind) -> Vec<Value> {
+    state
+        .objects
+        .all(kind)
+        .iter()
+        .map(|object| object.to_json(kind, Selection::Everything))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -140,6 +159,20 @@ pub(crate) async fn set_chaos(State(sandbox): State<Sandbox>, body: Bytes) -> Re
         kinds,
         seed: request.seed,
     }));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct BatchErrorsRequest {
+    mode: String,
+}
+
+/// `POST /_sandbox/batch-errors` `{"mode":"400"|"207"}`: how contacts batch upsert answers bad inputs.
+pub(crate) async fn set_batch_errors(State(sandbox): State<Sandbox>, body: Bytes) -> Result<StatusCode, ControlError> {
+    let request: BatchErrorsRequest = parse(&body)?;
+    let mode = BatchErrors::parse(&request.mode)
+        .ok_or_else(|| ControlError(format!("unknown mode {:?}: use 400 or 207", request.mode)))?;
+    sandbox.set_batch_errors(mode);
     Ok(StatusCode::NO_CONTENT)
 }
 

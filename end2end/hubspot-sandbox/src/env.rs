@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::config::SandboxConfig;
+use crate::config::{BatchErrors, SandboxConfig};
 
 /// The default listen address of the binary.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3900";
@@ -38,6 +38,7 @@ impl ServeOptions {
     /// | `HUBSPOT_SANDBOX_RATE_LIMIT` | `N/S`: N calls per S seconds, e.g. `100/10` (off) |
     /// | `HUBSPOT_SANDBOX_SEARCH_LAG_MS` | search lag in milliseconds (`0`) |
     /// | `HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID` | `1` puts `hub_id` and `scopes` in token responses (`0`) |
+    /// | `HUBSPOT_SANDBOX_BATCH_ERRORS` | how batch upsert answers bad inputs: `400` or `207` (`400`) |
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -88,6 +89,10 @@ impl ServeOptions {
                 "0" | "false" => false,
                 _ => return Err(invalid("HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID", &flag, "0 or 1")),
             };
+        }
+        if let Some(mode) = get("HUBSPOT_SANDBOX_BATCH_ERRORS") {
+            config.batch_errors = BatchErrors::parse(&mode)
+                .ok_or_else(|| invalid("HUBSPOT_SANDBOX_BATCH_ERRORS", &mode, "400 or 207"))?;
         }
         Ok(Self { addr, config })
     }
@@ -156,6 +161,7 @@ mod tests {
             ("HUBSPOT_SANDBOX_HUB_ID", "99"),
             ("HUBSPOT_SANDBOX_TOKEN_TTL_SECS", "60"),
             ("HUBSPOT_SANDBOX_RATE_LIMIT", "100/10"),
+            ("HUBSPOT_SANDBOX_BATCH_ERRORS", "207"),
         ]);
         let Ok(options) = parsed else {
             panic!("valid variables must parse")
@@ -164,6 +170,7 @@ mod tests {
         assert_eq!(options.config.hub_id, 99);
         assert_eq!(options.config.access_token_ttl, Duration::from_secs(60));
         assert_eq!(options.config.rate_limit, Some((100, Duration::from_secs(10))));
+        assert_eq!(options.config.batch_errors, BatchErrors::MultiStatus207);
     }
 
     #[test]
@@ -173,5 +180,6 @@ mod tests {
             .map(|e| e.to_string());
         assert!(error.is_some_and(|e| e.contains("HUBSPOT_SANDBOX_RATE_LIMIT")));
         assert!(options(&[("HUBSPOT_SANDBOX_HUB_ID", "x")]).is_err());
+        assert!(options(&[("HUBSPOT_SANDBOX_BATCH_ERRORS", "partial")]).is_err());
     }
 }

@@ -41,8 +41,8 @@ pub(crate) enum ApiError {
     InvalidAuthentication,
     #[error("access token expired {seconds_ago} s ago")]
     ExpiredAuthentication { seconds_ago: i64 },
-    #[error("the token lacks scope {0}")]
-    MissingScopes(&'static str),
+    #[error("the token lacks scopes {0:?}")]
+    MissingScopes(Vec<&'static str>),
     #[error("{0}")]
     Validation(String),
     #[error("property values were not valid")]
@@ -71,10 +71,10 @@ fn body(category: &str, message: &str) -> Value {
     json!({"status": "error", "message": message, "correlationId": uuid_like(), "category": category})
 }
 
-fn rate_limit_body() -> Value {
+fn rate_limit_body(message: &str) -> Value {
     json!({
         "status": "error",
-        "message": "You have reached your ten_secondly_rolling limit.",
+        "message": message,
         "errorType": "RATE_LIMIT",
         "category": "RATE_LIMITS",
         "correlationId": uuid_like(),
@@ -83,49 +83,73 @@ fn rate_limit_body() -> Value {
     })
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, value) = match &self {
+impl ApiError {
+    /// The status code, `category` and `message` HubSpot answers this error with.
+    pub(crate) fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
             Self::InvalidAuthentication => (
                 StatusCode::UNAUTHORIZED,
-                body("INVALID_AUTHENTICATION", MISSING_CREDENTIALS),
+                "INVALID_AUTHENTICATION",
+                MISSING_CREDENTIALS.to_owned(),
             ),
-            Self::ExpiredAuthentication { seconds_ago } => {
-                let message = format!("The OAuth token used to make this call expired {seconds_ago} second(s) ago.");
-                (StatusCode::UNAUTHORIZED, body("EXPIRED_AUTHENTICATION", &message))
-            }
-            Self::MissingScopes(scope) => {
-                let mut value = body(
-                    "MISSING_SCOPES",
-                    "This app hasn't been granted all required scopes to make this call. \
-                     Read more about required scopes here: https://developers.hubspot.com/scopes.",
-                );
-                value["errors"] = json!([{
-                    "message": "One or more of the following scopes are required.",
-                    "context": {"requiredGranularScopes": [scope]},
-                }]);
-                (StatusCode::FORBIDDEN, value)
-            }
-            Self::Validation(message) => (StatusCode::BAD_REQUEST, body("VALIDATION_ERROR", message)),
+            Self::ExpiredAuthentication { seconds_ago } => (
+                StatusCode::UNAUTHORIZED,
+                "EXPIRED_AUTHENTICATION",
+                format!("The OAuth token used to make this call expired {seconds_ago} second(s) ago."),
+            ),
+            Self::MissingScopes(_) => (
+                StatusCode::FORBIDDEN,
+                "MISSING_SCOPES",
+                "This app hasn't been granted all required scopes to make this call. \
+                 Read more about required scopes here: https://developers.hubspot.com/scopes."
+                    .to_owned(),
+            ),
+            Self::Validation(message) => (StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message.clone()),
             Self::InvalidProperties(issues) => {
                 // Serialising plain strings and bools cannot fail.
                 let list = serde_json::to_string(issues).unwrap_or_default();
                 let message = format!("Property values were not valid: {list}");
-                (StatusCode::BAD_REQUEST, body("VALIDATION_ERROR", &message))
+                (StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message)
             }
-            Self::Conflict(message) => (StatusCode::CONFLICT, body("CONFLICT", message)),
-            Self::NotFound => (StatusCode::NOT_FOUND, body("OBJECT_NOT_FOUND", "resource not found")),
+            Self::Conflict(message) => (StatusCode::CONFLICT, "CONFLICT", message.clone()),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "OBJECT_NOT_FOUND",
+                "resource not found".to_owned(),
+            ),
             Self::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                body("VALIDATION_ERROR", "Content-Type must be application/json"),
+                "VALIDATION_ERROR",
+                "Content-Type must be application/json".to_owned(),
             ),
-            Self::RateLimited | Self::InjectedTooManyRequests { .. } => {
-                (StatusCode::TOO_MANY_REQUESTS, rate_limit_body())
-            }
+            Self::RateLimited | Self::InjectedTooManyRequests { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITS",
+                "You have reached your ten_secondly_rolling limit.".to_owned(),
+            ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                body("INTERNAL_ERROR", "internal error"),
+                "INTERNAL_ERROR",
+                "internal error".to_owned(),
             ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, category, message) = self.parts();
+        let value = match &self {
+            Self::MissingScopes(scopes) => {
+                let mut value = body(category, &message);
+                value["errors"] = json!([{
+                    "message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": scopes},
+                }]);
+                value
+            }
+            Self::RateLimited | Self::InjectedTooManyRequests { .. } => rate_limit_body(&message),
+            _ => body(category, &message),
         };
         let mut response = (status, Json(value)).into_response();
         if let Self::InjectedTooManyRequests {

@@ -10,9 +10,17 @@
 //! - OAuth: `GET|POST /oauth/authorize` (a consent page with "Grant access" and "Deny"),
 //!   `POST /oauth/2026-03/token` (authorization code and refresh token grants),
 //!   `POST /oauth/2026-03/token/introspect`, `POST /oauth/2026-03/token/revoke`.
-//! - CRM, behind `Authorization: Bearer …`: contacts (create, batch upsert by email, read, update,
-//!   search) and meetings (create with contact associations, read, update, search) under
-//!   `/crm/objects/2026-03/…`.
+//! - CRM, behind `Authorization: Bearer …`, under `/crm/objects/2026-03/…`: contacts (create, batch
+//!   upsert by email, read, update, search), companies (create, read, update, search) and meetings
+//!   (create, read, update, search); creates may carry HUBSPOT_DEFINED associations, reads take
+//!   `?associations=contacts,companies,meetings`.
+//! - Associations: `PUT /crm/objects/2026-03/{from}/{id}/associations/default/{to}/{toId}` and
+//!   `POST /crm/associations/2026-03/{from}/{to}/batch/create` (contact ↔ company 279/280, primary
+//!   1/2; meeting ↔ contact 200/199; meeting ↔ company 188/187). A contact has at most one primary
+//!   company: a new one takes the label from the old.
+//! - Properties: `GET /crm/properties/2026-03/{objectType}` and `…/{objectType}/{propertyName}`,
+//!   listing the portal's typed properties (see `portal_properties.rs`); every write is checked
+//!   against them.
 //! - Control endpoints under `/_sandbox/` and a read-only HTML page at `/` for Playwright and humans.
 //!
 //! Used three ways: as a library by Slotline's Rust integration tests ([`Sandbox::spawn`]), as a
@@ -40,14 +48,17 @@
 //!
 //! ## Control endpoints (not HubSpot's; for Playwright and humans)
 //! - `GET /` (also `/_sandbox`): read-only HTML page "HubSpot sandbox" with captioned tables of
-//!   contacts (`data-testid="contact-row"`), meetings (`meeting-row`), token events
-//!   (`token-event-row`), revocations (`revocation-row`) and the last 200 requests (`request-row`).
-//! - `GET /_sandbox/state`: `{"contacts":[…],"meetings":[{…,"contactIds":[…]}],"revocations":[…],
-//!   "tokenEvents":[…],"rateLimited":n,"requests":n,"pendingFaults":n}`.
+//!   contacts with their companies (`data-testid="contact-row"`), companies (`company-row`),
+//!   meetings (`meeting-row`), token events (`token-event-row`), revocations (`revocation-row`) and
+//!   the last 200 requests (`request-row`).
+//! - `GET /_sandbox/state`: `{"contacts":[…],"companies":[…],"meetings":[{…,"contactIds":[…]}],
+//!   "associations":[{"fromType","fromId","toType","toId","typeIds":[…]}],"batchErrors":"400"|"207",
+//!   "revocations":[…],"tokenEvents":[…],"rateLimited":n,"requests":n,"pendingFaults":n}`.
 //! - `POST /_sandbox/faults` `{"kind":"429"|"500"|"500_after_write"|"slow"|"401","count":N,
 //!   "retryAfter":secs?,"delayMs":ms?}` → `204` (`count` defaults to 1, `delayMs` to 2000).
 //! - `POST /_sandbox/chaos` `{"rate":0.3,"seed":7?,"kinds":["429","500",…]?,"delayMs":ms?}`;
 //!   `{"rate":0}` turns it off → `204`.
+//! - `POST /_sandbox/batch-errors` `{"mode":"400"|"207"}` → `204`: see [`BatchErrors`].
 //! - `POST /_sandbox/revoke-refresh-tokens`, `POST /_sandbox/expire-access-tokens`,
 //!   `POST /_sandbox/advance-clock` `{"seconds":N}`, `POST /_sandbox/reset` → `204`.
 //!
@@ -62,22 +73,31 @@
 //!   callback if one comes.
 //! - **Token response.** `hub_id` and `scopes` are left out of the token response unless
 //!   [`SandboxConfig::token_response_has_hub_id`] is set, so clients must be able to introspect.
-//! - **Property values** must be JSON strings (or `null`/`""` to clear); unknown and read-only
-//!   property names, malformed emails and datetimes, and unknown `hs_meeting_outcome` /
-//!   `lifecyclestage` options are answered with `400 VALIDATION_ERROR`.
-//! - **Scopes.** Reads (GET, search) need `crm.objects.contacts.read`, writes need
-//!   `crm.objects.contacts.write`; otherwise `403 MISSING_SCOPES`.
-//! - **Batch upsert** validates the whole batch first and answers `400` if any input is bad (the
-//!   `207` partial answer is not produced); its results come back in *reverse* input order, because
-//!   HubSpot does not promise input order and a client must pair results by email.
+//! - **Property values** must be JSON strings (or `null`/`""` to clear) and fit the property's
+//!   type: plain decimals for numbers, `true`/`false`, `YYYY-MM-DD` or midnight epoch milliseconds
+//!   for dates, ISO 8601 or epoch milliseconds for datetimes, option values (not labels; `;`-separated
+//!   for checkbox enumerations). Unknown and read-only (including calculated) properties and bad
+//!   values are answered with `400 VALIDATION_ERROR`, listing every problem.
+//! - **Scopes.** Reads (GET, search, properties) need `crm.objects.contacts.read`, writes need
+//!   `crm.objects.contacts.write`; companies need `crm.objects.companies.read` / `.write` instead,
+//!   and associations the write scope of both sides; otherwise `403 MISSING_SCOPES`.
+//! - **Companies** are never deduplicated by domain on create, so a client that creates twice is
+//!   caught; look companies up by domain through search (which lags).
+//! - **Batch upsert** answers a batch with bad inputs with `400` and writes nothing by default;
+//!   with [`BatchErrors::MultiStatus207`] it writes the good inputs and answers `207` with `errors`
+//!   and `numErrors`. Its results come back in *reverse* input order, because HubSpot does not
+//!   promise input order and a client must pair results by email.
 //! - **Search** requires `after`, `limit`, `properties` and `sorts` (the spec marks them required),
 //!   allows at most 5 filter groups × 6 filters and 200 results a page, and lags writes by
 //!   [`SandboxConfig::search_lag`].
 //! - **Rate limit** (off by default): a rolling window over authenticated `/crm` calls, *excluding*
 //!   search (as HubSpot documents for its ten-secondly limit); search itself is not limited.
 
+mod association_endpoints;
+mod associations;
 mod auth;
 mod authorize;
+mod batch;
 mod config;
 mod consent;
 mod contacts;
@@ -89,11 +109,15 @@ mod form;
 mod html;
 mod ids;
 mod json;
-mod meetings;
 mod oauth_token;
+mod object_endpoints;
+mod object_kind;
 mod objects;
 mod page;
+mod portal_properties;
 mod properties;
+mod property_endpoints;
+mod property_registry;
 mod rate_limit;
 mod record;
 mod router;
@@ -102,13 +126,14 @@ mod search;
 mod snapshot;
 mod state;
 mod tokens;
+mod value_formats;
 
 pub use authorize::AuthorizeError;
-pub use config::{SANDBOX_APP_ID, SANDBOX_USER_ID, SandboxConfig};
+pub use config::{BatchErrors, SANDBOX_APP_ID, SANDBOX_USER_ID, SandboxConfig};
 pub use env::{ConfigError, DEFAULT_ADDR, ServeOptions, parse_rate_limit};
 pub use faults::{Chaos, Fault};
 pub use sandbox::{RunningSandbox, Sandbox};
-pub use snapshot::{RecordedRequest, SandboxMeeting, SandboxObject, TokenEvent, TokenEventKind};
+pub use snapshot::{RecordedRequest, SandboxAssociation, SandboxMeeting, SandboxObject, TokenEvent, TokenEventKind};
 
 /// The HubSpot API release every path uses (`/oauth/{API_VERSION}/…`, `/crm/objects/{API_VERSION}/…`).
 pub const API_VERSION: &str = "2026-03";

@@ -1,5 +1,5 @@
-//! The object store: contacts and meetings, each with the recent versions search may still serve
-//! (search lags writes), and the JSON shape HubSpot gives an object.
+//! The object store: contacts, companies and meetings, each with the recent versions search may
+//! still serve (search lags writes), and the JSON shape HubSpot gives an object.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -7,7 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::properties::{Changes, ObjectKind};
+use crate::object_kind::ObjectKind;
+use crate::properties::Changes;
 use crate::snapshot::SandboxObject;
 use crate::state::{earlier, iso};
 
@@ -37,8 +38,6 @@ pub(crate) struct StoredObject {
     current: Version,
     /// Older versions, oldest first, kept only while search may still serve one of them.
     history: Vec<Version>,
-    /// Associated contact ids (meetings only).
-    pub(crate) contact_ids: Vec<String>,
 }
 
 impl StoredObject {
@@ -53,7 +52,6 @@ impl StoredObject {
             created_at: now,
             current: Version { at: now, properties },
             history: Vec::new(),
-            contact_ids: Vec::new(),
         }
     }
 
@@ -147,11 +145,12 @@ fn select(kind: ObjectKind, properties: &BTreeMap<String, String>, selection: Se
         .collect()
 }
 
-/// All contacts and meetings, in creation order, with one id counter across types as in a portal.
+/// All objects, in creation order, with one id counter across types as in a portal.
 #[derive(Default)]
 pub(crate) struct ObjectStore {
     issued_ids: u64,
     contacts: Vec<StoredObject>,
+    companies: Vec<StoredObject>,
     meetings: Vec<StoredObject>,
 }
 
@@ -164,6 +163,7 @@ impl ObjectStore {
     pub(crate) fn all(&self, kind: ObjectKind) -> &[StoredObject] {
         match kind {
             ObjectKind::Contact => &self.contacts,
+            ObjectKind::Company => &self.companies,
             ObjectKind::Meeting => &self.meetings,
         }
     }
@@ -171,6 +171,7 @@ impl ObjectStore {
     fn all_mut(&mut self, kind: ObjectKind) -> &mut Vec<StoredObject> {
         match kind {
             ObjectKind::Contact => &mut self.contacts,
+            ObjectKind::Company => &mut self.companies,
             ObjectKind::Meeting => &mut self.meetings,
         }
     }
@@ -183,6 +184,10 @@ impl ObjectStore {
 
     pub(crate) fn position(&self, kind: ObjectKind, id: &str) -> Option<usize> {
         self.all(kind).iter().position(|object| object.id == id)
+    }
+
+    pub(crate) fn find(&self, kind: ObjectKind, id: &str) -> Option<&StoredObject> {
+        self.all(kind).iter().find(|object| object.id == id)
     }
 
     pub(crate) fn get(&self, kind: ObjectKind, index: usize) -> Option<&StoredObject> {

@@ -1,5 +1,6 @@
-//! The read-only "HubSpot sandbox" page (`GET /`): contacts, meetings, token events, revocations and
-//! the latest requests, as captioned tables with `data-testid`s for Playwright.
+//! The read-only "HubSpot sandbox" page (`GET /`): contacts with their companies, companies,
+//! meetings, token events, revocations and the latest requests, as captioned tables with
+//! `data-testid`s for Playwright.
 
 use std::fmt::Write;
 
@@ -7,7 +8,7 @@ use axum::extract::State;
 use axum::response::Html;
 
 use crate::html::{escape, page};
-use crate::properties::ObjectKind;
+use crate::object_kind::ObjectKind;
 use crate::sandbox::Sandbox;
 use crate::state::{State as SandboxState, iso};
 
@@ -25,6 +26,7 @@ pub(crate) async fn show(State(sandbox): State<Sandbox>) -> Html<String> {
         escape(&config.client_id),
     );
     body.push_str(&contacts_table(&state));
+    body.push_str(&companies_table(&state));
     body.push_str(&meetings_table(&state));
     body.push_str(&token_tables(&state));
     body.push_str(&requests_table(&state));
@@ -55,6 +57,7 @@ fn contacts_table(state: &SandboxState) -> String {
         .map(|contact| {
             let get = |name| contact.property(name).unwrap_or("");
             let updated = iso(contact.snapshot().updated_at);
+            let companies = companies_of(state, &contact.id);
             cells(
                 "contact-row",
                 &[
@@ -64,6 +67,7 @@ fn contacts_table(state: &SandboxState) -> String {
                     get("lastname"),
                     get("phone"),
                     &updated,
+                    &companies,
                 ],
             )
         })
@@ -72,9 +76,60 @@ fn contacts_table(state: &SandboxState) -> String {
     table(
         "contacts",
         &caption,
-        &["Id", "Email", "First name", "Last name", "Phone", "Updated"],
+        &[
+            "Id",
+            "Email",
+            "First name",
+            "Last name",
+            "Phone",
+            "Updated",
+            "Companies",
+        ],
         &rows,
     )
+}
+
+/// A contact's companies as `Acme (1002, primary), Other (1003)`.
+fn companies_of(state: &SandboxState, contact_id: &str) -> String {
+    let primary = state
+        .associations
+        .primary(ObjectKind::Contact, contact_id, ObjectKind::Company);
+    let described: Vec<String> = state
+        .associations
+        .linked_ids(ObjectKind::Contact, contact_id, ObjectKind::Company)
+        .into_iter()
+        .map(|id| {
+            let company = state.objects.find(ObjectKind::Company, &id);
+            let name = company
+                .and_then(|company| company.property("name").or_else(|| company.property("domain")))
+                .unwrap_or("");
+            let primary = if primary == Some(id.as_str()) { ", primary" } else { "" };
+            format!("{name} ({id}{primary})")
+        })
+        .collect();
+    described.join(", ")
+}
+
+fn companies_table(state: &SandboxState) -> String {
+    let companies = state.objects.all(ObjectKind::Company);
+    let rows: String = companies
+        .iter()
+        .map(|company| {
+            let get = |name| company.property(name).unwrap_or("");
+            let contacts = state
+                .associations
+                .linked_ids(ObjectKind::Company, &company.id, ObjectKind::Contact)
+                .join(", ");
+            let updated = iso(company.snapshot().updated_at);
+            cells(
+                "company-row",
+                &[&company.id, get("name"), get("domain"), &contacts, &updated],
+            )
+        })
+        .collect();
+    let caption = format!("Companies ({})", companies.len());
+    let headings = ["Id", "Name", "Domain", "Contacts", "Updated"];
+    table("companies", &caption, &headings, &rows)
 }
 
 fn meetings_table(state: &SandboxState) -> String {
@@ -83,13 +138,14 @@ fn meetings_table(state: &SandboxState) -> String {
         .iter()
         .map(|meeting| {
             let get = |name| meeting.property(name).unwrap_or("");
-            let contacts: Vec<String> = meeting
-                .contact_ids
+            let contact_ids = state
+                .associations
+                .linked_ids(ObjectKind::Meeting, &meeting.id, ObjectKind::Contact);
+            let contacts: Vec<String> = contact_ids
                 .iter()
                 .map(|id| {
-                    let found = state.objects.position(ObjectKind::Contact, id);
-                    let email = found.and_then(|index| state.objects.get(ObjectKind::Contact, index));
-                    match email.and_then(|contact| contact.property("email")) {
+                    let contact = state.objects.find(ObjectKind::Contact, id);
+                    match contact.and_then(|contact| contact.property("email")) {
                         Some(email) => format!("{email} ({id})"),
                         None => id.clone(),
                     }

@@ -3,31 +3,36 @@
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::sandbox::Sandbox;
-use crate::{API_VERSION, auth, authorize, contacts, control, errors, faults, meetings, oauth_token, page, rate_limit};
-use crate::{record, search};
+use crate::{API_VERSION, association_endpoints, auth, authorize, contacts, control, errors, faults};
+use crate::{oauth_token, object_endpoints, page, property_endpoints, rate_limit, record, search};
 
 pub(crate) fn build(sandbox: Sandbox) -> Router {
-    let objects = format!("/crm/objects/{API_VERSION}");
+    let objects = format!("/crm/objects/{API_VERSION}/{{object_type}}");
+    let properties = format!("/crm/properties/{API_VERSION}/{{object_type}}");
     // Layers run outside-in in reverse order of addition: auth, then the rate limit, then faults.
     let crm = Router::new()
-        .route(&format!("{objects}/contacts"), post(contacts::create_contact))
+        .route(&objects, post(object_endpoints::create_object))
+        .route(&format!("{objects}/batch/upsert"), post(contacts::upsert_contacts))
+        .route(&format!("{objects}/search"), post(search::search_objects))
         .route(
-            &format!("{objects}/contacts/batch/upsert"),
-            post(contacts::upsert_contacts),
+            &format!("{objects}/{{id}}"),
+            get(object_endpoints::read_object).patch(object_endpoints::update_object),
         )
-        .route(&format!("{objects}/contacts/search"), post(search::search_contacts))
         .route(
-            &format!("{objects}/contacts/{{id}}"),
-            get(contacts::get_contact).patch(contacts::update_contact),
+            &format!("{objects}/{{id}}/associations/default/{{to_type}}/{{to_id}}"),
+            put(association_endpoints::associate_default),
         )
-        .route(&format!("{objects}/meetings"), post(meetings::create_meeting))
-        .route(&format!("{objects}/meetings/search"), post(search::search_meetings))
         .route(
-            &format!("{objects}/meetings/{{id}}"),
-            get(meetings::get_meeting).patch(meetings::update_meeting),
+            &format!("/crm/associations/{API_VERSION}/{{from_type}}/{{to_type}}/batch/create"),
+            post(association_endpoints::create_batch),
+        )
+        .route(&properties, get(property_endpoints::list_properties))
+        .route(
+            &format!("{properties}/{{name}}"),
+            get(property_endpoints::read_property),
         )
         .route_layer(from_fn_with_state(sandbox.clone(), faults::inject))
         .route_layer(from_fn_with_state(sandbox.clone(), rate_limit::limit))
@@ -52,6 +57,7 @@ pub(crate) fn build(sandbox: Sandbox) -> Router {
         .route("/_sandbox/state", get(control::state))
         .route("/_sandbox/faults", post(control::push_faults))
         .route("/_sandbox/chaos", post(control::set_chaos))
+        .route("/_sandbox/batch-errors", post(control::set_batch_errors))
         .route("/_sandbox/revoke-refresh-tokens", post(control::revoke_refresh_tokens))
         .route("/_sandbox/expire-access-tokens", post(control::expire_access_tokens))
         .route("/_sandbox/advance-clock", post(control::advance_clock))

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use chrono::{DateTime, Utc};
 
-use crate::config::SandboxConfig;
+use crate::config::{BatchErrors, SandboxConfig};
 use crate::faults::{Chaos, Fault};
-use crate::properties::ObjectKind;
-use crate::snapshot::{RecordedRequest, SandboxMeeting, SandboxObject, TokenEvent};
+use crate::object_kind::ObjectKind;
+use crate::property_registry::Registry;
+use crate::snapshot::{RecordedRequest, SandboxAssociation, SandboxMeeting, SandboxObject, TokenEvent};
 use crate::state::State;
 use crate::tokens::AccessCheck;
 
@@ -24,6 +25,8 @@ pub struct Sandbox {
 
 struct Inner {
     config: SandboxConfig,
+    /// The portal's properties: fixed by the configuration, so built once and outside the lock.
+    registry: Registry,
     state: Mutex<State>,
 }
 
@@ -39,8 +42,13 @@ impl Sandbox {
     /// A fresh sandbox with no tokens, objects or faults.
     pub fn new(config: SandboxConfig) -> Self {
         let state = Mutex::new(State::new(&config));
+        let registry = Registry::new(&config.extra_contact_properties);
         Self {
-            inner: Arc::new(Inner { config, state }),
+            inner: Arc::new(Inner {
+                config,
+                registry,
+                state,
+            }),
         }
     }
 
@@ -100,6 +108,12 @@ impl Sandbox {
         self.lock().rate.set_limit(limit);
     }
 
+    /// Switches how contacts batch upsert answers bad inputs (see [`BatchErrors`]) until
+    /// [`Sandbox::reset`], which restores [`SandboxConfig::batch_errors`].
+    pub fn set_batch_errors(&self, mode: BatchErrors) {
+        self.lock().batch_errors = mode;
+    }
+
     /// Turns refresh-token rotation on or off (see [`SandboxConfig::rotate_refresh_tokens`]).
     pub fn set_refresh_rotation(&self, on: bool) {
         self.lock().tokens.set_rotation(on);
@@ -113,11 +127,20 @@ impl Sandbox {
 
     /// Contacts, in creation order.
     pub fn contacts(&self) -> Vec<SandboxObject> {
+        self.objects(ObjectKind::Contact)
+    }
+
+    /// Companies, in creation order.
+    pub fn companies(&self) -> Vec<SandboxObject> {
+        self.objects(ObjectKind::Company)
+    }
+
+    fn objects(&self, kind: ObjectKind) -> Vec<SandboxObject> {
         self.lock()
             .objects
-            .all(ObjectKind::Contact)
+            .all(kind)
             .iter()
-            .map(|contact| contact.snapshot())
+            .map(|object| object.snapshot())
             .collect()
     }
 
@@ -129,9 +152,31 @@ impl Sandbox {
             .iter()
             .map(|meeting| SandboxMeeting {
                 object: meeting.snapshot(),
-                contact_ids: meeting.contact_ids.clone(),
+                contact_ids: state
+                    .associations
+                    .linked_ids(ObjectKind::Meeting, &meeting.id, ObjectKind::Contact),
             })
             .collect()
+    }
+
+    /// Every association, one per linked pair, in the order pairs were first linked.
+    pub fn associations(&self) -> Vec<SandboxAssociation> {
+        self.lock().associations.snapshot()
+    }
+
+    /// Ids of the companies associated with a contact, primary or not, in the order they were linked.
+    pub fn companies_of_contact(&self, contact_id: &str) -> Vec<String> {
+        self.lock()
+            .associations
+            .linked_ids(ObjectKind::Contact, contact_id, ObjectKind::Company)
+    }
+
+    /// The id of the contact's primary company (association type 1), if it has one.
+    pub fn primary_company_of_contact(&self, contact_id: &str) -> Option<String> {
+        self.lock()
+            .associations
+            .primary(ObjectKind::Contact, contact_id, ObjectKind::Company)
+            .map(str::to_owned)
     }
 
     /// Every token the revoke endpoint accepted (with valid client credentials), in order.
@@ -183,6 +228,10 @@ impl Sandbox {
     /// The sandbox clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.lock().now()
+    }
+
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.inner.registry
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {

@@ -1,18 +1,20 @@
-//! `POST …/contacts/search` and `POST …/meetings/search`: filter groups (OR) of filters (AND), sorts
-//! and offset paging, over what the index has seen — writes younger than the search lag are not
-//! visible yet.
+//! `POST …/{objectType}/search` for contacts, companies and meetings: filter groups (OR) of filters
+//! (AND), sorts and offset paging, over what the index has seen — writes younger than the search lag
+//! are not visible yet.
 
 use std::cmp::Ordering;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::errors::ApiError;
 use crate::json::HubJson;
+use crate::object_kind::ObjectKind;
 use crate::objects::{Selection, StoredObject, Version};
-use crate::properties::{ObjectKind, values_equal};
+use crate::properties::values_equal;
+use crate::property_registry::{PropertyDef, Registry};
 use crate::sandbox::Sandbox;
 use crate::state::earlier;
 
@@ -64,18 +66,13 @@ enum SortInput {
     },
 }
 
-pub(crate) async fn search_contacts(
+pub(crate) async fn search_objects(
     State(sandbox): State<Sandbox>,
+    Path(object_type): Path<String>,
     HubJson(body): HubJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    search(&sandbox, ObjectKind::Contact, body).map(Json)
-}
-
-pub(crate) async fn search_meetings(
-    State(sandbox): State<Sandbox>,
-    HubJson(body): HubJson<Value>,
-) -> Result<Json<Value>, ApiError> {
-    search(&sandbox, ObjectKind::Meeting, body).map(Json)
+    let kind = ObjectKind::from_path(&object_type)?;
+    search(&sandbox, kind, body).map(Json)
 }
 
 fn search(sandbox: &Sandbox, kind: ObjectKind, body: Value) -> Result<Value, ApiError> {
@@ -91,8 +88,8 @@ fn search(sandbox: &Sandbox, kind: ObjectKind, body: Value) -> Result<Value, Api
     }
     let body: SearchBody = serde_json::from_value(body)
         .map_err(|error| ApiError::Validation(format!("Invalid search request: {error}")))?;
-    let extra = &sandbox.config().extra_contact_properties;
-    check_shape(&body, kind, extra)?;
+    let registry = sandbox.registry();
+    check_shape(&body, kind, registry)?;
     let offset = parse_after(&body.after)?;
     let limit = body.limit as usize;
 
@@ -101,7 +98,7 @@ fn search(sandbox: &Sandbox, kind: ObjectKind, body: Value) -> Result<Value, Api
     let mut hits: Vec<(&StoredObject, &Version)> = Vec::new();
     for object in state.objects.all(kind) {
         if let Some(version) = object.indexed_version(cutoff)
-            && passes_groups(&body.filter_groups, version)?
+            && passes_groups(&body.filter_groups, version, registry, kind)?
         {
             hits.push((object, version));
         }
@@ -122,7 +119,7 @@ fn search(sandbox: &Sandbox, kind: ObjectKind, body: Value) -> Result<Value, Api
     Ok(response)
 }
 
-fn check_shape(body: &SearchBody, kind: ObjectKind, extra: &[String]) -> Result<(), ApiError> {
+fn check_shape(body: &SearchBody, kind: ObjectKind, registry: &Registry) -> Result<(), ApiError> {
     if body.query.is_some() {
         return Err(ApiError::Validation(
             "The sandbox does not support free-text search (query)".to_owned(),
@@ -147,7 +144,7 @@ fn check_shape(body: &SearchBody, kind: ObjectKind, extra: &[String]) -> Result<
         .flat_map(|group| &group.filters)
         .map(|filter| &filter.property_name);
     for name in filtered {
-        if !kind.has_property(name, extra) {
+        if registry.find(kind, name).is_none() {
             return Err(ApiError::Validation(format!("Property \"{name}\" does not exist")));
         }
     }
@@ -172,14 +169,19 @@ fn parse_after(after: &Value) -> Result<usize, ApiError> {
 }
 
 /// Whether a version passes the filter groups (any group whose filters all pass; no groups: all).
-fn passes_groups(groups: &[FilterGroup], version: &Version) -> Result<bool, ApiError> {
+fn passes_groups(
+    groups: &[FilterGroup],
+    version: &Version,
+    registry: &Registry,
+    kind: ObjectKind,
+) -> Result<bool, ApiError> {
     if groups.is_empty() {
         return Ok(true);
     }
     for group in groups {
         let mut all = true;
         for filter in &group.filters {
-            all &= passes(filter, version)?;
+            all &= passes(filter, version, registry.find(kind, &filter.property_name))?;
         }
         if all {
             return Ok(true);
@@ -188,11 +190,10 @@ fn passes_groups(groups: &[FilterGroup], version: &Version) -> Result<bool, ApiE
     Ok(false)
 }
 
-fn passes(filter: &Filter, version: &Version) -> Result<bool, ApiError> {
-    let name = filter.property_name.as_str();
-    let stored = version.properties.get(name).map(String::as_str);
+fn passes(filter: &Filter, version: &Version, def: Option<&PropertyDef>) -> Result<bool, ApiError> {
+    let stored = version.properties.get(&filter.property_name).map(String::as_str);
     let wanted = filter.value.as_ref().map(value_text);
-    let equal = |wanted: &str| stored.is_some_and(|stored| values_equal(name, stored, wanted));
+    let equal = |wanted: &str| stored.is_some_and(|stored| values_equal(def, stored, wanted));
     let need_value = || {
         wanted
             .clone()

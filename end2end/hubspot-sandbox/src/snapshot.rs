@@ -1,11 +1,11 @@
-//! Read-only copies of the sandbox's state that tests inspect: objects, meetings, token events and
-//! the request log.
+//! Read-only copies of the sandbox's state that tests inspect: objects, meetings, associations,
+//! token events and the request log.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-/// A contact or meeting as the sandbox currently holds it.
+/// A contact, company or meeting as the sandbox currently holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxObject {
     /// HubSpot's numeric id, as a string.
@@ -34,6 +34,23 @@ pub struct SandboxMeeting {
     pub object: SandboxObject,
     /// Ids of associated contacts (meeting → contact, type 200), in the order they were given.
     pub contact_ids: Vec<String>,
+}
+
+/// Two associated objects, stored one way per pair of types: meeting → contact, meeting → company
+/// and contact → company, however the app linked them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxAssociation {
+    /// `"meetings"` or `"contacts"`, as in `/crm/objects/2026-03/{type}`.
+    pub from_type: String,
+    /// The id of the `from` object.
+    pub from_id: String,
+    /// `"contacts"` or `"companies"`.
+    pub to_type: String,
+    /// The id of the `to` object.
+    pub to_id: String,
+    /// HUBSPOT_DEFINED type ids in this direction, ascending: meeting → contact 200, meeting →
+    /// company 188, contact → company 279, plus 1 when the company is the contact's primary.
+    pub type_ids: Vec<u32>,
 }
 
 /// One HTTP request the sandbox answered.

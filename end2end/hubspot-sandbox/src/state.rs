@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
-use crate::config::SandboxConfig;
+use crate::associations::AssociationStore;
+use crate::config::{BatchErrors, SandboxConfig};
 use crate::faults::FaultPlan;
 use crate::objects::ObjectStore;
 use crate::rate_limit::RateLimiter;
@@ -21,6 +22,8 @@ pub(crate) struct State {
     clock_offset: TimeDelta,
     pub(crate) tokens: TokenStore,
     pub(crate) objects: ObjectStore,
+    pub(crate) associations: AssociationStore,
+    pub(crate) batch_errors: BatchErrors,
     pub(crate) faults: FaultPlan,
     pub(crate) rate: RateLimiter,
     pub(crate) requests: RequestLog,
@@ -32,6 +35,8 @@ impl State {
             clock_offset: TimeDelta::zero(),
             tokens: TokenStore::new(config.rotate_refresh_tokens),
             objects: ObjectStore::default(),
+            associations: AssociationStore::default(),
+            batch_errors: config.batch_errors,
             faults: FaultPlan::new(config.chaos.clone()),
             rate: RateLimiter::new(config.rate_limit),
             requests: RequestLog::default(),

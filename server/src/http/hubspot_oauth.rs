@@ -16,7 +16,17 @@ fn back(outcome: &str) -> Redirect {
     Redirect::to(&format!("{PAGE}?{outcome}"))
 }
 
-pub async fn connect(State(state): State<ServerState>, headers: HeaderMap) -> Redirect {
+#[derive(Debug, Deserialize)]
+pub struct ConnectQuery {
+    /// Set by the event type's Companies settings: ask for companies access.
+    companies: Option<String>,
+}
+
+pub async fn connect(
+    State(state): State<ServerState>,
+    Query(query): Query<ConnectQuery>,
+    headers: HeaderMap,
+) -> Redirect {
     let Some(oauth) = state.hubspot.clone() else {
         return back("error=not_configured");
     };
@@ -28,8 +38,12 @@ pub async fn connect(State(state): State<ServerState>, headers: HeaderMap) -> Re
         Ok(None) => return Redirect::to("/login"),
         Err(_) => return back("error=hubspot"),
     };
+    let companies = match wants_companies(&state, &user).await {
+        Ok(wanted) => query.companies.is_some() || wanted,
+        Err(_) => return back("error=hubspot"),
+    };
     match hubspot::begin_connect(&state.app.db, &user, &session).await {
-        Ok(oauth_state) => Redirect::to(&oauth.authorize_url(oauth_state)),
+        Ok(oauth_state) => Redirect::to(&oauth.authorize_url(oauth_state, companies)),
         Err(AppError::Forbidden(_)) => back("error=forbidden"),
         Err(_) => back("error=hubspot"),
     }
@@ -106,4 +120,16 @@ pub async fn callback(
             back("error=hubspot")
         }
     }
+}
+
+/// Whether the team makes companies or was granted access to them before:
+/// a reconnect keeps what the team has.
+async fn wants_companies(state: &ServerState, user: &app::ssr::entities::user::Model) -> Result<bool, sea_orm::DbErr> {
+    let db = &state.app.db;
+    if hubspot::mappings::team_uses_companies(db, &user.team_id).await? {
+        return Ok(true);
+    }
+    Ok(hubspot::connection_of_team(db, &user.team_id)
+        .await?
+        .is_some_and(|found| hubspot::mappings::can_use_companies(&found.scopes)))
 }

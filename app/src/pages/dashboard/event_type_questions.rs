@@ -161,7 +161,7 @@ fn QuestionFields(
             <FormAlert value/>
             <TextField id=format!("{prefix}-label") name="form[label]" label="Question" required=true value=label error=field_error(value, "label")/>
             <SelectField id=format!("{prefix}-kind") name="form[kind]" label="Answer type" options=kinds value=kind.get_untracked().as_str() on_change=on_kind error=field_error(value, "kind")/>
-            <div hidden=move || kind.get() != QuestionKind::Choice>
+            <div hidden=move || !kind.get().has_options()>
                 <TextArea id=format!("{prefix}-options") name="form[options]" label="Options, one per line" value=options rows=4 required=true error=field_error(value, "options")/>
             </div>
             <CheckboxField id=format!("{prefix}-required") name="form[required]" label="Invitees must answer" checked=required/>

@@ -1,3 +1,4 @@
+use super::event_type_hubspot::HubspotMappingEditor;
 use super::event_type_questions::QuestionsEditor;
 use super::{DashboardShell, use_current_user};
 use crate::components::field::field_error;
@@ -102,7 +103,12 @@ fn EventTypeEditor() -> impl IntoView {
                 match existing.await {
                     Ok(Some(event)) => {
                         let id = event.id.clone();
-                        view! { <EventTypeForm event=Some(event)/> <QuestionsEditor event_type_id=id.to_string()/> }.into_any()
+                        view! {
+                            <EventTypeForm event=Some(event)/>
+                            <QuestionsEditor event_type_id=id.to_string()/>
+                            <HubspotMappingEditor event_type_id=id.to_string()/>
+                        }
+                        .into_any()
                     }
                     Ok(None) => view! {
                         <EventTypeForm event=None/>

@@ -190,6 +190,14 @@ fn HubspotState(
             <dt>"Last successful sync"</dt><dd data-testid="hubspot-last-sync">{last_sync}</dd>
         </dl>
         {card.refusal.clone().map(|reason| view! { <p class="notice">{reason}</p> })}
+        {card.companies_need_reconnect.then(|| view! {
+            <div class="notice" data-testid="hubspot-reconnect-companies">
+                <p>"An event type makes HubSpot companies, but this connection was made before Slotline asked for access to companies. Until HubSpot is connected again, bookings sync their contacts and meetings without companies."</p>
+                {may_manage.then(|| view! {
+                    <a href="/integrations/hubspot/connect" rel="external" class="button">"Reconnect HubSpot"</a>
+                })}
+            </div>
+        })}
         {may_manage.then(|| view! {
             <ActionForm action=policy attr:class="policy-form">
                 <FormAlert value=policy_value/>

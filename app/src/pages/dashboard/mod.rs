@@ -3,6 +3,7 @@ mod availability;
 mod booking_detail;
 mod bookings;
 mod contacts;
+mod event_type_hubspot;
 mod event_type_questions;
 mod event_types;
 mod integrations;

@@ -6,7 +6,7 @@
 use crate::components::calendar::Calendar;
 use crate::components::field::field_error;
 use crate::components::time_zone_select::TimeZoneSelect;
-use crate::components::{ChoiceField, ErrorNotice, FormAlert, Loading, TextArea, TextField};
+use crate::components::{CheckboxesField, ChoiceField, ErrorNotice, FormAlert, Loading, TextArea, TextField};
 use crate::domain::questions::{PhoneField, Question, QuestionKind, YES_NO};
 use crate::dto::BookingPageDto;
 use crate::error::AppError;
@@ -383,6 +383,10 @@ fn AnswerField(
         .into_any(),
         QuestionKind::Choice => view! {
             <ChoiceField id=field name label=question.label options=question.options required=question.required value=current on_input=keep error/>
+        }
+        .into_any(),
+        QuestionKind::MultipleChoice => view! {
+            <CheckboxesField id=field name label=question.label options=question.options required=question.required value=current on_input=keep error/>
         }
         .into_any(),
         QuestionKind::YesNo => view! {

@@ -21,6 +21,8 @@ pub struct Model {
     pub phone_field: String,
     /// Whether bookings of this event type reach the team's HubSpot.
     pub hubspot_sync: bool,
+    /// Whether bookings of this event type make HubSpot companies even without company rows.
+    pub hubspot_companies: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,8 @@ pub mod event;
 pub mod event_type;
 pub mod event_type_question;
 pub mod external_link;
+pub mod hubspot_mapping;
+pub mod hubspot_property_cache;
 pub mod hubspot_sync_log;
 pub mod integration_connection;
 pub mod job;

@@ -211,6 +211,7 @@ pub async fn create(
         user_id: Set(host.id.clone()),
         active: Set(true),
         hubspot_sync: Set(true),
+        hubspot_companies: Set(false),
         created_at: Set(now),
         ..Default::default()
     };

@@ -106,3 +106,99 @@ pub async fn put(
         .await?;
     Ok(())
 }
+
+/// Who makes `local`'s `remote_kind` counterpart, when several jobs may want to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The caller: it alone creates the counterpart, marked pending from now.
+    Mine,
+    Known(String),
+    /// Another create went out at this time and its answer has not come back (yet).
+    Pending(DateTime<Utc>),
+}
+
+fn keyed(local: Local<'_>, remote_kind: &str) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(link::Column::Provider.eq(local.provider))
+        .add(link::Column::AccountId.eq(local.account_id))
+        .add(link::Column::LocalKind.eq(local.kind))
+        .add(link::Column::LocalId.eq(local.id))
+        .add(link::Column::RemoteKind.eq(remote_kind))
+}
+
+/// Claims the right to create `local`'s `remote_kind` counterpart, unless
+/// it is known or another create is pending.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    local: Local<'_>,
+    remote_kind: &str,
+    now: DateTime<Utc>,
+) -> Result<Claim, DbErr> {
+    let row = link::ActiveModel {
+        id: Set(new_id()),
+        provider: Set(local.provider.to_owned()),
+        account_id: Set(local.account_id.to_owned()),
+        team_id: Set(local.team_id.to_owned()),
+        local_kind: Set(local.kind.to_owned()),
+        local_id: Set(local.id.to_owned()),
+        remote_kind: Set(remote_kind.to_owned()),
+        remote_id: Set(None),
+        pending_since: Set(Some(now)),
+        remote_updated_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let inserted = link::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                link::Column::Provider,
+                link::Column::AccountId,
+                link::Column::LocalKind,
+                link::Column::LocalId,
+                link::Column::RemoteKind,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 1 {
+        return Ok(Claim::Mine);
+    }
+    let found = link::Entity::find().filter(keyed(local, remote_kind)).one(db).await?;
+    match found {
+        Some(link::Model {
+            remote_id: Some(id), ..
+        }) => Ok(Claim::Known(id)),
+        Some(link::Model {
+            pending_since: Some(at),
+            ..
+        }) => Ok(Claim::Pending(at)),
+        _ if take_over(db, local, remote_kind, None, now).await? => Ok(Claim::Mine),
+        _ => Ok(Claim::Pending(now)),
+    }
+}
+
+/// Takes over the create from a pending one sent at `since` (or from none,
+/// after a create that failed outright): true when this caller now holds it.
+pub async fn take_over(
+    db: &impl ConnectionTrait,
+    local: Local<'_>,
+    remote_kind: &str,
+    since: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let pending = match since {
+        Some(at) => link::Column::PendingSince.eq(at),
+        None => link::Column::PendingSince.is_null(),
+    };
+    let updated = link::Entity::update_many()
+        .col_expr(link::Column::PendingSince, sea_orm::sea_query::Expr::value(now))
+        .col_expr(link::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(keyed(local, remote_kind))
+        .filter(link::Column::RemoteId.is_null())
+        .filter(pending)
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}

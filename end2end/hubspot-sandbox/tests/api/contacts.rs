@@ -1,6 +1,6 @@
-//! Contacts: batch upsert, create, read, update and property validation.
+//! Contacts: batch upsert (both batch error modes), create, read, update and property validation.
 
-use hubspot_sandbox::SandboxConfig;
+use hubspot_sandbox::{BatchErrors, SandboxConfig};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -206,4 +206,88 @@ async fn bodies_must_be_json() {
         .expect("POST");
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_hubspot_error(&json(response).await, "VALIDATION_ERROR");
+}
+
+#[tokio::test]
+async fn in_the_default_mode_one_bad_input_fails_the_whole_upsert() {
+    let app = TestApp::spawn().await;
+    let token = app.connect().await.access;
+    let body = upsert(&[
+        ("jane@example.com", json!({"firstname": "Jane"})),
+        ("john@example.com", json!({"lifecyclestage": "friend"})),
+    ]);
+    let response = app.post(&token, "contacts/batch/upsert", &body).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error = json(response).await;
+    assert_hubspot_error(&error, "VALIDATION_ERROR");
+    assert!(
+        error["message"].as_str().is_some_and(|m| m.contains("INVALID_OPTION")),
+        "{error}"
+    );
+    assert!(app.hub.contacts().is_empty());
+    assert_eq!(app.state().await["batchErrors"], "400");
+}
+
+#[tokio::test]
+async fn in_207_mode_good_inputs_are_upserted_and_bad_ones_reported() {
+    let app = TestApp::spawn().await;
+    let token = app.connect().await.access;
+    let response = app.control("batch-errors", &json!({"mode": "207"})).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.state().await["batchErrors"], "207");
+
+    let body = upsert(&[
+        ("jane@example.com", json!({"firstname": "Jane"})),
+        ("john@example.com", json!({"lifecyclestage": "friend"})),
+        ("not-an-email", json!({})),
+    ]);
+    let response = app.post(&token, "contacts/batch/upsert", &body).await;
+    assert_eq!(response.status(), StatusCode::MULTI_STATUS);
+    let answer = json(response).await;
+    assert_eq!(answer["status"], "COMPLETE");
+    assert_eq!(answer["numErrors"], 2);
+    assert_eq!(answer["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(answer["results"][0]["properties"]["email"], "jane@example.com");
+    let error = &answer["errors"][0];
+    assert_eq!(error["status"], "error");
+    assert_eq!(error["category"], "VALIDATION_ERROR");
+    assert_eq!(error["context"], json!({"ids": ["john@example.com"]}));
+    assert_eq!(
+        error["message"],
+        r#"Property values were not valid: [{"isValid":false,"message":"friend was not one of the allowed options: [subscriber, lead, marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other]","error":"INVALID_OPTION","name":"lifecyclestage"}]"#
+    );
+    assert_eq!(answer["errors"][1]["context"], json!({"ids": ["not-an-email"]}));
+    let contacts = app.hub.contacts();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0].property("firstname"), Some("Jane"));
+
+    // Problems with the batch as a whole are still a 400.
+    let twice = upsert(&[("a@example.com", json!({})), ("A@example.com", json!({}))]);
+    let response = app.post(&token, "contacts/batch/upsert", &twice).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    app.hub.set_batch_errors(BatchErrors::Whole400);
+    let response = app.post(&token, "contacts/batch/upsert", &body).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let bad = app.control("batch-errors", &json!({"mode": "partial"})).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_batch_error_mode_can_be_configured() {
+    let app = TestApp::spawn_with(SandboxConfig {
+        batch_errors: BatchErrors::MultiStatus207,
+        ..Default::default()
+    })
+    .await;
+    let token = app.connect().await.access;
+    let body = upsert(&[("jane@example.com", json!({"foo": "bar"}))]);
+    let response = app.post(&token, "contacts/batch/upsert", &body).await;
+    assert_eq!(response.status(), StatusCode::MULTI_STATUS);
+    assert_eq!(json(response).await["results"], json!([]));
+
+    // A reset keeps the configured mode.
+    app.hub.set_batch_errors(BatchErrors::Whole400);
+    app.hub.reset();
+    assert_eq!(app.state().await["batchErrors"], "207");
 }

@@ -1,9 +1,10 @@
 //! The control endpoints and the sandbox page.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{TestApp, json};
+use crate::companies::company;
+use crate::helpers::{COMPANY_SCOPES, TestApp, json};
 use crate::meetings::{contact, meeting};
 
 #[tokio::test]
@@ -100,4 +101,48 @@ async fn unknown_paths_are_404_json() {
         .expect("GET");
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(json(response).await["status"], "error");
+}
+
+#[tokio::test]
+async fn state_and_page_show_companies_and_associations_until_reset() {
+    let app = TestApp::spawn().await;
+    let token = app.connect_with(COMPANY_SCOPES).await.access;
+    let jane = contact(&app, &token, "jane@example.com").await;
+    let acme = company(&app, &token, "acme.example", "Acme <Inc>").await;
+    let path = format!("/crm/objects/2026-03/contacts/{jane}/associations/default/companies/{acme}");
+    app.call(Method::PUT, &token, &path, None).await;
+    app.post(&token, "meetings", &meeting(&jane, "http://slotline/b/1"))
+        .await;
+
+    let state = app.state().await;
+    assert_eq!(state["companies"][0]["id"], acme.as_str());
+    assert_eq!(state["companies"][0]["properties"]["domain"], "acme.example");
+    assert!(state["companies"][0]["createdAt"].is_string() && state["companies"][0]["updatedAt"].is_string());
+    let associations = state["associations"].as_array().cloned().unwrap_or_default();
+    assert_eq!(associations.len(), 2);
+    assert_eq!(
+        associations[0],
+        json!({"fromType": "contacts", "fromId": jane, "toType": "companies", "toId": acme, "typeIds": [279]})
+    );
+    assert_eq!(associations[1]["fromType"], "meetings");
+    assert_eq!(associations[1]["typeIds"], json!([200]));
+    assert_eq!(state["meetings"][0]["contactIds"], json!([jane]));
+
+    let html = app
+        .http
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(html.matches(r#"data-testid="company-row""#).count(), 1);
+    assert!(html.contains(&format!("<td>Acme &lt;Inc&gt; ({acme})</td>")), "{html}");
+
+    app.hub.reset();
+    assert!(app.hub.companies().is_empty() && app.hub.associations().is_empty());
+    let state = app.state().await;
+    assert_eq!(state["companies"], json!([]));
+    assert_eq!(state["associations"], json!([]));
 }

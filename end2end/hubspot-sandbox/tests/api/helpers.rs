@@ -2,11 +2,13 @@
 
 use hubspot_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use reqwest::redirect::Policy;
-use reqwest::{Client, Response};
+use reqwest::{Client, Method, Response};
 use serde_json::Value;
 
 pub const REDIRECT_URI: &str = "http://127.0.0.1:3000/integrations/hubspot/callback";
 pub const SCOPES: &str = "oauth crm.objects.contacts.read crm.objects.contacts.write";
+pub const COMPANY_SCOPES: &str = "oauth crm.objects.contacts.read crm.objects.contacts.write \
+                                  crm.objects.companies.read crm.objects.companies.write";
 
 pub struct TestApp {
     pub hub: RunningSandbox,
@@ -110,34 +112,61 @@ impl TestApp {
         self.connect_with(SCOPES).await
     }
 
-    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
-        self.http
-            .post(self.crm(path))
-            .bearer_auth(token)
-            .json(body)
+    /// An authenticated call to any sandbox path, with a JSON body when one is given.
+    pub async fn call(&self, method: Method, token: &str, path: &str, body: Option<&Value>) -> Response {
+        let request = self.http.request(method.clone(), self.url(path)).bearer_auth(token);
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request,
+        };
+        request
             .send()
             .await
-            .expect("POST")
+            .unwrap_or_else(|error| panic!("{method} {path}: {error}"))
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
+        let path = format!("/crm/objects/2026-03/{path}");
+        self.call(Method::POST, token, &path, Some(body)).await
     }
 
     pub async fn patch(&self, token: &str, path: &str, body: &Value) -> Response {
-        self.http
-            .patch(self.crm(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("PATCH")
+        let path = format!("/crm/objects/2026-03/{path}");
+        self.call(Method::PATCH, token, &path, Some(body)).await
     }
 
     pub async fn get(&self, token: &str, path: &str) -> Response {
+        let path = format!("/crm/objects/2026-03/{path}");
+        self.call(Method::GET, token, &path, None).await
+    }
+
+    /// `POST /_sandbox/{path}` with a JSON body.
+    pub async fn control(&self, path: &str, body: &Value) -> Response {
         self.http
-            .get(self.crm(path))
-            .bearer_auth(token)
+            .post(self.url(&format!("/_sandbox/{path}")))
+            .json(body)
             .send()
             .await
-            .expect("GET")
+            .expect("control POST")
     }
+
+    /// `GET /_sandbox/state`.
+    pub async fn state(&self) -> Value {
+        json(
+            self.http
+                .get(self.url("/_sandbox/state"))
+                .send()
+                .await
+                .expect("GET state"),
+        )
+        .await
+    }
+}
+
+/// The id of a created object.
+pub async fn created_id(response: Response) -> String {
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    json(response).await["id"].as_str().expect("id").to_owned()
 }
 
 pub async fn json(response: Response) -> Value {

@@ -1,11 +1,13 @@
-//! The CRM calls Slotline makes (contacts, meetings), paced per portal so
-//! that Slotline stays under HubSpot's rate limit instead of bouncing off it.
+//! The CRM calls Slotline makes (contacts, meetings, companies, their
+//! associations, the portal's properties), paced per portal so that
+//! Slotline stays under HubSpot's rate limit instead of bouncing off it.
 use super::API_VERSION;
 use crate::shared_limits::{Rate, SharedLimits};
+use app::domain::hubspot_mapping::{CrmObject, PropertyDef, PropertyOption, PropertyType};
 use governor::clock::DefaultClock;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -13,6 +15,11 @@ use std::time::Duration;
 const WINDOW: Duration = Duration::from_secs(10);
 /// `associationTypeId` of meeting → contact (HUBSPOT_DEFINED).
 const MEETING_TO_CONTACT: u32 = 200;
+/// `associationTypeId` of contact → company, and of the contact's primary company.
+const CONTACT_TO_COMPANY: u32 = 279;
+const PRIMARY_COMPANY: u32 = 1;
+/// What HubSpot writes before the list of refused values of a `VALIDATION_ERROR`.
+const INVALID_PROPERTIES: &str = "Property values were not valid: ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -44,25 +51,105 @@ impl ApiError {
     }
 }
 
-/// A contact's properties as Slotline sends them.
+/// A contact as Slotline sends it: its e-mail and the properties to set.
 pub struct ContactInput<'a> {
     pub email: &'a str,
-    pub first_name: &'a str,
-    pub last_name: Option<&'a str>,
-    pub phone: Option<&'a str>,
+    pub properties: Map<String, Value>,
 }
 
 impl ContactInput<'_> {
     fn properties(&self) -> Value {
-        let mut props = json!({ "email": self.email, "firstname": self.first_name });
-        if let Some(last) = self.last_name {
-            props["lastname"] = json!(last);
-        }
-        if let Some(phone) = self.phone {
-            props["phone"] = json!(phone);
-        }
-        props
+        let mut props = self.properties.clone();
+        props.insert("email".to_owned(), json!(self.email));
+        Value::Object(props)
     }
+}
+
+/// A contact as HubSpot answered an upsert or create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRef {
+    pub id: String,
+    /// HubSpot made it just now, rather than finding it by its e-mail.
+    pub new: bool,
+}
+
+/// Each refused property of a `VALIDATION_ERROR` (`name`, HubSpot's
+/// message), read from the list HubSpot writes into the error's message.
+pub fn refused_properties(message: &str) -> Vec<(String, String)> {
+    #[derive(serde::Deserialize)]
+    struct Issue {
+        name: String,
+        #[serde(default)]
+        message: String,
+    }
+    let Some((_, list)) = message.split_once(INVALID_PROPERTIES) else {
+        return Vec::new();
+    };
+    serde_json::Deserializer::from_str(list)
+        .into_iter::<Vec<Issue>>()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|issue| (issue.name, issue.message))
+        .collect()
+}
+
+/// A property Slotline can write, from HubSpot's description of it; `None`
+/// for read-only, calculated, hidden and unsupported ones.
+fn writable_property(value: &Value) -> Option<PropertyDef> {
+    let flag = |pointer: &str| value.pointer(pointer).and_then(Value::as_bool).unwrap_or(false);
+    let field_type = value.get("fieldType").and_then(Value::as_str).unwrap_or_default();
+    if flag("/modificationMetadata/readOnlyValue")
+        || flag("/calculated")
+        || flag("/hidden")
+        || field_type == "calculation_equation"
+    {
+        return None;
+    }
+    let kind = PropertyType::parse(value.get("type")?.as_str()?)?;
+    let name = value.get("name")?.as_str()?.to_owned();
+    let options = value
+        .get("options")
+        .and_then(Value::as_array)
+        .map(|options| {
+            options
+                .iter()
+                .filter(|o| !o.get("hidden").and_then(Value::as_bool).unwrap_or(false))
+                .filter_map(|o| {
+                    Some(PropertyOption {
+                        label: o.get("label")?.as_str()?.to_owned(),
+                        value: o.get("value")?.as_str()?.to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(PropertyDef {
+        label: value
+            .get("label")
+            .and_then(Value::as_str)
+            .filter(|l| !l.is_empty())
+            .unwrap_or(&name)
+            .to_owned(),
+        name,
+        kind,
+        multiple: kind == PropertyType::Enumeration && field_type == "checkbox",
+        options,
+    })
+}
+
+/// A batch answer that reported errors (`207`): the first one, as a refusal.
+fn batch_errors(answer: &Value) -> Option<ApiError> {
+    let count = answer.get("numErrors").and_then(Value::as_u64).unwrap_or(0);
+    (count > 0).then(|| ApiError::Rejected {
+        status: 207,
+        message: answer
+            .pointer("/errors/0/message")
+            .and_then(Value::as_str)
+            .unwrap_or("HubSpot reported errors in the batch")
+            .to_owned(),
+    })
 }
 
 type Pace = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
@@ -119,6 +206,7 @@ impl HubspotApi {
         self.pace.until_key_ready(&portal.to_owned()).await;
     }
 
+    /// A CRM object call: `path` is under `/crm/objects/{API_VERSION}/`.
     async fn send(
         &self,
         portal: &str,
@@ -127,13 +215,27 @@ impl HubspotApi {
         path: &str,
         body: &Value,
     ) -> Result<Value, ApiError> {
+        let path = format!("/crm/objects/{API_VERSION}/{path}");
+        self.call(portal, token, method, &path, Some(body)).await
+    }
+
+    async fn call(
+        &self,
+        portal: &str,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
         self.pace(portal).await;
-        let url = format!("{}/crm/objects/{API_VERSION}/{path}", self.base);
-        let response = self
+        let mut request = self
             .http
-            .request(method, url)
-            .bearer_auth(token)
-            .json(body)
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| ApiError::Network(e.without_url().to_string()))?;
@@ -172,38 +274,36 @@ impl HubspotApi {
             })
     }
 
-    /// Creates or updates the contact with this email; returns its id.
+    /// Creates or updates the contact with this email.
     pub async fn upsert_contact(
         &self,
         portal: &str,
         token: &str,
         contact: &ContactInput<'_>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<ContactRef, ApiError> {
         let body =
             json!({ "inputs": [{ "idProperty": "email", "id": contact.email, "properties": contact.properties() }] });
         let answer = self
             .send(portal, token, reqwest::Method::POST, "contacts/batch/upsert", &body)
             .await?;
         // One input, so one result; HubSpot does not promise result order.
-        let result = answer
-            .get("results")
-            .and_then(Value::as_array)
-            .and_then(|r| {
-                r.iter().find(|o| {
-                    o.pointer("/properties/email")
-                        .and_then(Value::as_str)
-                        .is_none_or(|e| e.eq_ignore_ascii_case(contact.email))
-                })
-            })
-            .ok_or_else(|| ApiError::Rejected {
-                status: answer.get("numErrors").map_or(200, |_| 207),
-                message: answer
-                    .pointer("/errors/0/message")
+        let result = answer.get("results").and_then(Value::as_array).and_then(|r| {
+            r.iter().find(|o| {
+                o.pointer("/properties/email")
                     .and_then(Value::as_str)
-                    .unwrap_or("the upsert returned no contact")
-                    .to_owned(),
-            })?;
-        Self::id_of(result)
+                    .is_none_or(|e| e.eq_ignore_ascii_case(contact.email))
+            })
+        });
+        let Some(result) = result else {
+            return Err(batch_errors(&answer).unwrap_or_else(|| ApiError::Rejected {
+                status: 200,
+                message: "the upsert returned no contact".to_owned(),
+            }));
+        };
+        Ok(ContactRef {
+            id: Self::id_of(result)?,
+            new: result.get("new").and_then(Value::as_bool).unwrap_or(false),
+        })
     }
 
     /// Creates the contact, or finds it already there and leaves it as it is.
@@ -212,15 +312,81 @@ impl HubspotApi {
         portal: &str,
         token: &str,
         contact: &ContactInput<'_>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<ContactRef, ApiError> {
         let body = json!({ "properties": contact.properties(), "associations": [] });
         match self.send(portal, token, reqwest::Method::POST, "contacts", &body).await {
-            Ok(created) => Self::id_of(&created),
-            Err(ApiError::Rejected { status: 409, message }) => {
-                existing_id(&message).ok_or(ApiError::Rejected { status: 409, message })
-            }
+            Ok(created) => Ok(ContactRef {
+                id: Self::id_of(&created)?,
+                new: true,
+            }),
+            Err(ApiError::Rejected { status: 409, message }) => match existing_id(&message) {
+                Some(id) => Ok(ContactRef { id, new: false }),
+                None => Err(ApiError::Rejected { status: 409, message }),
+            },
             Err(other) => Err(other),
         }
+    }
+
+    /// The portal's properties of `object` that Slotline can write, by label.
+    pub async fn properties(&self, portal: &str, token: &str, object: CrmObject) -> Result<Vec<PropertyDef>, ApiError> {
+        let path = format!("/crm/properties/{API_VERSION}/{}", object.as_str());
+        let answer = self.call(portal, token, reqwest::Method::GET, &path, None).await?;
+        let mut list: Vec<PropertyDef> = answer
+            .get("results")
+            .and_then(Value::as_array)
+            .map(|results| results.iter().filter_map(writable_property).collect())
+            .unwrap_or_default();
+        list.sort_by_cached_key(|p| p.label.to_lowercase());
+        Ok(list)
+    }
+
+    /// The first company whose `property` equals `value`, if HubSpot's search sees one.
+    pub async fn find_company(
+        &self,
+        portal: &str,
+        token: &str,
+        property: &str,
+        value: &str,
+    ) -> Result<Option<String>, ApiError> {
+        self.find(portal, token, "companies", property, value).await
+    }
+
+    pub async fn create_company(&self, portal: &str, token: &str, properties: Value) -> Result<String, ApiError> {
+        let body = json!({ "properties": properties, "associations": [] });
+        Self::id_of(
+            &self
+                .send(portal, token, reqwest::Method::POST, "companies", &body)
+                .await?,
+        )
+    }
+
+    pub async fn update_company(&self, portal: &str, token: &str, id: &str, properties: Value) -> Result<(), ApiError> {
+        let body = json!({ "properties": properties });
+        self.send(portal, token, reqwest::Method::PATCH, &format!("companies/{id}"), &body)
+            .await
+            .map(drop)
+    }
+
+    /// Associates the contact with the company; as its primary company when `primary`.
+    pub async fn associate_company(
+        &self,
+        portal: &str,
+        token: &str,
+        contact_id: &str,
+        company_id: &str,
+        primary: bool,
+    ) -> Result<(), ApiError> {
+        let types: Vec<Value> = [Some(CONTACT_TO_COMPANY), primary.then_some(PRIMARY_COMPANY)]
+            .into_iter()
+            .flatten()
+            .map(|id| json!({ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": id }))
+            .collect();
+        let body = json!({ "inputs": [{ "from": { "id": contact_id }, "to": { "id": company_id }, "types": types }] });
+        let path = format!("/crm/associations/{API_VERSION}/contacts/companies/batch/create");
+        let answer = self
+            .call(portal, token, reqwest::Method::POST, &path, Some(&body))
+            .await?;
+        batch_errors(&answer).map_or(Ok(()), Err)
     }
 
     pub async fn create_meeting(
@@ -258,15 +424,27 @@ impl HubspotApi {
         token: &str,
         external_url: &str,
     ) -> Result<Option<String>, ApiError> {
+        self.find(portal, token, "meetings", "hs_meeting_external_url", external_url)
+            .await
+    }
+
+    async fn find(
+        &self,
+        portal: &str,
+        token: &str,
+        object: &str,
+        property: &str,
+        value: &str,
+    ) -> Result<Option<String>, ApiError> {
         let body = json!({
-            "filterGroups": [{ "filters": [{ "propertyName": "hs_meeting_external_url", "operator": "EQ", "value": external_url }] }],
-            "properties": ["hs_meeting_external_url"],
+            "filterGroups": [{ "filters": [{ "propertyName": property, "operator": "EQ", "value": value }] }],
+            "properties": [property],
             "sorts": [],
             "limit": 1,
             "after": "0",
         });
         let answer = self
-            .send(portal, token, reqwest::Method::POST, "meetings/search", &body)
+            .send(portal, token, reqwest::Method::POST, &format!("{object}/search"), &body)
             .await?;
         Ok(answer
             .pointer("/results/0/id")
@@ -305,16 +483,52 @@ mod tests {
     }
 
     #[test]
-    fn contact_properties_leave_out_what_is_unknown() {
+    fn the_contact_s_email_is_always_sent() {
         let contact = ContactInput {
             email: "ada@example.com",
-            first_name: "Ada",
-            last_name: None,
-            phone: None,
+            properties: Map::from_iter([("firstname".to_owned(), json!("Ada"))]),
         };
         assert_eq!(
             contact.properties(),
             json!({ "email": "ada@example.com", "firstname": "Ada" })
         );
+    }
+
+    #[test]
+    fn refused_properties_are_read_from_a_validation_error() {
+        let message = r#"Property values were not valid: [{"isValid":false,"message":"\"about 50\" is not a valid number","error":"INVALID_NUMBER","name":"numberofemployees"}]"#;
+        assert_eq!(
+            refused_properties(message),
+            vec![(
+                "numberofemployees".to_owned(),
+                "\"about 50\" is not a valid number".to_owned()
+            )]
+        );
+        assert!(refused_properties("Contact already exists").is_empty());
+        assert!(refused_properties("Property values were not valid: garbage").is_empty());
+    }
+
+    #[test]
+    fn only_writable_properties_of_known_types_are_offered() {
+        let listed = json!([
+            {"name":"numemployees","label":"Number of Employees","type":"enumeration","fieldType":"select",
+             "options":[{"label":"1-5","value":"1-5","hidden":false},{"label":"Old","value":"old","hidden":true}],
+             "modificationMetadata":{"readOnlyValue":false}},
+            {"name":"hs_buying_role","label":"Buying Role","type":"enumeration","fieldType":"checkbox","options":[]},
+            {"name":"createdate","label":"Create Date","type":"datetime","modificationMetadata":{"readOnlyValue":true}},
+            {"name":"num_associated_deals","label":"Deals","type":"number","calculated":true},
+            {"name":"score","label":"Score","type":"number","fieldType":"calculation_equation"},
+            {"name":"thing","label":"Thing","type":"object_coordinates"}
+        ]);
+        let offered: Vec<PropertyDef> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(writable_property)
+            .collect();
+        assert_eq!(offered.len(), 2);
+        assert_eq!(offered[0].options.len(), 1, "hidden options are left out");
+        assert!(!offered[0].multiple);
+        assert!(offered[1].multiple);
     }
 }

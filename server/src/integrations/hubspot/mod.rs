@@ -1,10 +1,11 @@
-//! HubSpot: OAuth connect and token care (`oauth`) and the CRM calls
-//! (`api`); the booking sync job that uses them is
-//! `jobs::sync_booking_to_hubspot`. Only HubSpot's
-//! date-versioned API is used (see `../shared/HUBSPOT.md`).
+//! HubSpot: OAuth connect and token care (`oauth`, `access`), the CRM
+//! calls (`api`) and the property lists for the settings (`properties`);
+//! the booking sync job that uses them is `jobs::sync_booking_to_hubspot`.
+//! Only HubSpot's date-versioned API is used (see `../shared/HUBSPOT.md`).
 pub mod access;
 pub mod api;
 pub mod oauth;
+pub mod properties;
 
 pub use access::{Access, TokenError, TokenSource};
 pub use api::HubspotApi;

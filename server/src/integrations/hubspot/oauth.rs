@@ -7,6 +7,7 @@
 //! are not https, which the stand-in used in tests and the demo is not.
 use super::{API_VERSION, SCOPES};
 use crate::config::HubspotSettings;
+use app::ssr::services::hubspot::mappings::COMPANY_SCOPES;
 use chrono::{DateTime, Utc};
 use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
@@ -112,12 +113,14 @@ impl HubspotOAuth {
         Ok(Self { client, http, settings })
     }
 
-    /// HubSpot's consent page for this app, carrying `state`.
-    pub fn authorize_url(&self, state: String) -> String {
+    /// HubSpot's consent page for this app, carrying `state`; asking for
+    /// the companies scopes too when the team makes companies.
+    pub fn authorize_url(&self, state: String, companies: bool) -> String {
+        let extra = if companies { &COMPANY_SCOPES[..] } else { &[] };
         let (url, _) = self
             .client
             .authorize_url(move || CsrfToken::new(state))
-            .add_scopes(SCOPES.iter().map(|s| Scope::new((*s).to_owned())))
+            .add_scopes(SCOPES.iter().chain(extra).map(|s| Scope::new((*s).to_owned())))
             .url();
         url.into()
     }

@@ -1,6 +1,6 @@
 //! What the integrations card shows, and the choices made on it.
 use super::connect::{refusal, require_manager};
-use super::{HubspotSettings, connection_of_team};
+use super::{HubspotSettings, connection_of_team, mappings};
 use crate::dto::{HubspotCardDto, SyncLogLine};
 use crate::error::AppError;
 use crate::ssr::entities::{hubspot_sync_log as sync_log, integration_connection as connection, user};
@@ -70,5 +70,9 @@ pub async fn card(db: &DatabaseConnection, user: &user::Model, configured: bool)
         update_existing_contacts: found
             .as_ref()
             .is_none_or(|c| HubspotSettings::of(c).update_existing_contacts),
+        companies_need_reconnect: match &found {
+            Some(c) if !mappings::can_use_companies(&c.scopes) => mappings::team_uses_companies(db, &team.id).await?,
+            _ => false,
+        },
     })
 }

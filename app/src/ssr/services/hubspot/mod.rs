@@ -1,10 +1,13 @@
 //! A team's HubSpot connection as the database sees it: who may connect and
 //! the OAuth dance (`connect`), the sync log and the weekly alert
-//! (`sync_log`), what the integrations card shows (`card`). The HTTP side
+//! (`sync_log`), what the integrations card shows (`card`), which property
+//! each piece of booking information fills (`mappings`). The HTTP side
 //! (HubSpot's token endpoint, the sync job) lives in the server crate; a
 //! booking's HubSpot ids are `external_links`.
 pub mod card;
 pub mod connect;
+pub mod mapping_settings;
+pub mod mappings;
 pub mod sync_log;
 
 pub use card::{card, set_update_existing, sync_log};
