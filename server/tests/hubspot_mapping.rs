@@ -134,18 +134,24 @@ async fn last_log_line(app: &TestApp) -> hubspot_sync_log::Model {
         .expect("a sync log line")
 }
 
-async fn mapped_answers_fill_the_contact_and_one_company_per_domain(app: TestApp) {
+/// Ada's mapped `intro` (see [`ask_and_map`]) booked from
+/// someone@acme.example with `size` and `head_count` as answers, synced.
+async fn mapped_and_booked(app: &TestApp, size: &str, head_count: &str) -> (String, String) {
     let ada = app.pro_owner("ada").await;
     app.create_event_type(&ada, "intro", 30).await;
-    let (size, head_count) = ask_and_map(&app, &ada).await;
-
+    let (size_id, head_count_id) = ask_and_map(app, &ada).await;
     book_answering(
-        &app,
+        app,
         "someone@acme.example",
-        &[(&size, "A small team"), (&head_count, "40")],
+        &[(&size_id, size), (&head_count_id, head_count)],
     )
     .await;
     app.drain_jobs().await;
+    (size_id, head_count_id)
+}
+
+async fn mapped_answers_fill_the_contact_and_one_company_per_domain(app: TestApp) {
+    let (size, head_count) = mapped_and_booked(&app, "A small team", "40").await;
     let contacts = app.hubspot.contacts();
     assert_eq!(contacts.len(), 1);
     let someone = &contacts[0];
@@ -192,16 +198,7 @@ async fn mapped_answers_fill_the_contact_and_one_company_per_domain(app: TestApp
 }
 
 async fn a_value_that_does_not_fit_is_left_out_and_named(app: TestApp) {
-    let ada = app.pro_owner("ada").await;
-    app.create_event_type(&ada, "intro", 30).await;
-    let (size, head_count) = ask_and_map(&app, &ada).await;
-    book_answering(
-        &app,
-        "someone@acme.example",
-        &[(&size, "A big company"), (&head_count, "about fifty")],
-    )
-    .await;
-    app.drain_jobs().await;
+    mapped_and_booked(&app, "A big company", "about fifty").await;
     let line = last_log_line(&app).await;
     assert!(line.succeeded, "{}", line.message);
     assert!(

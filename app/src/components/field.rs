@@ -203,6 +203,44 @@ pub fn CheckboxField(
     }
 }
 
+/// The fieldset of a group of options: its legend names it, and the
+/// group's error is tied to it and announced.
+#[component]
+fn OptionGroup(
+    id: String,
+    label: String,
+    /// After the label, e.g. " (optional)".
+    note: Option<&'static str>,
+    /// `radiogroup` or `group`.
+    role: &'static str,
+    /// Only a radio group may say it is required.
+    aria_required: bool,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let legend_id = format!("{id}-legend");
+    view! {
+        <fieldset
+            class="field choice-field"
+            class:field-invalid=move || error.get().is_some()
+            role=role
+            data-testid=id
+            aria-labelledby=legend_id.clone()
+            aria-required=aria_required.then_some("true")
+            aria-invalid=move || error.get().is_some().then_some("true")
+            aria-describedby={
+                let error_id = error_id.clone();
+                move || error.get().is_some().then(|| error_id.clone())
+            }
+        >
+            <legend id=legend_id.clone()>{label} {note.map(|note| view! { <span class="optional">{note}</span> })}</legend>
+            {children()}
+            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </fieldset>
+    }
+}
+
 /// Any answers out of several, as a group of checkboxes: each submits its
 /// option under `{name}` with `:{index}` appended; `value` holds the ticked
 /// options one per line.
@@ -219,66 +257,54 @@ pub fn CheckboxesField(
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let legend_id = format!("{id}-legend");
     let stem = name.strip_suffix(']').unwrap_or(&name).to_owned();
     let all = options.clone();
-    view! {
-        <fieldset
-            class="field choice-field"
-            class:field-invalid=move || error.get().is_some()
-            role="group"
-            data-testid=id.clone()
-            aria-labelledby=legend_id.clone()
-            aria-invalid=move || error.get().is_some().then_some("true")
-            aria-describedby={
-                let error_id = error_id.clone();
-                move || error.get().is_some().then(|| error_id.clone())
+    let note = if required {
+        " (choose at least one)"
+    } else {
+        " (optional)"
+    };
+    let boxes = options
+        .into_iter()
+        .enumerate()
+        .map(|(index, option)| {
+            let option_id = format!("{id}-{index}");
+            let checked = {
+                let option = option.clone();
+                move || value.with(|v| v.lines().any(|line| line == option))
+            };
+            let all = all.clone();
+            let toggled = option.clone();
+            view! {
+                <div class="choice">
+                    <input
+                        type="checkbox"
+                        id=option_id.clone()
+                        name=format!("{stem}:{index}]")
+                        value=option.clone()
+                        prop:checked=checked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let Some(cb) = on_input else { return };
+                            let ticked = value.with_untracked(|v| {
+                                all.iter()
+                                    .filter(|o| if **o == toggled { on } else { v.lines().any(|line| line == o.as_str()) })
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                                    .join("\n")
+                            });
+                            cb.run(ticked);
+                        }
+                    />
+                    <label for=option_id>{option}</label>
+                </div>
             }
-        >
-            <legend id=legend_id.clone()>
-                {label}
-                {if required {
-                    view! { <span class="optional">" (choose at least one)"</span> }.into_any()
-                } else {
-                    view! { <span class="optional">" (optional)"</span> }.into_any()
-                }}
-            </legend>
-            {options.into_iter().enumerate().map(|(index, option)| {
-                let option_id = format!("{id}-{index}");
-                let checked = {
-                    let option = option.clone();
-                    move || value.with(|v| v.lines().any(|line| line == option))
-                };
-                let all = all.clone();
-                let toggled = option.clone();
-                view! {
-                    <div class="choice">
-                        <input
-                            type="checkbox"
-                            id=option_id.clone()
-                            name=format!("{stem}:{index}]")
-                            value=option.clone()
-                            prop:checked=checked
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                let Some(cb) = on_input else { return };
-                                let ticked = value.with_untracked(|v| {
-                                    all.iter()
-                                        .filter(|o| if **o == toggled { on } else { v.lines().any(|line| line == o.as_str()) })
-                                        .cloned()
-                                        .collect::<Vec<_>>()
-                                        .join("\n")
-                                });
-                                cb.run(ticked);
-                            }
-                        />
-                        <label for=option_id>{option}</label>
-                    </div>
-                }
-            }).collect_view()}
-            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>{move || error.get()}</p>
-        </fieldset>
+        })
+        .collect_view();
+    view! {
+        <OptionGroup id label note=Some(note) role="group" aria_required=false error>
+            {boxes}
+        </OptionGroup>
     }
 }
 
@@ -294,49 +320,39 @@ pub fn ChoiceField(
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let legend_id = format!("{id}-legend");
-    view! {
-        <fieldset
-            class="field choice-field"
-            class:field-invalid=move || error.get().is_some()
-            role="radiogroup"
-            data-testid=id.clone()
-            aria-labelledby=legend_id.clone()
-            aria-required=required.then_some("true")
-            aria-invalid=move || error.get().is_some().then_some("true")
-            aria-describedby={
-                let error_id = error_id.clone();
-                move || error.get().is_some().then(|| error_id.clone())
-            }
-        >
-            <legend id=legend_id.clone()>{label} {(!required).then_some(view! { <span class="optional">" (optional)"</span> })}</legend>
-            {options.into_iter().enumerate().map(|(index, option)| {
-                let option_id = format!("{id}-{index}");
-                let checked = {
-                    let option = option.clone();
-                    move || value.with(|v| *v == option)
-                };
-                let picked = option.clone();
-                view! {
-                    <div class="choice">
-                        <input
-                            type="radio"
-                            id=option_id.clone()
-                            name=name.clone()
-                            value=option.clone()
-                            prop:checked=checked
-                            on:change=move |_| {
-                                if let Some(cb) = on_input {
-                                    cb.run(picked.clone());
-                                }
+    let radios = options
+        .into_iter()
+        .enumerate()
+        .map(|(index, option)| {
+            let option_id = format!("{id}-{index}");
+            let checked = {
+                let option = option.clone();
+                move || value.with(|v| *v == option)
+            };
+            let picked = option.clone();
+            view! {
+                <div class="choice">
+                    <input
+                        type="radio"
+                        id=option_id.clone()
+                        name=name.clone()
+                        value=option.clone()
+                        prop:checked=checked
+                        on:change=move |_| {
+                            if let Some(cb) = on_input {
+                                cb.run(picked.clone());
                             }
-                        />
-                        <label for=option_id>{option}</label>
-                    </div>
-                }
-            }).collect_view()}
-            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>{move || error.get()}</p>
-        </fieldset>
+                        }
+                    />
+                    <label for=option_id>{option}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let note = (!required).then_some(" (optional)");
+    view! {
+        <OptionGroup id label note role="radiogroup" aria_required=required error>
+            {radios}
+        </OptionGroup>
     }
 }

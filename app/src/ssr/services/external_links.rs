@@ -41,13 +41,16 @@ impl Remote<'_> {
 
 /// Every counterpart of `local` in its account.
 pub async fn of(db: &impl ConnectionTrait, local: Local<'_>) -> Result<Vec<link::Model>, DbErr> {
-    link::Entity::find()
-        .filter(link::Column::Provider.eq(local.provider))
-        .filter(link::Column::AccountId.eq(local.account_id))
-        .filter(link::Column::LocalKind.eq(local.kind))
-        .filter(link::Column::LocalId.eq(local.id))
-        .all(db)
-        .await
+    link::Entity::find().filter(rows_of(local)).all(db).await
+}
+
+/// The links of `local` in its account.
+fn rows_of(local: Local<'_>) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(link::Column::Provider.eq(local.provider))
+        .add(link::Column::AccountId.eq(local.account_id))
+        .add(link::Column::LocalKind.eq(local.kind))
+        .add(link::Column::LocalId.eq(local.id))
 }
 
 /// Another account of the same provider that `local` has counterparts in,
@@ -63,16 +66,18 @@ pub async fn linked_elsewhere(db: &impl ConnectionTrait, local: Local<'_>) -> Re
         .map(|found| found.account_id))
 }
 
-/// Records what is known of `local`'s `remote_kind` counterpart.
-pub async fn put(
-    db: &impl ConnectionTrait,
-    local: Local<'_>,
-    remote_kind: &str,
-    remote: Remote<'_>,
-) -> Result<(), DbErr> {
-    let now = Utc::now();
+/// What identifies a link: one counterpart of each kind per local row and account.
+const KEY: [link::Column; 5] = [
+    link::Column::Provider,
+    link::Column::AccountId,
+    link::Column::LocalKind,
+    link::Column::LocalId,
+    link::Column::RemoteKind,
+];
+
+fn new_row(local: Local<'_>, remote_kind: &str, remote: Remote<'_>, now: DateTime<Utc>) -> link::ActiveModel {
     let (remote_id, pending_since) = remote.columns();
-    let row = link::ActiveModel {
+    link::ActiveModel {
         id: Set(new_id()),
         provider: Set(local.provider.to_owned()),
         account_id: Set(local.account_id.to_owned()),
@@ -85,22 +90,25 @@ pub async fn put(
         remote_updated_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-    };
-    link::Entity::insert(row)
+    }
+}
+
+/// Records what is known of `local`'s `remote_kind` counterpart.
+pub async fn put(
+    db: &impl ConnectionTrait,
+    local: Local<'_>,
+    remote_kind: &str,
+    remote: Remote<'_>,
+) -> Result<(), DbErr> {
+    link::Entity::insert(new_row(local, remote_kind, remote, Utc::now()))
         .on_conflict(
-            OnConflict::columns([
-                link::Column::Provider,
-                link::Column::AccountId,
-                link::Column::LocalKind,
-                link::Column::LocalId,
-                link::Column::RemoteKind,
-            ])
-            .update_columns([
-                link::Column::RemoteId,
-                link::Column::PendingSince,
-                link::Column::UpdatedAt,
-            ])
-            .to_owned(),
+            OnConflict::columns(KEY)
+                .update_columns([
+                    link::Column::RemoteId,
+                    link::Column::PendingSince,
+                    link::Column::UpdatedAt,
+                ])
+                .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
@@ -118,12 +126,7 @@ pub enum Claim {
 }
 
 fn keyed(local: Local<'_>, remote_kind: &str) -> sea_orm::Condition {
-    sea_orm::Condition::all()
-        .add(link::Column::Provider.eq(local.provider))
-        .add(link::Column::AccountId.eq(local.account_id))
-        .add(link::Column::LocalKind.eq(local.kind))
-        .add(link::Column::LocalId.eq(local.id))
-        .add(link::Column::RemoteKind.eq(remote_kind))
+    rows_of(local).add(link::Column::RemoteKind.eq(remote_kind))
 }
 
 /// Claims the right to create `local`'s `remote_kind` counterpart, unless
@@ -134,32 +137,8 @@ pub async fn claim(
     remote_kind: &str,
     now: DateTime<Utc>,
 ) -> Result<Claim, DbErr> {
-    let row = link::ActiveModel {
-        id: Set(new_id()),
-        provider: Set(local.provider.to_owned()),
-        account_id: Set(local.account_id.to_owned()),
-        team_id: Set(local.team_id.to_owned()),
-        local_kind: Set(local.kind.to_owned()),
-        local_id: Set(local.id.to_owned()),
-        remote_kind: Set(remote_kind.to_owned()),
-        remote_id: Set(None),
-        pending_since: Set(Some(now)),
-        remote_updated_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    };
-    let inserted = link::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                link::Column::Provider,
-                link::Column::AccountId,
-                link::Column::LocalKind,
-                link::Column::LocalId,
-                link::Column::RemoteKind,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
+    let inserted = link::Entity::insert(new_row(local, remote_kind, Remote::PendingSince(now), now))
+        .on_conflict(OnConflict::columns(KEY).do_nothing().to_owned())
         .exec_without_returning(db)
         .await?;
     if inserted == 1 {

@@ -353,16 +353,28 @@ impl HubspotApi {
 
     pub async fn create_company(&self, portal: &str, token: &str, properties: Value) -> Result<String, ApiError> {
         let body = json!({ "properties": properties, "associations": [] });
-        Self::id_of(
-            &self
-                .send(portal, token, reqwest::Method::POST, "companies", &body)
-                .await?,
-        )
+        self.create(portal, token, "companies", &body).await
     }
 
     pub async fn update_company(&self, portal: &str, token: &str, id: &str, properties: Value) -> Result<(), ApiError> {
+        self.update(portal, token, "companies", id, properties).await
+    }
+
+    /// Creates an object of `object` type; returns its id.
+    async fn create(&self, portal: &str, token: &str, object: &str, body: &Value) -> Result<String, ApiError> {
+        Self::id_of(&self.send(portal, token, reqwest::Method::POST, object, body).await?)
+    }
+
+    async fn update(
+        &self,
+        portal: &str,
+        token: &str,
+        object: &str,
+        id: &str,
+        properties: Value,
+    ) -> Result<(), ApiError> {
         let body = json!({ "properties": properties });
-        self.send(portal, token, reqwest::Method::PATCH, &format!("companies/{id}"), &body)
+        self.send(portal, token, reqwest::Method::PATCH, &format!("{object}/{id}"), &body)
             .await
             .map(drop)
     }
@@ -403,18 +415,11 @@ impl HubspotApi {
                 "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": MEETING_TO_CONTACT }],
             }],
         });
-        Self::id_of(
-            &self
-                .send(portal, token, reqwest::Method::POST, "meetings", &body)
-                .await?,
-        )
+        self.create(portal, token, "meetings", &body).await
     }
 
     pub async fn update_meeting(&self, portal: &str, token: &str, id: &str, properties: Value) -> Result<(), ApiError> {
-        let body = json!({ "properties": properties });
-        self.send(portal, token, reqwest::Method::PATCH, &format!("meetings/{id}"), &body)
-            .await
-            .map(drop)
+        self.update(portal, token, "meetings", id, properties).await
     }
 
     /// The meeting carrying `external_url` (Slotline's marker), if HubSpot's search sees one.
