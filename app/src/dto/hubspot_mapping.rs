@@ -40,6 +40,6 @@ pub struct MappingRowDto {
     /// A choice question mapped to an enumeration: each of its options and
     /// the property option it fills (blank: matched by label).
     pub choices: Vec<(String, String)>,
-    /// The enumeration's options to map them to.
+    /// The property's options when it is an enumeration.
     pub options: Vec<PropertyOption>,
 }

@@ -199,9 +199,14 @@ fn ObjectSettings(
 fn MappingRow(row: MappingRowDto, object: &'static str, event_type_id: String, actions: Actions) -> impl IntoView {
     let name = format!("{} ({})", row.property_label, row.property);
     let testid = format!("hubspot-{object}-row-{}", row.property);
-    let choices = (!row.choices.is_empty()).then(|| {
-        view! { <ChoiceMatching row=row.clone() object event_type_id=event_type_id.clone() action=actions.choices/> }
-    });
+    let choices = if row.choices.is_empty() {
+        (!row.options.is_empty()).then(|| {
+            let labels: Vec<&str> = row.options.iter().map(|o| o.label.as_str()).collect();
+            view! { <p class="muted">"Takes one of: " {labels.join(", ")}</p> }.into_any()
+        })
+    } else {
+        Some(view! { <ChoiceMatching row=row.clone() object event_type_id=event_type_id.clone() action=actions.choices/> }.into_any())
+    };
     view! {
         <tr data-testid=testid>
             <td>{name.clone()}</td>

@@ -53,17 +53,17 @@ fn row_dto(position: u32, row: &Mapping, property: Option<&PropertyDef>, questio
         Information::Question(id) => questions.iter().find(|q| &q.id == id && q.kind.has_options()),
         _ => None,
     };
-    let enumeration = property.filter(|p| p.kind == PropertyType::Enumeration);
-    let (choices, options) = match (choice_question, enumeration) {
-        (Some(question), Some(property)) => (
-            question
-                .options
-                .iter()
-                .map(|option| (option.clone(), row.choices.get(option).cloned().unwrap_or_default()))
-                .collect(),
-            property.options.clone(),
-        ),
-        _ => (Vec::new(), Vec::new()),
+    let options = property
+        .filter(|p| p.kind == PropertyType::Enumeration)
+        .map(|p| p.options.clone())
+        .unwrap_or_default();
+    let choices = match choice_question {
+        Some(question) if !options.is_empty() => question
+            .options
+            .iter()
+            .map(|option| (option.clone(), row.choices.get(option).cloned().unwrap_or_default()))
+            .collect(),
+        _ => Vec::new(),
     };
     MappingRowDto {
         position,
