@@ -49,6 +49,12 @@ test("a host asks for a phone number and their own questions; the invitee must a
   await page.getByTestId("new-question-kind").selectOption("date");
   await page.getByTestId("new-question-save").click();
   await expect(page.getByTestId("question-4")).toContainText("Go-live date");
+  // Any of several options: checkboxes.
+  await page.getByTestId("new-question-label").fill("What should we cover?");
+  await page.getByTestId("new-question-kind").selectOption("multiple_choice");
+  await page.getByTestId("new-question-options").fill("Pricing\nA demo\nSupport");
+  await page.getByTestId("new-question-save").click();
+  await expect(page.getByTestId("question-5")).toContainText("What should we cover?");
   await shot(page, "q1-questions-editor");
 
   await visit(page, `/${slug}/consultation`);
@@ -69,9 +75,12 @@ test("a host asks for a phone number and their own questions; the invitee must a
   await page.getByLabel("2–10").check();
   await page.getByLabel("Yes", { exact: true }).check();
   await page.getByLabel("Go-live date").fill("2027-01-15");
+  const cover = page.getByRole("group", { name: /What should we cover/ });
+  await cover.getByLabel("Support", { exact: true }).check();
+  await cover.getByLabel("Pricing", { exact: true }).check();
   await page.getByTestId("confirm-booking").click();
   await expect(page.getByTestId("manage-heading")).toHaveText("You’re booked");
-  await expect(page.getByTestId("booking-answer")).toHaveText(["NACA", "2–10", "Yes", "2027-01-15"]);
+  await expect(page.getByTestId("booking-answer")).toHaveText(["NACA", "2–10", "Yes", "2027-01-15", "Pricing Support"]);
   await shot(page, "q3-confirmation-with-answers");
 
   const hostMail = await waitForEmail(`<${slug}@example.com>`, "Company: NACA");

@@ -1,6 +1,9 @@
 import { test, expect, visit, shot, pickFirstSlot } from "./fixtures";
 import { sandboxURL, demoPassword } from "../playwright.config";
 
+// Runs after hubspot.spec.ts (files run in name order), which counts the
+// demo team's sync log lines from an empty log.
+
 async function sandboxState(request: import("@playwright/test").APIRequestContext) {
   const response = await request.get(`${sandboxURL}/_sandbox/state`);
   expect(response.ok()).toBeTruthy();
@@ -127,8 +130,11 @@ test("the owner maps answers to HubSpot contact and company properties; bookings
   const state = await sandboxState(request);
   expect(state.companies.filter((c: any) => c.properties.domain === "gmail.com")).toEqual([]);
 
-  await visit(page, "/dashboard/integrations");
-  await expect(page.getByTestId("sync-log-row").first()).toContainText("gmail.com is a free e-mail domain");
+  // The log line is written once the meeting is in; reload until it shows.
+  await expect(async () => {
+    await visit(page, "/dashboard/integrations");
+    await expect(page.getByTestId("sync-log-row").first()).toContainText("gmail.com is a free e-mail domain", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await shot(page, "m2-sync-log");
 
   // Leave HubSpot as the other journeys expect it: disconnected, the sandbox empty.
