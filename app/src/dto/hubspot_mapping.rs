@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HubspotMappingDto {
+    pub event_type_id: String,
     /// Whether the team's HubSpot is connected; without it only the rows show.
     pub connected: bool,
     /// Why the portal's properties could not be listed, if so.

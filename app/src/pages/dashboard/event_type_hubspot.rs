@@ -6,6 +6,7 @@ use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, SelectField};
 use crate::domain::hubspot_mapping::{CrmObject, PropertyDef};
 use crate::dto::{HubspotMappingDto, MappingRowDto, ObjectMappingDto};
+use crate::error::AppError;
 use crate::functions::hubspot_mapping::{
     AddHubspotMapping, RefreshHubspotProperties, RemoveHubspotMapping, SaveHubspotChoices, SetHubspotCompanies,
     hubspot_mapping,
@@ -16,7 +17,7 @@ use leptos_router::components::A;
 
 /// The actions of the section; any of them finishing reloads it.
 #[derive(Clone, Copy)]
-struct Actions {
+pub struct MappingActions {
     add: ServerAction<AddHubspotMapping>,
     remove: ServerAction<RemoveHubspotMapping>,
     choices: ServerAction<SaveHubspotChoices>,
@@ -24,48 +25,67 @@ struct Actions {
     refresh: ServerAction<RefreshHubspotProperties>,
 }
 
+/// The section's settings, `None` for an event type not saved yet.
+pub type MappingResource = Resource<Result<Option<HubspotMappingDto>, AppError>>;
+
+impl Default for MappingActions {
+    fn default() -> Self {
+        Self {
+            add: ServerAction::new(),
+            remove: ServerAction::new(),
+            choices: ServerAction::new(),
+            companies: ServerAction::new(),
+            refresh: ServerAction::new(),
+        }
+    }
+}
+
+impl MappingActions {
+    /// The settings of the event type `id` gives, reloaded after each action.
+    /// The page creates it at its top, outside any `<Suspense/>`: a resource
+    /// made inside one raced its sibling's while hydrating.
+    pub fn settings(self, id: Signal<Option<String>>) -> MappingResource {
+        Resource::new(
+            move || {
+                (
+                    id.get(),
+                    self.add.version().get(),
+                    self.remove.version().get(),
+                    self.choices.version().get(),
+                    self.companies.version().get(),
+                    self.refresh.version().get(),
+                )
+            },
+            |(id, ..)| async move {
+                match id {
+                    Some(id) => hubspot_mapping(id.into(), false).await.map(Some),
+                    None => Ok(None),
+                }
+            },
+        )
+    }
+}
+
 #[component]
-pub fn HubspotMappingEditor(event_type_id: String) -> impl IntoView {
-    let actions = Actions {
-        add: ServerAction::new(),
-        remove: ServerAction::new(),
-        choices: ServerAction::new(),
-        companies: ServerAction::new(),
-        refresh: ServerAction::new(),
-    };
-    let load_id = event_type_id.clone();
-    let settings = Resource::new(
-        move || {
-            (
-                actions.add.version().get(),
-                actions.remove.version().get(),
-                actions.choices.version().get(),
-                actions.companies.version().get(),
-                actions.refresh.version().get(),
-            )
-        },
-        move |_| hubspot_mapping(load_id.clone().into(), false),
-    );
+pub fn HubspotMappingEditor(settings: MappingResource, actions: MappingActions) -> impl IntoView {
     view! {
         <section class="card narrow" aria-labelledby="hubspot-heading" data-testid="hubspot-mapping">
             <h2 id="hubspot-heading">"HubSpot"</h2>
             <Transition fallback=Loading>
-                {move || {
-                    let event_type_id = event_type_id.clone();
-                    Suspend::new(async move {
-                        match settings.await {
-                            Ok(dto) => view! { <Settings dto event_type_id actions/> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        }
-                    })
-                }}
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(Some(dto)) => view! { <Settings dto actions/> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
             </Transition>
         </section>
     }
 }
 
 #[component]
-fn Settings(dto: HubspotMappingDto, event_type_id: String, actions: Actions) -> impl IntoView {
+fn Settings(dto: HubspotMappingDto, actions: MappingActions) -> impl IntoView {
     let sync = if dto.sync_on {
         "Bookings of this event type sync to your team’s HubSpot. Choose below which HubSpot property each piece of booking information fills."
     } else {
@@ -73,6 +93,7 @@ fn Settings(dto: HubspotMappingDto, event_type_id: String, actions: Actions) -> 
     };
     let refresh_value = actions.refresh.value();
     let HubspotMappingDto {
+        event_type_id,
         connected,
         problem,
         listed_at,
@@ -159,7 +180,7 @@ fn ObjectSettings(
     object: ObjectMappingDto,
     sources: Vec<(String, String)>,
     event_type_id: String,
-    actions: Actions,
+    actions: MappingActions,
     children: Children,
 ) -> impl IntoView {
     let key = object.object.as_str();
@@ -196,7 +217,12 @@ fn ObjectSettings(
 }
 
 #[component]
-fn MappingRow(row: MappingRowDto, object: &'static str, event_type_id: String, actions: Actions) -> impl IntoView {
+fn MappingRow(
+    row: MappingRowDto,
+    object: &'static str,
+    event_type_id: String,
+    actions: MappingActions,
+) -> impl IntoView {
     let name = format!("{} ({})", row.property_label, row.property);
     let testid = format!("hubspot-{object}-row-{}", row.property);
     let choices = if row.choices.is_empty() {

@@ -4,28 +4,67 @@
 use crate::components::field::field_error;
 use crate::components::{CheckboxField, ErrorNotice, FormAlert, Loading, SelectField, TextArea, TextField};
 use crate::domain::questions::{Question, QuestionKind};
+use crate::error::AppError;
 use crate::functions::questions::{DeleteQuestion, MoveQuestion, SaveQuestion, list_questions};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+/// The editor's actions; any of them finishing reloads the list.
+#[derive(Clone, Copy)]
+pub struct QuestionActions {
+    add: ServerAction<SaveQuestion>,
+    delete: ServerAction<DeleteQuestion>,
+    reorder: ServerAction<MoveQuestion>,
+    /// Bumped when a question is saved from its own edit form.
+    edited: RwSignal<u32>,
+}
+
+pub type QuestionsResource = Resource<Result<Vec<Question>, AppError>>;
+
+impl Default for QuestionActions {
+    fn default() -> Self {
+        Self {
+            add: ServerAction::new(),
+            delete: ServerAction::new(),
+            reorder: ServerAction::new(),
+            edited: RwSignal::new(0),
+        }
+    }
+}
+
+impl QuestionActions {
+    /// The questions of the event type `id` gives, reloaded after each
+    /// change. The page creates it at its top, outside any `<Suspense/>`:
+    /// resources made inside one raced each other while hydrating.
+    pub fn questions(self, id: Signal<Option<String>>) -> QuestionsResource {
+        Resource::new(
+            move || {
+                (
+                    id.get(),
+                    self.add.version().get(),
+                    self.delete.version().get(),
+                    self.reorder.version().get(),
+                    self.edited.get(),
+                )
+            },
+            |(id, ..)| async move {
+                match id {
+                    Some(id) => list_questions(id.into()).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+        )
+    }
+}
+
 #[component]
-pub fn QuestionsEditor(event_type_id: String) -> impl IntoView {
-    let add = ServerAction::<SaveQuestion>::new();
-    let delete = ServerAction::<DeleteQuestion>::new();
-    let reorder = ServerAction::<MoveQuestion>::new();
-    let edited = RwSignal::new(0u32);
-    let list_id = event_type_id.clone();
-    let questions = Resource::new(
-        move || {
-            (
-                add.version().get(),
-                delete.version().get(),
-                reorder.version().get(),
-                edited.get(),
-            )
-        },
-        move |_| list_questions(list_id.clone().into()),
-    );
+pub fn QuestionsEditor(event_type_id: String, questions: QuestionsResource, actions: QuestionActions) -> impl IntoView {
+    let QuestionActions {
+        add,
+        delete,
+        reorder,
+        edited,
+    } = actions;
     // A fresh, empty add form after each question is added.
     let added = RwSignal::new(0u32);
     Effect::new(move |_| {

@@ -1,5 +1,5 @@
-use super::event_type_hubspot::HubspotMappingEditor;
-use super::event_type_questions::QuestionsEditor;
+use super::event_type_hubspot::{HubspotMappingEditor, MappingActions};
+use super::event_type_questions::{QuestionActions, QuestionsEditor};
 use super::{DashboardShell, use_current_user};
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, SelectField, TextArea, TextField};
@@ -96,6 +96,11 @@ fn EventTypeEditor() -> impl IntoView {
             }
         },
     );
+    let id = Signal::derive(move || params.read().get("id"));
+    let question_actions = QuestionActions::default();
+    let questions = question_actions.questions(id);
+    let hubspot_actions = MappingActions::default();
+    let hubspot = hubspot_actions.settings(id);
     view! {
         <p><A href="/dashboard/event-types">"← Event types"</A></p>
         <Suspense fallback=Loading>
@@ -105,8 +110,8 @@ fn EventTypeEditor() -> impl IntoView {
                         let id = event.id.clone();
                         view! {
                             <EventTypeForm event=Some(event)/>
-                            <QuestionsEditor event_type_id=id.to_string()/>
-                            <HubspotMappingEditor event_type_id=id.to_string()/>
+                            <QuestionsEditor event_type_id=id.to_string() questions actions=question_actions/>
+                            <HubspotMappingEditor settings=hubspot actions=hubspot_actions/>
                         }
                         .into_any()
                     }

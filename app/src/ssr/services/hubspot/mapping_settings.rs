@@ -137,6 +137,7 @@ pub async fn show(
             .map(|info| (info.key(), info.label(&questions))),
     );
     Ok(HubspotMappingDto {
+        event_type_id: event.id.to_string(),
         connected: found.is_some(),
         problem,
         listed_at,
