@@ -21,6 +21,7 @@ on_both_databases!(
     errors_answer_with_their_http_status,
     a_manage_link_stops_working_once_the_booking_has_ended,
     a_booking_fills_a_contacts_gaps_but_keeps_what_the_host_typed,
+    fields_left_out_of_the_form_read_as_blank,
 );
 
 async fn setup(app: &TestApp) -> (reqwest::Client, String) {
@@ -363,4 +364,33 @@ async fn a_booking_fills_a_contacts_gaps_but_keeps_what_the_host_typed(app: Test
     .redirect();
     let grace = contact::Entity::find().one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(grace.phone.as_deref(), Some("+1 202 555 0100"), "a filled field stays");
+}
+
+async fn fields_left_out_of_the_form_read_as_blank(app: TestApp) {
+    let (_, slot) = setup(&app).await;
+    let booked = app
+        .call::<app::functions::bookings::Book>(
+            &browser(),
+            &[
+                ("form[host]", "ada"),
+                ("form[event]", "intro"),
+                ("form[start]", &slot),
+                ("form[time_zone]", "Europe/Berlin"),
+                ("form[name]", "Grace Hopper"),
+                ("form[email]", "grace@example.com"),
+            ],
+        )
+        .await;
+    assert!(matches!(booked, Answer::Redirect(_)), "no phone or notes needed");
+    let refused = app
+        .call::<app::functions::bookings::Book>(&browser(), &[("form[host]", "ada"), ("form[event]", "intro")])
+        .await
+        .err();
+    let AppError::Validation(fields) = refused else {
+        panic!("field errors, not {refused:?}");
+    };
+    let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    for field in ["name", "email"] {
+        assert!(named.contains(&field), "{named:?}");
+    }
 }

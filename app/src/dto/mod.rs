@@ -144,8 +144,10 @@ pub struct BookingPageDto {
     pub rescheduling_from: Option<String>,
 }
 
-/// The booking form on `/{host}/{event}`.
+/// The booking form on `/{host}/{event}`. A field left out reads as blank,
+/// so a script that skips one gets that field's error, not a failure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BookingForm {
     pub host: String,
     pub event: String,
@@ -156,7 +158,6 @@ pub struct BookingForm {
     pub phone: String,
     pub notes: String,
     /// Answers keyed by question id.
-    #[serde(default)]
     pub answers: BTreeMap<String, String>,
 }
 
