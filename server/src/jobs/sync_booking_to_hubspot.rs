@@ -354,19 +354,11 @@ impl Sync<'_> {
 
     /// The portal's writable properties of `object`, from the cache while it is fresh.
     async fn properties(&self, token: &str, object: CrmObject) -> Result<Vec<PropertyDef>, StepError> {
-        let connection_id = self.connection_id.as_str();
-        let now = Utc::now();
-        if let Some((list, _)) = mappings::cached_properties(&self.ctx.db, connection_id, object, now)
-            .await
-            .map_err(StepError::Storage)?
-        {
-            return Ok(list);
-        }
-        let list = self.api().properties(&self.portal, token, object).await?;
-        mappings::store_properties(&self.ctx.db, connection_id, object, &list, now)
+        let fetch = self.api().properties(&self.portal, token, object);
+        let listed = mappings::properties(&self.ctx.db, &self.connection_id, object, false, fetch)
             .await
             .map_err(StepError::Storage)?;
-        Ok(list)
+        Ok(listed?.0)
     }
 
     /// The mapped values of `object`'s rows; those that do not fit are noted as skipped.

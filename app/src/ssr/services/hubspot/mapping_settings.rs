@@ -45,7 +45,8 @@ async fn portal_properties(
                 .to_owned(),
         ));
     }
-    Ok(mappings::properties(&state.db, source, found, object, refresh).await?)
+    let fetch = source.fetch(found, object);
+    Ok(mappings::properties(&state.db, &found.id, object, refresh, fetch).await?)
 }
 
 fn row_dto(position: u32, row: &Mapping, property: Option<&PropertyDef>, questions: &[Question]) -> MappingRowDto {

@@ -171,21 +171,22 @@ pub trait PropertySource: Send + Sync {
 }
 
 /// The connection's properties of `object` and when HubSpot listed them:
-/// the cached list while fresh, unless `refresh`.
-pub async fn properties(
+/// the cached list while fresh, unless `refresh`; else what `fetch` (only
+/// awaited then) brings, kept for the next ten minutes.
+pub async fn properties<E>(
     db: &impl ConnectionTrait,
-    source: &dyn PropertySource,
-    connection: &connection::Model,
+    connection_id: &str,
     object: CrmObject,
     refresh: bool,
-) -> Result<Result<(Vec<PropertyDef>, DateTime<Utc>), String>, DbErr> {
+    fetch: impl Future<Output = Result<Vec<PropertyDef>, E>>,
+) -> Result<Result<(Vec<PropertyDef>, DateTime<Utc>), E>, DbErr> {
     let now = Utc::now();
-    if !refresh && let Some(cached) = cached_properties(db, &connection.id, object, now).await? {
+    if !refresh && let Some(cached) = cached_properties(db, connection_id, object, now).await? {
         return Ok(Ok(cached));
     }
-    match source.fetch(connection, object).await {
+    match fetch.await {
         Ok(list) => {
-            store_properties(db, &connection.id, object, &list, now).await?;
+            store_properties(db, connection_id, object, &list, now).await?;
             Ok(Ok((list, now)))
         }
         Err(problem) => Ok(Err(problem)),
