@@ -110,6 +110,7 @@ async fn main() -> anyhow::Result<()> {
             buffer_before_min: Set(0),
             buffer_after_min: Set(0),
             status: Set(app::domain::BookingStatus::Confirmed),
+            source: Set(app::domain::BookingSource::Page),
             invitee_name: Set(name.as_str().to_owned()),
             invitee_email: Set(email.into_inner()),
             invitee_phone: Set(None),

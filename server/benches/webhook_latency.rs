@@ -101,7 +101,13 @@ async fn main() -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let now = Utc::now();
-    let slots = bookings::free_slots(db, &host, &intro, now, now + Duration::days(365), now, None)
+    let window = bookings::SlotWindow {
+        from: now,
+        to: now + Duration::days(365),
+        minutes: intro.duration_min as u32,
+        exclude: None,
+    };
+    let slots = bookings::free_slots(db, &host, &intro, window, now)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     anyhow::ensure!(slots.len() >= count, "only {} free slots", slots.len());
@@ -119,6 +125,7 @@ async fn main() -> anyhow::Result<()> {
                 per_email_per_hour: u32::MAX,
                 per_host_per_hour: u32::MAX,
             },
+            (host.clone(), intro.clone()),
             BookingForm {
                 host: "demo".into(),
                 event: "intro".into(),
@@ -128,6 +135,8 @@ async fn main() -> anyhow::Result<()> {
                 email: format!("invitee{i}@example.com"),
                 ..BookingForm::default()
             },
+            app::domain::BookingSource::Page,
+            None,
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;

@@ -33,6 +33,9 @@ pub struct Config {
     /// Peers whose `X-Forwarded-For` names the client (`SLOTLINE_TRUSTED_PROXIES`,
     /// comma-separated addresses or CIDR ranges).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `SLOTLINE_API_REQUESTS_PER_MINUTE`: each API user's allowance (60,
+    /// CONTRACTS §3); a test that explores the API sets more.
+    pub api_requests_per_minute: u32,
     /// `SLOTLINE_WEBHOOK_FIRST_RETRY_MS`: the first retry of a failed
     /// webhook delivery (30 s); tests shorten it.
     pub webhook_first_retry: std::time::Duration,
@@ -163,6 +166,15 @@ impl Config {
                 },
             )?,
             trusted_proxies: var("SLOTLINE_TRUSTED_PROXIES").map_or(Ok(Vec::new()), |list| parse_proxies(&list))?,
+            api_requests_per_minute: var("SLOTLINE_API_REQUESTS_PER_MINUTE").map_or(
+                Ok(crate::api::rate_limit::USER_PER_MINUTE),
+                |n| {
+                    n.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .context("SLOTLINE_API_REQUESTS_PER_MINUTE must be a positive whole number")
+                },
+            )?,
             redis_url: var("SLOTLINE_REDIS_URL"),
             redis_prefix: var("SLOTLINE_REDIS_PREFIX").unwrap_or_else(|| "slotline".into()),
             access_limits: access_limits()?,
@@ -232,6 +244,7 @@ impl Config {
             hubspot: None,
             webhook_allow_private: false,
             trusted_proxies: Vec::new(),
+            api_requests_per_minute: crate::api::rate_limit::USER_PER_MINUTE,
             webhook_first_retry: crate::jobs::backoff::WEBHOOK_FIRST_RETRY,
             redis_url: None,
             redis_prefix: "slotline".into(),

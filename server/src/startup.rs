@@ -168,7 +168,11 @@ impl Application {
             runner,
             leptos,
             hubspot,
-            rate_limits: Arc::new(RateLimits::new(config.trusted_proxies.clone()).shared(shared_limits)),
+            rate_limits: Arc::new(
+                RateLimits::new(config.trusted_proxies.clone())
+                    .per_user(config.api_requests_per_minute)
+                    .shared(shared_limits),
+            ),
             job_workers: config.job_workers,
         })
     }

@@ -2,6 +2,7 @@
 //! database — SQLite always, PostgreSQL when `SLOTLINE_TEST_POSTGRES_URL`'s
 //! server answers (see `helpers`).
 mod access;
+mod agent_api;
 mod api;
 mod auth;
 mod booking_limits;
@@ -13,6 +14,7 @@ mod hubspot_connect;
 mod hubspot_mapping;
 mod hubspot_sync;
 mod jobs;
+mod mcp;
 mod migration;
 mod outbound;
 mod passwords;

@@ -41,7 +41,13 @@ async fn redis_url() -> Option<String> {
 async fn free_starts(app: &TestApp, host: &str, event: &str, count: usize) -> Vec<String> {
     let (host, event) = bookings::find_public_event(&app.state.db, host, event).await.unwrap();
     let now = Utc::now();
-    let slots = bookings::free_slots(&app.state.db, &host, &event, now, now + Days::days(60), now, None)
+    let window = bookings::SlotWindow {
+        from: now,
+        to: now + Days::days(60),
+        minutes: event.duration_min as u32,
+        exclude: None,
+    };
+    let slots = bookings::free_slots(&app.state.db, &host, &event, window, now)
         .await
         .unwrap();
     assert!(slots.len() >= count, "{} free slots", slots.len());

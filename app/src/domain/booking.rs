@@ -32,6 +32,43 @@ impl BookingStatus {
     }
 }
 
+/// Where a booking was made; stored as its name in `bookings.source`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))"))]
+#[serde(rename_all = "snake_case")]
+pub enum BookingSource {
+    /// The public booking page.
+    #[default]
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "page"))]
+    Page,
+    /// REST API v1, with an API key.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "api"))]
+    Api,
+    /// The MCP server, with an API key.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "mcp"))]
+    Mcp,
+}
+
+impl BookingSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::Api => "api",
+            Self::Mcp => "mcp",
+        }
+    }
+
+    /// How the host's booking page says where it came from.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Page => "Booking page",
+            Self::Api => "REST API",
+            Self::Mcp => "AI agent (MCP)",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

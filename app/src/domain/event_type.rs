@@ -53,6 +53,86 @@ impl Scheduling {
     }
 }
 
+/// The durations an invitee may choose from, in minutes, ascending; the
+/// event type's own duration is always one of them and is the default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Durations {
+    default: u32,
+    all: Vec<u32>,
+}
+
+impl Durations {
+    pub const MAX_CHOICES: usize = 6;
+
+    /// The default duration plus the others a host typed, e.g. `15, 60`.
+    pub fn parse(default: u32, others: &str) -> Result<Self, String> {
+        let mut all = vec![default];
+        for item in others.split([',', ' ', ';']).filter(|item| !item.trim().is_empty()) {
+            let minutes: u32 = item
+                .trim()
+                .trim_end_matches("min")
+                .trim()
+                .parse()
+                .map_err(|_| format!("“{}” is not a number of minutes.", item.trim()))?;
+            if !(MIN_DURATION..=MAX_DURATION).contains(&minutes) {
+                return Err(format!(
+                    "Each duration must be {MIN_DURATION} to {MAX_DURATION} minutes."
+                ));
+            }
+            if !all.contains(&minutes) {
+                all.push(minutes);
+            }
+        }
+        if all.len() > Self::MAX_CHOICES {
+            return Err(format!("Offer at most {} durations.", Self::MAX_CHOICES));
+        }
+        all.sort_unstable();
+        Ok(Self { default, all })
+    }
+
+    /// As stored beside the event type's duration: trusted, and whatever is
+    /// unreadable or missing falls back to the default alone.
+    pub fn from_stored(default: u32, stored: &str) -> Self {
+        Self::parse(default, stored).unwrap_or(Self {
+            default,
+            all: vec![default],
+        })
+    }
+
+    /// Blank when the default is the only one.
+    pub fn to_stored(&self) -> String {
+        if self.all.len() == 1 {
+            return String::new();
+        }
+        self.all.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn default_minutes(&self) -> u32 {
+        self.default
+    }
+
+    pub fn all(&self) -> &[u32] {
+        &self.all
+    }
+
+    /// The duration asked for, or the default when none is; one the event
+    /// type does not offer is refused.
+    pub fn pick(&self, asked: Option<u32>) -> Result<u32, String> {
+        match asked {
+            None => Ok(self.default),
+            Some(minutes) if self.all.contains(&minutes) => Ok(minutes),
+            Some(_) => Err(format!(
+                "Choose one of the offered durations: {} minutes.",
+                self.list_text()
+            )),
+        }
+    }
+
+    fn list_text(&self) -> String {
+        self.all.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +173,20 @@ mod tests {
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["duration", "horizon"]);
+    }
+
+    #[test]
+    fn durations_include_the_default_and_refuse_others() {
+        let durations = Durations::parse(30, "60, 15 ,15").unwrap();
+        assert_eq!(durations.all(), [15, 30, 60]);
+        assert_eq!(durations.to_stored(), "15,30,60");
+        assert_eq!(durations.pick(None), Ok(30));
+        assert_eq!(durations.pick(Some(60)), Ok(60));
+        assert!(durations.pick(Some(45)).is_err());
+        assert_eq!(Durations::from_stored(30, &durations.to_stored()), durations);
+        assert_eq!(Durations::parse(30, "").unwrap().to_stored(), "");
+        assert!(Durations::parse(30, "4").is_err());
+        assert!(Durations::parse(30, "half an hour").is_err());
+        assert!(Durations::parse(30, "5,10,15,20,25,35").is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! Pure types and rules of the scheduling domain: no I/O, compiled for the
 //! browser too. Values are parsed here once, at the edge, and trusted after.
 pub mod api_keys;
+pub mod api_scopes;
 pub mod booking;
 pub mod email;
 pub mod event_type;
@@ -14,11 +15,11 @@ pub mod team;
 pub mod time_zone;
 pub mod webhooks;
 
-pub use booking::BookingStatus;
+pub use booking::{BookingSource, BookingStatus};
 pub use email::Email;
 pub use ids::{
     ApiKeyId, BookingId, ContactId, EventId, EventTypeId, QuestionId, TeamId, UserId, WebhookDeliveryId, WebhookId,
 };
-pub use person::{Notes, PersonName, Phone};
+pub use person::{Notes, PersonName};
 pub use slug::{EventSlug, HostSlug};
 pub use time_zone::TimeZoneName;

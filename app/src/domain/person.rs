@@ -33,29 +33,6 @@ impl PersonName {
     }
 }
 
-/// An optional phone number; blank means none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Phone(String);
-
-impl Phone {
-    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
-        let phone = raw.trim();
-        if phone.is_empty() {
-            return Ok(None);
-        }
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        if !allowed || !(5..=20).contains(&digits) || phone.len() > 40 {
-            return Err("Enter a phone number with 5 to 20 digits, like +49 30 1234567.".into());
-        }
-        Ok(Some(Self(phone.to_owned())))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 /// Optional free text an invitee adds to a booking; blank means none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notes(String);
@@ -103,14 +80,6 @@ mod tests {
         assert_eq!(split("Ada"), owned("Ada", None));
         assert_eq!(split("  Grace   Hopper "), owned("Grace", Some("Hopper")));
         assert_eq!(split("Zoë Ñúñez"), owned("Zoë", Some("Ñúñez")));
-    }
-
-    #[test]
-    fn phones_are_optional_and_checked() {
-        assert_eq!(Phone::parse_optional(" "), Ok(None));
-        assert!(Phone::parse_optional("+49 (30) 123-4567").unwrap().is_some());
-        assert!(Phone::parse_optional("call me").is_err());
-        assert!(Phone::parse_optional("12").is_err());
     }
 
     #[test]

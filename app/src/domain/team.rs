@@ -116,6 +116,11 @@ impl Role {
         self == Self::Owner
     }
 
+    /// Seeing and changing every member's bookings (a receptionist's key).
+    pub fn manages_team_bookings(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+
     /// Connecting and disconnecting the team's outside services.
     pub fn manages_integrations(self) -> bool {
         matches!(self, Self::Owner | Self::Admin)

@@ -15,6 +15,8 @@ pub struct ApiKeyDto {
     pub expires: Option<String>,
     /// `active`, `expired` or `revoked`.
     pub status: String,
+    /// What the key may do, e.g. `bookings:read`.
+    pub scopes: Vec<String>,
 }
 
 /// A key just created: the only time its secret is shown.
@@ -54,6 +56,10 @@ pub struct TeamDto {
     /// The viewer runs this server (`SLOTLINE_OPERATOR_EMAILS`) and may set the plan.
     pub can_set_plan: bool,
     pub members: Vec<TeamMemberDto>,
+    /// The team's ISO 3166 region for national phone numbers; blank: `phone_region_default`.
+    pub phone_region: String,
+    /// The region of the viewer's time zone, used when none is set; blank when it has none.
+    pub phone_region_default: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

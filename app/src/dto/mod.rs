@@ -29,6 +29,8 @@ pub struct EventTypeDto {
     pub name: String,
     pub slug: String,
     pub duration_min: u32,
+    /// Every duration an invitee may choose, ascending; `duration_min` is the default.
+    pub durations: Vec<u32>,
     pub description: String,
     pub location: Option<String>,
     pub min_notice_min: u32,
@@ -47,6 +49,9 @@ pub struct EventTypeForm {
     pub name: String,
     pub slug: String,
     pub duration: String,
+    /// Other durations an invitee may choose, e.g. `15, 60`; blank for none.
+    #[serde(default)]
+    pub durations: String,
     pub description: String,
     pub location: String,
     pub min_notice: String,
@@ -142,6 +147,9 @@ pub struct BookingPageDto {
     pub selected_slot_label: Option<String>,
     /// In reschedule mode: the booking's current time in the invitee's zone.
     pub rescheduling_from: Option<String>,
+    /// The length the slots are for, in minutes: the invitee's choice among
+    /// the event type's durations (or, rescheduling, the booking's own).
+    pub duration_min: u32,
 }
 
 /// The booking form on `/{host}/{event}`. A field left out reads as blank,
@@ -159,6 +167,8 @@ pub struct BookingForm {
     pub notes: String,
     /// Answers keyed by question id.
     pub answers: BTreeMap<String, String>,
+    /// Minutes, one of the event type's durations; blank for its default.
+    pub duration: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -188,6 +198,8 @@ pub struct BookingDto {
     pub cancel_reason: Option<String>,
     pub cancelled_by: Option<String>,
     pub is_past: bool,
+    /// Where it was booked, as the host reads it: "Booking page", "REST API", …
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

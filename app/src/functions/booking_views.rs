@@ -21,7 +21,8 @@ pub fn booking_dto(details: &BookingDetails, now: DateTime<Utc>) -> BookingDto {
         can_change: details.can_change(now),
         event_name: event.name.clone(),
         event_slug: event.slug.clone(),
-        duration_min: event.duration_min as u32,
+        // The booking's own length: the invitee may have chosen another.
+        duration_min: u32::try_from((b.end_at - b.start_at).num_minutes()).unwrap_or(0),
         host_name: host.name.clone(),
         host_slug: host.slug.clone(),
         invitee_name: b.invitee_name.clone(),
@@ -41,6 +42,7 @@ pub fn booking_dto(details: &BookingDetails, now: DateTime<Utc>) -> BookingDto {
         answers: details.answers(),
         cancel_reason: b.cancel_reason.clone(),
         cancelled_by: b.cancelled_by.clone(),
+        source: b.source.label().to_owned(),
         is_past: details.is_past(now),
     }
 }

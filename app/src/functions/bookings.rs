@@ -17,6 +17,8 @@ pub struct BookingPageQuery {
     pub month: Option<String>,
     pub date: Option<String>,
     pub slot: Option<String>,
+    #[serde(default)]
+    pub duration: Option<String>,
     pub reschedule: Option<BookingId>,
     pub token: Option<String>,
 }
@@ -47,6 +49,7 @@ pub async fn booking_page(query: BookingPageQuery) -> Result<BookingPageDto, App
         month: query.month,
         date: query.date,
         slot: query.slot,
+        duration: query.duration,
         reschedule: query.reschedule.zip(query.token),
     };
     booking_page::load(&state.db, &query.host, &query.event, page_query).await
@@ -62,7 +65,17 @@ pub async fn book(form: BookingForm) -> Result<(), AppError> {
     let state = state()?;
     state.access.admit_booking(client_ip())?;
     let limits = state.access.booking_limits();
-    let created = bookings::create(&state.db, &state.secrets, limits, form).await?;
+    let event = bookings::find_public_event(&state.db, &form.host, &form.event).await?;
+    let created = bookings::create(
+        &state.db,
+        &state.secrets,
+        limits,
+        event,
+        form,
+        crate::domain::BookingSource::Page,
+        None,
+    )
+    .await?;
     jobs_ready(&state);
     leptos_axum::redirect(&format!(
         "/bookings/{}?token={}&confirmed=1",

@@ -3,6 +3,7 @@ use crate::domain::{ApiKeyId, WebhookDeliveryId, WebhookId};
 use crate::dto::{ApiKeysDto, DeliveryLogDto, NewApiKey, TeamDto, WebhookForm, WebhookSecret, WebhooksDto};
 use crate::error::AppError;
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 #[server]
 pub async fn api_keys_page() -> Result<ApiKeysDto, AppError> {
@@ -12,14 +13,19 @@ pub async fn api_keys_page() -> Result<ApiKeysDto, AppError> {
     api_keys::page(&state.db, &user).await
 }
 
-/// `expires_in_days` is blank (never), 30, 90 or 365. Its endpoint is
-/// fixed: the Zapier app's tests make their key through it.
+/// `expires_in_days` is blank (never), 30, 90 or 365; `scopes` has a key
+/// per scope ticked (none sent: every scope). Its endpoint is fixed: the
+/// Zapier app's tests make their key through it.
 #[server(endpoint = "create_api_key")]
-pub async fn create_api_key(name: String, expires_in_days: String) -> Result<NewApiKey, AppError> {
+pub async fn create_api_key(
+    name: String,
+    expires_in_days: String,
+    #[server(default)] scopes: BTreeMap<String, String>,
+) -> Result<NewApiKey, AppError> {
     use crate::ssr::{auth::require_user, context::state, services::api_keys};
     let state = state()?;
     let user = require_user(&state.db).await?;
-    api_keys::create(&state.db, &user, &name, &expires_in_days).await
+    api_keys::create(&state.db, &user, &name, &expires_in_days, &scopes).await
 }
 
 #[server]
@@ -44,6 +50,15 @@ pub async fn set_team_plan(plan: String) -> Result<(), AppError> {
     let state = state()?;
     let user = require_user(&state.db).await?;
     team::set_plan(&state.db, &state.config, &user, &plan).await
+}
+
+/// `phone_region`: two letters (ISO 3166), or blank for the time zone's country.
+#[server]
+pub async fn set_team_phone_region(phone_region: String) -> Result<(), AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::team};
+    let state = state()?;
+    let user = require_user(&state.db).await?;
+    team::set_phone_region(&state.db, &user, &phone_region).await
 }
 
 #[server]

@@ -10,6 +10,7 @@ pub mod free_email;
 pub mod ids;
 pub mod jobs;
 pub mod outbox;
+pub mod phone;
 pub mod services;
 pub mod time_fmt;
 

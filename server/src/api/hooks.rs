@@ -3,6 +3,7 @@ use super::AuthErrors;
 use super::auth::ApiUser;
 use super::error::{ApiError, ErrorBody};
 use super::json::ApiJson;
+use app::domain::api_scopes::ApiScope;
 use app::domain::webhooks::EventKey;
 use app::domain::{EventTypeId, WebhookId};
 use app::error::AppError;
@@ -49,7 +50,8 @@ pub enum HookErrors {
     /// Malformed JSON or parameters.
     #[response(status = 400)]
     BadRequest(ErrorBody),
-    /// The plan allows no more webhooks (`plan_limit`).
+    /// The plan allows no more webhooks (`plan_limit`), or the key lacks
+    /// the `hooks` scope (`insufficient_scope`).
     #[response(status = 403)]
     PlanLimit(ErrorBody),
     /// A field is invalid; the message names it (`validation`).
@@ -75,14 +77,15 @@ pub struct NotFound(ErrorBody);
 )]
 pub async fn create(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    api_user: ApiUser,
     ApiJson(body): ApiJson<CreateHook>,
 ) -> Result<(StatusCode, Json<Hook>), ApiError> {
+    let user = api_user.require(ApiScope::Hooks)?;
     let hook = webhooks::create_zapier(
         &state.db,
         &state.secrets,
         state.config.webhook_allow_private,
-        &user,
+        user,
         &body.target_url,
         &body.event,
         body.event_type_id.as_deref(),
@@ -115,10 +118,11 @@ fn to_hook(hook: webhook::Model) -> Hook {
 )]
 pub async fn delete(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    api_user: ApiUser,
     Path(id): Path<WebhookId>,
 ) -> Result<StatusCode, ApiError> {
-    webhooks::delete(&state.db, &user, &id, Some(webhook::ZAPIER)).await?;
+    let user = api_user.require(ApiScope::Hooks)?;
+    webhooks::delete(&state.db, user, &id, Some(webhook::ZAPIER)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -157,9 +161,10 @@ pub enum SampleData {
 )]
 pub async fn sample(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    api_user: ApiUser,
     query: Result<Query<SampleQuery>, QueryRejection>,
 ) -> Result<Json<Vec<SampleData>>, ApiError> {
+    let user = api_user.require(ApiScope::Hooks)?;
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let key = EventKey::parse(query.event.as_deref().unwrap_or_default())
         .map_err(|message| AppError::field("event", message))?;
@@ -167,7 +172,7 @@ pub async fn sample(
         .event_type_id
         .filter(|id| !id.trim().is_empty())
         .map(EventTypeId::from);
-    let samples = webhooks::sample(&state.db, &user, key, filter.as_ref()).await?;
+    let samples = webhooks::sample(&state.db, user, key, filter.as_ref()).await?;
     Ok(Json(
         samples
             .into_iter()

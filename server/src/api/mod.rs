@@ -1,6 +1,10 @@
 //! REST API v1 (CONTRACTS §3): `X-API-Key` auth, rate limits, JSON errors,
 //! and the OpenAPI document generated from the same route table.
-mod auth;
+mod agent_errors;
+pub mod auth;
+mod availability;
+mod bookings;
+mod contacts;
 pub mod error;
 mod event_types;
 mod hooks;
@@ -73,6 +77,13 @@ pub fn routes(state: &ServerState) -> (Router<ServerState>, Document) {
         .routes(routes!(hooks::create))
         .routes(routes!(hooks::delete))
         .routes(routes!(hooks::sample))
+        .routes(routes!(availability::availability))
+        .routes(routes!(bookings::create, bookings::list))
+        .routes(routes!(bookings::cancel_at))
+        .routes(routes!(bookings::get))
+        .routes(routes!(bookings::cancel))
+        .routes(routes!(bookings::reschedule))
+        .routes(routes!(contacts::find))
         .split_for_parts();
     let router = router
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -31,6 +31,8 @@ pub struct Allowance {
 pub struct RateLimits {
     anonymous: KeyedLimiter<IpAddr>,
     per_user: KeyedLimiter<String>,
+    /// The per-user allowance: [`USER_PER_MINUTE`] unless the operator sets another.
+    user_per_minute: u32,
     clock: DefaultClock,
     trusted_proxies: Vec<IpNet>,
     shared: Option<SharedLimits>,
@@ -55,6 +57,18 @@ impl RateLimits {
             clock,
             trusted_proxies,
             shared: None,
+            user_per_minute: USER_PER_MINUTE,
+        }
+    }
+
+    /// Allows each user `per_minute` requests a minute instead.
+    pub fn per_user(self, per_minute: u32) -> Self {
+        let per_minute = per_minute.max(1);
+        Self {
+            per_user: RateLimiter::dashmap_with_clock(self::per_minute(per_minute), self.clock.clone())
+                .with_middleware::<StateInformationMiddleware>(),
+            user_per_minute: per_minute,
+            ..self
         }
     }
 
@@ -90,13 +104,13 @@ impl RateLimits {
     /// [`Self::check_user`], across every process when limits are shared.
     pub async fn admit_user(&self, user_id: &str) -> Result<Allowance, (ApiError, Allowance)> {
         let Some(verdict) = self
-            .shared_verdict(format!("api:user:{user_id}"), USER_PER_MINUTE)
+            .shared_verdict(format!("api:user:{user_id}"), self.user_per_minute)
             .await
         else {
             return self.check_user(user_id);
         };
         let allowance = Allowance {
-            limit: USER_PER_MINUTE,
+            limit: self.user_per_minute,
             remaining: verdict.remaining,
             reset_secs: whole_secs(verdict.reset_after),
         };
@@ -120,14 +134,14 @@ impl RateLimits {
 
     /// Counts an authenticated request against its user.
     pub fn check_user(&self, user_id: &str) -> Result<Allowance, (ApiError, Allowance)> {
-        let interval = per_minute(USER_PER_MINUTE).replenish_interval();
+        let interval = per_minute(self.user_per_minute).replenish_interval();
         match self.per_user.check_key(&user_id.to_owned()) {
             Ok(snapshot) => {
                 let remaining = snapshot.remaining_burst_capacity();
                 Ok(Allowance {
-                    limit: USER_PER_MINUTE,
+                    limit: self.user_per_minute,
                     remaining,
-                    reset_secs: whole_secs(interval * (USER_PER_MINUTE - remaining)),
+                    reset_secs: whole_secs(interval * (self.user_per_minute - remaining)),
                 })
             }
             Err(not_until) => {
@@ -136,9 +150,9 @@ impl RateLimits {
                 Err((
                     ApiError::RateLimited { retry_after },
                     Allowance {
-                        limit: USER_PER_MINUTE,
+                        limit: self.user_per_minute,
                         remaining: 0,
-                        reset_secs: whole_secs(wait + interval * (USER_PER_MINUTE - 1)),
+                        reset_secs: whole_secs(wait + interval * (self.user_per_minute - 1)),
                     },
                 ))
             }

@@ -63,6 +63,7 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
         .route("/healthz", axum::routing::get(health::healthz))
         .merge(api)
         .merge(crate::api::document_route(document))
+        .merge(crate::mcp::routes(&state)?)
         .route(
             "/integrations/hubspot/connect",
             axum::routing::get(hubspot_oauth::connect),

@@ -87,11 +87,13 @@ pub async fn protective_headers(State(public): State<Arc<PublicOrigin>>, request
     response
 }
 
-/// Refuses a browser's unsafe request from another origin. The REST API is
-/// key-authenticated (no cookies, so nothing to forge), and requests
+/// Refuses a browser's unsafe request from another origin. The REST API
+/// and the MCP server are key-authenticated (no cookies, so nothing to
+/// forge), and requests
 /// without `Origin` or `Sec-Fetch-Site` come from programs, not browsers.
 pub async fn same_origin_writes(State(public): State<Arc<PublicOrigin>>, request: Request, next: Next) -> Response {
-    if is_safe(request.method()) || request.uri().path().starts_with("/api/v1/") {
+    let path = request.uri().path();
+    if is_safe(request.method()) || path.starts_with("/api/v1/") || path == "/mcp" || path.starts_with("/mcp/") {
         return next.run(request).await;
     }
     if from_elsewhere(request.headers(), &public) {

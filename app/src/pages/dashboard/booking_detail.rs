@@ -45,6 +45,7 @@ fn BookingDetail() -> impl IntoView {
                                     {b.answers.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd class="pre" data-testid="booking-answer">{a.value.clone()}</dd> }).collect_view()}
                                     {b.notes.clone().map(|n| view! { <dt>"Notes"</dt><dd class="pre">{n}</dd> })}
                                     <dt>"Status"</dt><dd data-testid="booking-status">{b.status.as_str()}</dd>
+                                    <dt>"Booked through"</dt><dd data-testid="booking-source">{b.source.clone()}</dd>
                                     {b.cancel_reason.clone().map(|r| view! { <dt>"Cancel reason"</dt><dd>{r}</dd> })}
                                 </dl>
                                 {cancellable.then(|| view! {

@@ -152,6 +152,18 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
         text(|e| e.buffer_before_min.to_string(), "0"),
         text(|e| e.buffer_after_min.to_string(), "0"),
     );
+    let other_durations = text(
+        |e| {
+            let others: Vec<String> = e
+                .durations
+                .iter()
+                .filter(|m| **m != e.duration_min)
+                .map(u32::to_string)
+                .collect();
+            others.join(", ")
+        },
+        "",
+    );
     let phone = event.as_ref().map(|e| e.phone_field).unwrap_or_default();
     let hubspot = if event.as_ref().is_none_or(|e| e.hubspot_sync) {
         "on"
@@ -178,6 +190,7 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
                 <TextField id="event-name" name="form[name]" label="Name" required=true value=name error=field_error(value, "name")/>
                 <TextField id="event-slug" name="form[slug]" label="URL slug" hint="Leave empty to derive it from the name." value=slug error=field_error(value, "slug")/>
                 <TextField id="event-duration" name="form[duration]" label="Duration (minutes)" kind="number" min="5" max="720" required=true value=duration error=field_error(value, "duration")/>
+                <TextField id="event-durations" name="form[durations]" label="Other durations invitees may choose (minutes)" hint="Optional, e.g. “15, 60”. The duration above is the default." value=other_durations error=field_error(value, "durations")/>
                 <TextArea id="event-description" name="form[description]" label="Description" value=description error=field_error(value, "description")/>
                 <TextField id="event-location" name="form[location]" label="Location (address or meeting URL)" value=location error=field_error(value, "location")/>
                 <fieldset>

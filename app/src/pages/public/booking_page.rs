@@ -27,6 +27,8 @@ struct UrlState {
     month: Option<String>,
     date: Option<String>,
     slot: Option<String>,
+    /// Minutes, when the event type offers several durations.
+    duration: Option<String>,
     reschedule: Option<String>,
     token: Option<String>,
 }
@@ -39,6 +41,7 @@ impl UrlState {
             ("month", &self.month),
             ("date", &self.date),
             ("slot", &self.slot),
+            ("duration", &self.duration),
             ("reschedule", &self.reschedule),
             ("token", &self.token),
         ] {
@@ -79,6 +82,16 @@ impl UrlState {
             month: Some(month.to_owned()),
             date: Some(date.to_owned()),
             slot: Some(slot),
+            ..self.clone()
+        }
+        .href()
+    }
+
+    /// Another length changes which times are free: the chosen time goes.
+    fn with_duration(&self, minutes: u32) -> String {
+        Self {
+            duration: Some(minutes.to_string()),
+            slot: None,
             ..self.clone()
         }
         .href()
@@ -126,6 +139,7 @@ pub fn BookingPage() -> impl IntoView {
             month: q.get("month"),
             date: q.get("date"),
             slot: q.get("slot"),
+            duration: q.get("duration"),
             reschedule: q.get("reschedule"),
             token: q.get("token"),
         })
@@ -144,6 +158,7 @@ pub fn BookingPage() -> impl IntoView {
                 month: s.month,
                 date: s.date,
                 slot: s.slot,
+                duration: s.duration,
                 reschedule: s.reschedule.map(Into::into),
                 token: s.token,
             };
@@ -251,9 +266,12 @@ fn BookingView(
                 <p class="muted"><A href=host_href>{host_name}</A></p>
                 <h1 id="event-heading">{event.name.clone()}</h1>
                 <p class="meta">
-                    <span data-testid="event-duration">{format!("{} min", event.duration_min)}</span>
+                    <span data-testid="event-duration">{format!("{} min", page.duration_min)}</span>
                     {event.location.clone().map(|l| view! { <span>" · " {l}</span> })}
                 </p>
+                {(event.durations.len() > 1 && page.rescheduling_from.is_none()).then(|| view! {
+                    <DurationChoice durations=event.durations.clone() chosen=page.duration_min state=state.clone()/>
+                })}
                 {(!event.description.is_empty()).then(|| view! { <p>{event.description.clone()}</p> })}
                 {page.rescheduling_from.clone().map(|from| view! {
                     <div class="notice" data-testid="rescheduling-banner">
@@ -272,6 +290,34 @@ fn BookingView(
                 }
             })}
         </div>
+    }
+}
+
+/// The lengths an invitee may book, as links: each shows that length's times.
+#[component]
+fn DurationChoice(durations: Vec<u32>, chosen: u32, state: UrlState) -> impl IntoView {
+    view! {
+        <nav aria-labelledby="duration-heading" class="duration-choice">
+            <h2 id="duration-heading" class="small-heading">"Duration"</h2>
+            <ul class="slots">
+                {durations.into_iter().map(|minutes| {
+                    let selected = minutes == chosen;
+                    view! {
+                        <li>
+                            <A
+                                href=state.with_duration(minutes)
+                                attr:class=if selected { "slot selected" } else { "slot" }
+                                attr:aria-current=selected.then_some("true")
+                                attr:data-testid="duration-option"
+                                attr:data-minutes=minutes.to_string()
+                            >
+                                {format!("{minutes} min")}
+                            </A>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
     }
 }
 
@@ -342,6 +388,7 @@ fn DetailsForm(
                 <input type="hidden" name="form[event]" value=page.event.slug.clone()/>
                 <input type="hidden" name="form[start]" value=start/>
                 <input type="hidden" name="form[time_zone]" value=page.time_zone.clone()/>
+                <input type="hidden" name="form[duration]" value=page.duration_min.to_string()/>
                 <FormAlert value/>
                 <TextField id="name" name="form[name]" label="Your name" autocomplete="name" required=true value=details.name on_input=keep(details.name) error=field_error(value, "name")/>
                 <TextField id="email" name="form[email]" label="Email" kind="email" autocomplete="email" required=true value=details.email on_input=keep(details.email) error=field_error(value, "email")/>

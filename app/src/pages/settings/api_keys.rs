@@ -2,6 +2,7 @@
 use crate::components::field::field_error;
 use crate::components::{CopyField, ErrorNotice, FormAlert, Loading, SelectField, TextField};
 use crate::domain::api_keys::KeyExpiry;
+use crate::domain::api_scopes::{ApiScope, SCOPES_SHOWN};
 use crate::dto::ApiKeyDto;
 use crate::functions::developer::{CreateApiKey, RevokeApiKey, api_keys_page};
 use crate::pages::dashboard::DashboardShell;
@@ -42,6 +43,7 @@ fn ApiKeys() -> impl IntoView {
                 <FormAlert value/>
                 <TextField id="api-key-name" name="name" label="Name" required=true hint="What will use it, e.g. “Zapier”." error=field_error(value, "name")/>
                 <SelectField id="api-key-expiry" name="expires_in_days" label="Expires" options=KeyExpiry::CHOICES.to_vec() value="" error=field_error(value, "expires_in_days")/>
+                <ScopeBoxes error=field_error(value, "scopes")/>
                 <button type="submit" class="button primary" data-testid="create-api-key">"Create API key"</button>
             </ActionForm>
             {move || created().map(|new| view! {
@@ -87,6 +89,7 @@ pub fn KeyTable(keys: Vec<ApiKeyDto>, revoke: ServerAction<RevokeApiKey>) -> imp
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last used"</th>
                         <th scope="col">"Expires"</th>
+                        <th scope="col">"May"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
@@ -101,6 +104,7 @@ pub fn KeyTable(keys: Vec<ApiKeyDto>, revoke: ServerAction<RevokeApiKey>) -> imp
                                 <td>{key.created}</td>
                                 <td>{key.last_used.unwrap_or_else(|| "Never".to_owned())}</td>
                                 <td>{key.expires.unwrap_or_else(|| "Never".to_owned())}</td>
+                                <td>{key.scopes.join(", ")}</td>
                                 <td>{status_label(&key.status)}</td>
                                 <td>
                                     {active.then(|| view! {
@@ -125,5 +129,26 @@ fn status_label(status: &str) -> &'static str {
         "active" => "Active",
         "expired" => "Expired",
         _ => "Revoked",
+    }
+}
+
+/// The key form's scope boxes, all ticked to begin with.
+#[component]
+fn ScopeBoxes(error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <fieldset class="field option-group" aria-describedby=move || error.get().map(|_| "api-key-scopes-error") aria-invalid=move || error.get().map(|_| "true")>
+            <legend>"What the key may do"</legend>
+            <input type="hidden" name=format!("scopes[{SCOPES_SHOWN}]") value="1"/>
+            {ApiScope::ALL.into_iter().map(|scope| {
+                let id = format!("api-key-scope-{}", scope.as_str().replace(':', "-"));
+                view! {
+                    <div class="checkbox-field">
+                        <input type="checkbox" id=id.clone() name=format!("scopes[{}]", scope.as_str()) value="on" data-testid=id.clone() checked=true/>
+                        <label for=id>{scope.description()}" "<code>{scope.as_str()}</code></label>
+                    </div>
+                }
+            }).collect_view()}
+            <p id="api-key-scopes-error" class="field-error" hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </fieldset>
     }
 }

@@ -1,11 +1,11 @@
 //! `/settings/team`: members, their API keys (for the owner, who may revoke
-//! any of them) and the plan.
+//! any of them), the region phone numbers are read in, and the plan.
 use super::api_keys::KeyTable;
 use crate::components::field::field_error;
-use crate::components::{ErrorNotice, FormAlert, Loading, SelectField};
+use crate::components::{ErrorNotice, FormAlert, Loading, SelectField, TextField};
 use crate::domain::team::Plan;
 use crate::dto::TeamDto;
-use crate::functions::developer::{RevokeApiKey, SetTeamPlan, team_page};
+use crate::functions::developer::{RevokeApiKey, SetTeamPhoneRegion, SetTeamPlan, team_page};
 use crate::pages::dashboard::DashboardShell;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -25,8 +25,15 @@ pub fn TeamPage() -> impl IntoView {
 fn Team() -> impl IntoView {
     let set_plan = ServerAction::<SetTeamPlan>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
+    let set_region = ServerAction::<SetTeamPhoneRegion>::new();
     let page = Resource::new(
-        move || (set_plan.version().get(), revoke.version().get()),
+        move || {
+            (
+                set_plan.version().get(),
+                revoke.version().get(),
+                set_region.version().get(),
+            )
+        },
         |_| team_page(),
     );
     view! {
@@ -34,7 +41,7 @@ fn Team() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(team) => view! { <TeamView team set_plan revoke/> }.into_any(),
+                    Ok(team) => view! { <TeamView team set_plan revoke set_region/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -43,11 +50,20 @@ fn Team() -> impl IntoView {
 }
 
 #[component]
-fn TeamView(team: TeamDto, set_plan: ServerAction<SetTeamPlan>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+fn TeamView(
+    team: TeamDto,
+    set_plan: ServerAction<SetTeamPlan>,
+    revoke: ServerAction<RevokeApiKey>,
+    set_region: ServerAction<SetTeamPhoneRegion>,
+) -> impl IntoView {
     let value = set_plan.value();
     let saved = move || value.get().is_some_and(|r| r.is_ok());
+    let is_owner = team.is_owner;
+    let region = team.phone_region.clone();
+    let region_default = team.phone_region_default.clone();
     view! {
         <p data-testid="team-name">{team.name.clone()}</p>
+        {is_owner.then(|| view! { <PhoneRegionForm action=set_region region region_default/> })}
         <section class="card narrow" aria-labelledby="plan-heading">
             <h2 id="plan-heading">"Plan"</h2>
             {if team.can_set_plan {
@@ -93,5 +109,33 @@ fn TeamView(team: TeamDto, set_plan: ServerAction<SetTeamPlan>, revoke: ServerAc
                 }).collect_view()}
             </section>
         })}
+    }
+}
+
+/// The region national phone numbers are read in, for bookings and lookups.
+#[component]
+fn PhoneRegionForm(action: ServerAction<SetTeamPhoneRegion>, region: String, region_default: String) -> impl IntoView {
+    let value = action.value();
+    let saved = move || value.get().is_some_and(|r| r.is_ok());
+    let current = match (region.is_empty(), region_default.is_empty()) {
+        (false, _) => format!("Numbers without a country code are read as {region}."),
+        (true, false) => {
+            format!("Numbers without a country code are read as {region_default}, the country of your time zone.")
+        }
+        (true, true) => {
+            "Numbers without a country code cannot be read: your time zone has no country. Set one here.".to_owned()
+        }
+    };
+    view! {
+        <section class="card narrow" aria-labelledby="phone-region-heading">
+            <h2 id="phone-region-heading">"Phone numbers"</h2>
+            <p data-testid="phone-region-current">{current}</p>
+            <ActionForm action>
+                <FormAlert value/>
+                <TextField id="phone-region" name="phone_region" label="Country for national phone numbers" value=region autocomplete="off" hint="Two letters, like DE or US. Leave blank to use your time zone’s country." error=field_error(value, "phone_region")/>
+                <button type="submit" class="button" data-testid="save-phone-region">"Save"</button>
+                <p class="form-success" role="status" hidden=move || !saved()>"Saved."</p>
+            </ActionForm>
+        </section>
     }
 }

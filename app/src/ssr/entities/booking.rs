@@ -1,4 +1,4 @@
-use crate::domain::{BookingId, BookingStatus, ContactId, EventTypeId, TimeZoneName, UserId};
+use crate::domain::{BookingId, BookingSource, BookingStatus, ContactId, EventTypeId, TimeZoneName, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -16,6 +16,8 @@ pub struct Model {
     pub buffer_before_min: i32,
     pub buffer_after_min: i32,
     pub status: BookingStatus,
+    /// Where it was booked: the booking page, the REST API or MCP.
+    pub source: BookingSource,
     pub invitee_name: String,
     pub invitee_email: String,
     pub invitee_phone: Option<String>,

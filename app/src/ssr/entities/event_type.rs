@@ -10,6 +10,9 @@ pub struct Model {
     pub name: String,
     pub slug: String,
     pub duration_min: i32,
+    /// Every duration an invitee may choose, in minutes, comma-separated;
+    /// blank when `duration_min` is the only one. See `Durations`.
+    pub durations: String,
     pub description: String,
     pub location: Option<String>,
     pub min_notice_min: i32,

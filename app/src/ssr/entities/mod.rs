@@ -11,6 +11,7 @@ pub mod external_link;
 pub mod hubspot_mapping;
 pub mod hubspot_property_cache;
 pub mod hubspot_sync_log;
+pub mod idempotency_key;
 pub mod integration_connection;
 pub mod job;
 pub mod oauth_state;

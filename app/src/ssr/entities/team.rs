@@ -9,6 +9,9 @@ pub struct Model {
     pub name: String,
     /// `free`, `pro` or `organization`.
     pub plan: Plan,
+    /// ISO 3166 alpha-2 region national phone numbers are read in; `None`:
+    /// the one of the owner's time zone.
+    pub phone_region: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

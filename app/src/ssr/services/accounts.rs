@@ -80,6 +80,7 @@ async fn create_host(
         id: Set(TeamId::generate()),
         name: Set(format!("{}’s team", name.as_str())),
         plan: Set(plan),
+        phone_region: Set(None),
         created_at: Set(now),
     }
     .insert(&txn)

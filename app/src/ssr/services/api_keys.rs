@@ -3,6 +3,7 @@
 use super::{FieldErrors, lock_user, team_of};
 use crate::domain::ApiKeyId;
 use crate::domain::api_keys::{KeyExpiry, parse_key_name};
+use crate::domain::api_scopes::{ApiScopes, SCOPES_SHOWN};
 use crate::dto::{ApiKeyDto, ApiKeysDto, NewApiKey};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
@@ -16,6 +17,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
+use std::collections::BTreeMap;
 
 /// How stale `last_used_at` may get: one write a minute per key at most,
 /// rather than one per request.
@@ -45,7 +47,30 @@ pub fn to_dto(key: &api_key::Model, tz: Tz, now: DateTime<Utc>) -> ApiKeyDto {
         last_used: key.last_used_at.map(|at| moment_in(tz, at)),
         expires: key.expires_at.map(|at| moment_in(tz, at)),
         status: status.to_owned(),
+        scopes: ApiScopes::from_stored(key.scopes.as_deref())
+            .iter()
+            .map(|scope| scope.as_str().to_owned())
+            .collect(),
     }
+}
+
+/// The scopes a key form chose: none sent at all (a client from before
+/// scopes) means every scope.
+fn chosen_scopes(form: &BTreeMap<String, String>) -> Result<ApiScopes, String> {
+    let ticked: Vec<&str> = form
+        .iter()
+        .filter(|(name, value)| name.as_str() != SCOPES_SHOWN && !value.is_empty())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if ticked.is_empty() && !form.contains_key(SCOPES_SHOWN) {
+        return Ok(ApiScopes::all());
+    }
+    ApiScopes::parse_chosen(ticked)
+}
+
+/// What a request's key may do.
+pub fn scopes_of(key: &api_key::Model) -> ApiScopes {
+    ApiScopes::from_stored(key.scopes.as_deref())
 }
 
 /// The keys `owner` made, newest first, as `viewer` reads them.
@@ -84,12 +109,14 @@ pub async fn create(
     user: &user::Model,
     name: &str,
     expiry: &str,
+    scopes: &BTreeMap<String, String>,
 ) -> Result<NewApiKey, AppError> {
     let mut errors = FieldErrors::default();
     let name = errors.check("name", parse_key_name(name));
     let expiry = errors.check("expires_in_days", KeyExpiry::parse(expiry));
+    let scopes = errors.check("scopes", chosen_scopes(scopes));
     errors.into_result()?;
-    let (Some(name), Some(expiry)) = (name, expiry) else {
+    let (Some(name), Some(expiry), Some(scopes)) = (name, expiry, scopes) else {
         return Err(AppError::Internal);
     };
     let now = Utc::now();
@@ -124,6 +151,7 @@ pub async fn create(
             KeyExpiry::Days(days) => Some(now + Duration::days(days.into())),
         }),
         revoked_at: Set(None),
+        scopes: Set((!scopes.is_all()).then(|| scopes.to_stored())),
     }
     .insert(&txn)
     .await?;
@@ -156,9 +184,10 @@ pub async fn revoke(db: &DatabaseConnection, actor: &user::Model, key_id: &ApiKe
     Ok(())
 }
 
-/// The user a raw key acts as, if it is well-formed, known, unexpired and
-/// not revoked; anything else is [`AppError::Unauthorized`].
-pub async fn authenticate(db: &DatabaseConnection, raw: &str) -> Result<user::Model, AppError> {
+/// The user a raw key acts as and what it may do, if it is well-formed,
+/// known, unexpired and not revoked; anything else is
+/// [`AppError::Unauthorized`].
+pub async fn authenticate(db: &DatabaseConnection, raw: &str) -> Result<(user::Model, ApiScopes), AppError> {
     if raw.len() != 72 || !raw.starts_with(API_KEY_PREFIX) {
         return Err(AppError::Unauthorized);
     }
@@ -181,5 +210,5 @@ pub async fn authenticate(db: &DatabaseConnection, raw: &str) -> Result<user::Mo
             .exec(db)
             .await?;
     }
-    Ok(owner)
+    Ok((owner, scopes_of(&key)))
 }

@@ -1,6 +1,6 @@
 //! What the public booking page shows: a month of days with free slots and
 //! the slots of one day, all in the invitee's time zone.
-use super::bookings::{find_by_token, find_public_event, free_slots};
+use super::bookings::{SlotWindow, find_by_token, find_public_event, free_slots};
 use super::{event_types, questions};
 use crate::domain::{BookingId, TimeZoneName};
 use crate::dto::{BookingPageDto, CalendarDay, SlotDto};
@@ -18,6 +18,8 @@ pub struct PageQuery {
     pub month: Option<String>,
     pub date: Option<String>,
     pub slot: Option<String>,
+    /// Minutes, one of the event type's durations; otherwise its default.
+    pub duration: Option<String>,
     /// Reschedule mode: the booking being moved and its manage token.
     pub reschedule: Option<(BookingId, String)>,
 }
@@ -78,11 +80,25 @@ pub async fn load(
         .with_day(1)
         .unwrap_or(this_month);
     let requested = query.month.as_deref().and_then(first_of_month);
-    let exclude_id = excluded.as_ref().map(|b| &b.id);
+    let exclude = excluded.as_ref().map(|b| &b.id);
+    // A booking being moved keeps its length.
+    let minutes = match &excluded {
+        Some(b) => u32::try_from((b.end_at - b.start_at).num_minutes()).unwrap_or(0),
+        None => {
+            let asked = query.duration.as_deref().and_then(|raw| raw.trim().parse().ok());
+            let durations = event_types::durations(&event);
+            durations.pick(asked).unwrap_or(durations.default_minutes())
+        }
+    };
 
     let month_slots = |first: NaiveDate| {
-        let (from, to) = (start_of_day(tz, first), start_of_day(tz, add_months(first, 1)));
-        free_slots(db, &host, &event, from, to, now, exclude_id)
+        let window = SlotWindow {
+            from: start_of_day(tz, first),
+            to: start_of_day(tz, add_months(first, 1)),
+            minutes,
+            exclude,
+        };
+        free_slots(db, &host, &event, window, now)
     };
     let mut month = requested
         .unwrap_or(this_month)
@@ -125,7 +141,7 @@ pub async fn load(
         .and_then(|raw| DateTime::parse_from_rfc3339(raw.trim()).ok())
         .map(|t| t.with_timezone(&Utc))
         .filter(|t| day_slots.contains(t));
-    let duration = Duration::minutes(event.duration_min.into());
+    let duration = Duration::minutes(minutes.into());
 
     Ok(BookingPageDto {
         host_name: host.name.clone(),
@@ -152,6 +168,7 @@ pub async fn load(
         selected_slot: selected_slot.map(crate::ssr::time_fmt::iso),
         selected_slot_label: selected_slot.map(|t| crate::ssr::time_fmt::range_in(tz, t, t + duration)),
         rescheduling_from: excluded.map(|b| crate::ssr::time_fmt::range_in(tz, b.start_at, b.end_at)),
+        duration_min: minutes,
     })
 }
 

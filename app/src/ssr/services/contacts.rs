@@ -1,11 +1,12 @@
 //! A team's contacts: everyone who booked, plus people added by hand.
 use super::{FieldErrors, unique_or};
-use crate::domain::{ContactId, Email, Notes, PersonName, Phone, TeamId};
+use crate::domain::{ContactId, Email, Notes, PersonName, TeamId};
 use crate::dto::{ContactDto, ContactForm};
 use crate::error::AppError;
 use crate::ssr::db::write_transaction;
-use crate::ssr::entities::{contact, user};
+use crate::ssr::entities::{booking, contact, user};
 use crate::ssr::outbox::{ContactChange, DomainEvent, publish};
+use crate::ssr::phone::Phone;
 use crate::ssr::time_fmt::iso;
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
@@ -108,7 +109,8 @@ pub async fn create_manual(
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
     let email = errors.check("email", Email::parse(&form.email));
-    let phone = errors.check("phone", Phone::parse_optional(&form.phone));
+    let region = super::team::phone_region_of(db, host).await?;
+    let phone = errors.check("phone", Phone::parse_optional(&form.phone, region));
     let notes = errors.check("notes", Notes::parse_optional(&form.notes));
     let company = form.company.trim();
     if company.chars().count() > 200 {
@@ -147,4 +149,39 @@ pub async fn create_manual(
     .await?;
     txn.commit().await?;
     Ok(to_dto(model))
+}
+
+/// How an agent names the person on the line.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// E.164.
+    Phone(Phone),
+    Email(Email),
+}
+
+/// The team's contact with this phone number or e-mail address. Several
+/// contacts may share a phone (a family, an office): the one who booked
+/// most recently is the one calling, most likely.
+pub async fn lookup(db: &impl ConnectionTrait, team_id: &TeamId, by: &Lookup) -> Result<Option<contact::Model>, DbErr> {
+    let query = contact::Entity::find().filter(contact::Column::TeamId.eq(team_id));
+    let candidates = match by {
+        Lookup::Email(email) => query.filter(contact::Column::Email.eq(email.as_str())).all(db).await?,
+        Lookup::Phone(phone) => query.filter(contact::Column::Phone.eq(phone.as_str())).all(db).await?,
+    };
+    if candidates.len() <= 1 {
+        return Ok(candidates.into_iter().next());
+    }
+    let mut latest: Option<(Option<chrono::DateTime<Utc>>, contact::Model)> = None;
+    for candidate in candidates {
+        let booked = booking::Entity::find()
+            .filter(booking::Column::ContactId.eq(&candidate.id))
+            .order_by_desc(booking::Column::CreatedAt)
+            .one(db)
+            .await?
+            .map(|b| b.created_at);
+        if latest.as_ref().is_none_or(|(best, _)| booked > *best) {
+            latest = Some((booked, candidate));
+        }
+    }
+    Ok(latest.map(|(_, contact)| contact))
 }

@@ -1,6 +1,6 @@
 //! Event types of a host: what invitees can book.
 use super::{FieldErrors, unique_or};
-use crate::domain::event_type::{DEFAULT_HORIZON_DAYS, DEFAULT_MIN_NOTICE_MIN, Scheduling};
+use crate::domain::event_type::{DEFAULT_HORIZON_DAYS, DEFAULT_MIN_NOTICE_MIN, Durations, Scheduling};
 use crate::domain::questions::PhoneField;
 use crate::domain::{EventSlug, EventTypeId, PersonName, UserId};
 use crate::dto::{EventTypeDto, EventTypeForm};
@@ -18,6 +18,7 @@ pub fn to_dto(model: &event_type::Model) -> EventTypeDto {
         name: model.name.clone(),
         slug: model.slug.clone(),
         duration_min: model.duration_min as u32,
+        durations: durations(model).all().to_vec(),
         description: model.description.clone(),
         location: model.location.clone(),
         min_notice_min: model.min_notice_min as u32,
@@ -40,6 +41,11 @@ pub fn scheduling(model: &event_type::Model) -> Scheduling {
     }
 }
 
+/// The durations an invitee may choose from.
+pub fn durations(model: &event_type::Model) -> Durations {
+    Durations::from_stored(model.duration_min as u32, &model.durations)
+}
+
 /// A stored value outside [`PhoneField`] cannot be written by this code;
 /// should one appear, asking (optionally) is the safe reading.
 pub fn phone_field(model: &event_type::Model) -> PhoneField {
@@ -53,6 +59,7 @@ struct Parsed {
     description: String,
     location: Option<String>,
     scheduling: Scheduling,
+    durations: Durations,
     phone_field: PhoneField,
     /// `None`: as it is.
     hubspot_sync: Option<bool>,
@@ -96,6 +103,8 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
             None
         }
     };
+    let durations =
+        scheduling.and_then(|s| errors.check("durations", Durations::parse(s.duration_min, &form.durations)));
     if form.description.chars().count() > 5_000 {
         errors.push("description", "Keep the description to 5,000 characters or fewer.");
     }
@@ -114,13 +123,14 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
         errors.push("location", "Keep the location to 500 characters or fewer.");
     }
     errors.into_result()?;
-    match (name, slug, scheduling, phone_field) {
-        (Some(name), Some(slug), Some(scheduling), Some(phone_field)) => Ok(Parsed {
+    match (name, slug, scheduling, durations, phone_field) {
+        (Some(name), Some(slug), Some(scheduling), Some(durations), Some(phone_field)) => Ok(Parsed {
             name: name.as_str().to_owned(),
             slug: slug.as_str().to_owned(),
             description: form.description.trim().to_owned(),
             location: (!location.is_empty()).then(|| location.to_owned()),
             scheduling,
+            durations,
             phone_field,
             hubspot_sync,
         }),
@@ -133,6 +143,7 @@ fn apply(model: &mut event_type::ActiveModel, parsed: Parsed) {
     model.name = Set(parsed.name);
     model.slug = Set(parsed.slug);
     model.duration_min = Set(parsed.scheduling.duration_min as i32);
+    model.durations = Set(parsed.durations.to_stored());
     model.description = Set(parsed.description);
     model.location = Set(parsed.location);
     model.min_notice_min = Set(parsed.scheduling.min_notice_min as i32);

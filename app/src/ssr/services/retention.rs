@@ -1,13 +1,14 @@
 //! What Slotline keeps, and for how long. Finished jobs, events with their
 //! webhook deliveries and attempts, and the HubSpot sync log go once older
-//! than the operator's retention (90 days unless set); OAuth states and
-//! password-reset links as soon as they expire. Dead jobs stay until they
+//! than the operator's retention (90 days unless set); OAuth states,
+//! password-reset links and idempotency keys as soon as they expire. Dead jobs stay until they
 //! are retried or dismissed; deliveries still being retried, and the
 //! events they carry, stay until they are done. Rows go in batches, so
 //! that no statement holds its table for long.
 use crate::ssr::entities::{
-    event, hubspot_sync_log, job, oauth_state, password_reset, webhook_attempt, webhook_delivery,
+    event, hubspot_sync_log, idempotency_key, job, oauth_state, password_reset, webhook_attempt, webhook_delivery,
 };
+use crate::ssr::services::bookings::KEY_LIFETIME_HOURS;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
@@ -26,6 +27,7 @@ pub struct Purged {
     pub sync_log: u64,
     pub oauth_states: u64,
     pub password_resets: u64,
+    pub idempotency_keys: u64,
 }
 
 /// Deletes what is past its time at `now`.
@@ -83,7 +85,14 @@ pub async fn purge(db: &impl ConnectionTrait, retention: Duration, now: DateTime
         Condition::all().add(password_reset::Column::ExpiresAt.lt(now)),
     )
     .await?;
+    let idempotency_keys = in_batches::<idempotency_key::Entity>(
+        db,
+        idempotency_key::Column::Id,
+        Condition::all().add(idempotency_key::Column::CreatedAt.lt(now - Duration::hours(KEY_LIFETIME_HOURS))),
+    )
+    .await?;
     Ok(Purged {
+        idempotency_keys,
         jobs,
         events,
         webhook_deliveries,

@@ -1,15 +1,46 @@
-//! The team page: members and, for the owner, everyone's API keys; and the
-//! plan, which until billing exists only the server's operator sets (here,
-//! or with `server admin set-plan`).
+//! The team page: members and, for the owner, everyone's API keys; the
+//! region phone numbers are read in; and the plan, which until billing
+//! exists only the server's operator sets (here, or with `server admin
+//! set-plan`).
 use super::{api_keys, team_of};
 use crate::domain::team::Plan;
 use crate::dto::{TeamDto, TeamMemberDto};
 use crate::error::AppError;
 use crate::ssr::context::AppConfig;
 use crate::ssr::entities::{team, user};
+use crate::ssr::phone::PhoneRegion;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
+
+/// The region `user`'s team reads national phone numbers in: the team's
+/// setting, or else the country of the user's time zone.
+pub async fn phone_region_of(db: &impl ConnectionTrait, user: &user::Model) -> Result<Option<PhoneRegion>, DbErr> {
+    let team = team::Entity::find_by_id(&user.team_id).one(db).await?;
+    Ok(team
+        .and_then(|team| team.phone_region)
+        .and_then(|code| PhoneRegion::parse(&code).ok())
+        .or_else(|| PhoneRegion::of_zone(user.zone())))
+}
+
+/// Sets the region of the viewer's team; blank goes back to the time zone's.
+#[tracing::instrument(skip_all, fields(team.id = %viewer.team_id))]
+pub async fn set_phone_region(db: &DatabaseConnection, viewer: &user::Model, raw: &str) -> Result<(), AppError> {
+    if !viewer.role.manages_team() {
+        return Err(AppError::Forbidden(
+            "Only the team’s owner or an admin can change this.".to_owned(),
+        ));
+    }
+    let region = match raw.trim() {
+        "" => None,
+        raw => Some(PhoneRegion::parse(raw).map_err(|message| AppError::field("phone_region", message))?),
+    };
+    let mut model: team::ActiveModel = team_of(db, viewer).await?.into();
+    model.phone_region = Set(region.map(PhoneRegion::code));
+    model.update(db).await?;
+    Ok(())
+}
 
 pub async fn page(db: &DatabaseConnection, config: &AppConfig, viewer: &user::Model) -> Result<TeamDto, AppError> {
     let team = team_of(db, viewer).await?;
@@ -34,7 +65,10 @@ pub async fn page(db: &DatabaseConnection, config: &AppConfig, viewer: &user::Mo
         });
     }
     let plan = team.plan;
+    let zone_region = PhoneRegion::of_zone(viewer.zone()).map(PhoneRegion::code);
     Ok(TeamDto {
+        phone_region: team.phone_region.clone().unwrap_or_default(),
+        phone_region_default: zone_region.unwrap_or_default(),
         name: team.name,
         plan: plan.as_str().to_owned(),
         plan_label: plan.label().to_owned(),

@@ -54,14 +54,16 @@ pub async fn reschedule(
             "That is the booking’s current time. Choose another.",
         ));
     }
-    if !is_free(&txn, &host, &event, start, Some(&current.id)).await? {
+    // A booking keeps the length it was booked with.
+    let minutes = u32::try_from((current.end_at - current.start_at).num_minutes()).unwrap_or(0);
+    if !is_free(&txn, &host, &event, start, minutes, Some(&current.id)).await? {
         return Err(BookingError::SlotTaken);
     }
     let mut model: booking::ActiveModel = current.clone().into();
     model.previous_start_at = Set(Some(current.start_at));
     model.previous_end_at = Set(Some(current.end_at));
     model.start_at = Set(start);
-    model.end_at = Set(start + Duration::minutes(event.duration_min.into()));
+    model.end_at = Set(start + Duration::minutes(minutes.into()));
     model.sequence = Set(current.sequence + 1);
     model.updated_at = Set(Utc::now());
     let updated = model.update(&txn).await.map_err(BookingError::slot_taken_or)?;

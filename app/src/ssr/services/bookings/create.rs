@@ -1,20 +1,22 @@
-//! A new booking: the form checked against the event type, the slot
+//! A new booking: the request checked against the event type, the slot
 //! re-checked under the host's schedule lock, the contact upserted and the
-//! booking published, all in one transaction.
+//! booking published, all in one transaction; with an idempotency key,
+//! the key is claimed in that transaction too.
+use super::idempotency::{self, Claim};
 use super::limits::{self, BookingLimits};
 use super::slots::is_free;
-use super::{BookingDetails, BookingError};
-use super::{find_public_event, lock_host_schedule, parse_start};
+use super::{BookingDetails, BookingError, lock_host_schedule, parse_start};
 use crate::domain::questions::{PhoneField, check_answers};
-use crate::domain::{BookingId, BookingStatus, Email, Notes, PersonName, Phone, TimeZoneName};
+use crate::domain::{BookingId, BookingSource, BookingStatus, Email, Notes, PersonName, TimeZoneName};
 use crate::dto::BookingForm;
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
-use crate::ssr::entities::booking;
+use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::{hash_token, new_token};
 use crate::ssr::outbox::{BookingChange, ContactChange, DomainEvent, publish};
-use crate::ssr::services::{FieldErrors, contacts, event_types, questions};
-use chrono::{Duration, Utc};
+use crate::ssr::phone::Phone;
+use crate::ssr::services::{FieldErrors, contacts, event_types, questions, team};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 /// A new booking and the secret of its manage link.
@@ -23,23 +25,35 @@ pub struct Created {
     pub token: String,
 }
 
-#[tracing::instrument(skip_all, fields(host = %form.host, event = %form.event))]
-pub async fn create(
+/// What a booking request says once every field is checked.
+struct Checked {
+    name: PersonName,
+    email: Email,
+    phone: Option<Phone>,
+    notes: Option<Notes>,
+    time_zone: TimeZoneName,
+    start: DateTime<Utc>,
+    minutes: u32,
+    answers: String,
+}
+
+/// Checks every field of `form` against `event`, naming each one that is off.
+async fn check(
     db: &DatabaseConnection,
-    secrets: &SecretBox,
-    limits: BookingLimits,
-    form: BookingForm,
-) -> Result<Created, BookingError> {
-    let (host, event) = find_public_event(db, &form.host, &form.event).await?;
+    host: &user::Model,
+    event: &event_type::Model,
+    form: &BookingForm,
+) -> Result<Checked, BookingError> {
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
     let email = errors.check("email", Email::parse(&form.email));
-    let phone = match event_types::phone_field(&event) {
+    let region = team::phone_region_of(db, host).await?;
+    let phone = match event_types::phone_field(event) {
         PhoneField::Hidden => Some(None),
-        PhoneField::Optional => errors.check("phone", Phone::parse_optional(&form.phone)),
+        PhoneField::Optional => errors.check("phone", Phone::parse_optional(&form.phone, region)),
         PhoneField::Required => errors.check(
             "phone",
-            Phone::parse_optional(&form.phone)
+            Phone::parse_optional(&form.phone, region)
                 .and_then(|p| p.map(Some).ok_or_else(|| "Enter a phone number.".to_owned())),
         ),
     };
@@ -49,6 +63,15 @@ pub async fn create(
         "start",
         parse_start(&form.start).map_err(|_| "Choose a time from the list."),
     );
+    let durations = event_types::durations(event);
+    let asked = match form.duration.trim() {
+        "" => Ok(None),
+        raw => raw
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| "Choose one of the offered durations.".to_owned()),
+    };
+    let minutes = errors.check("duration", asked.and_then(|asked| durations.pick(asked)));
     let answers = match check_answers(&questions::for_event(db, &event.id).await?, &form.answers) {
         Ok(answers) => Some(answers),
         Err(list) => {
@@ -59,39 +82,77 @@ pub async fn create(
         }
     };
     errors.finish().map_err(BookingError::Invalid)?;
-    let (Some(name), Some(email), Some(phone), Some(notes), Some(time_zone), Some(start), Some(answers)) =
-        (name, email, phone, notes, time_zone, start, answers)
+    let (Some(name), Some(email), Some(phone), Some(notes), Some(time_zone), Some(start), Some(minutes), Some(answers)) =
+        (name, email, phone, notes, time_zone, start, minutes, answers)
     else {
         // Not reached: a field that did not parse is in the errors above.
         return Err(BookingError::Invalid(Vec::new()));
     };
+    Ok(Checked {
+        name,
+        email,
+        phone,
+        notes,
+        time_zone,
+        start,
+        minutes,
+        answers: serde_json::to_string(&answers)?,
+    })
+}
 
+/// Books `form` on `event` of `host`. With a `claim`, a booking already made
+/// under the claim's key is [`BookingError::AlreadyBooked`], and the key is
+/// claimed with the new booking.
+#[tracing::instrument(skip_all, fields(host.id = %host.id, event_type.id = %event.id, source = source.as_str()))]
+pub async fn create(
+    db: &DatabaseConnection,
+    secrets: &SecretBox,
+    limits: BookingLimits,
+    (host, event): (user::Model, event_type::Model),
+    form: BookingForm,
+    source: BookingSource,
+    claim: Option<&Claim>,
+) -> Result<Created, BookingError> {
+    let checked = check(db, &host, &event, &form).await?;
     let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
+    if let Some(claim) = claim
+        && let Some(existing) = idempotency::claimed(&txn, claim).await?
+    {
+        return Err(BookingError::AlreadyBooked(Box::new(existing)));
+    }
     let now = Utc::now();
     // Under the host's lock, so that concurrent bookings count each other.
-    limits::check(&txn, limits, &host, &email, now).await?;
-    if !is_free(&txn, &host, &event, start, None).await? {
+    limits::check(&txn, limits, &host, &checked.email, now).await?;
+    if !is_free(&txn, &host, &event, checked.start, checked.minutes, None).await? {
         return Err(BookingError::SlotTaken);
     }
-    let contact = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, phone.as_ref()).await?;
+    let contact = contacts::upsert_from_booking(
+        &txn,
+        &host.team_id,
+        &checked.email,
+        &checked.name,
+        checked.phone.as_ref(),
+    )
+    .await?;
     let token = new_token();
     let inserted = booking::ActiveModel {
         id: Set(BookingId::generate()),
         host_id: Set(host.id.clone()),
         event_type_id: Set(event.id.clone()),
         contact_id: Set(contact.model.id.clone()),
-        start_at: Set(start),
-        end_at: Set(start + Duration::minutes(event.duration_min.into())),
+        start_at: Set(checked.start),
+        end_at: Set(checked.start + Duration::minutes(checked.minutes.into())),
         buffer_before_min: Set(event.buffer_before_min),
         buffer_after_min: Set(event.buffer_after_min),
         status: Set(BookingStatus::Confirmed),
-        invitee_name: Set(name.as_str().to_owned()),
-        invitee_email: Set(email.into_inner()),
-        invitee_phone: Set(phone.map(|p| p.as_str().to_owned())),
-        invitee_time_zone: Set(time_zone),
-        notes: Set(notes.map(|n| n.as_str().to_owned())),
-        answers: Set(serde_json::to_string(&answers)?),
+        source: Set(source),
+        invitee_name: Set(checked.name.as_str().to_owned()),
+        invitee_email: Set(checked.email.into_inner()),
+        invitee_phone: Set(checked.phone.map(Phone::into_inner)),
+        invitee_time_zone: Set(checked.time_zone),
+        notes: Set(checked.notes.map(|n| n.as_str().to_owned())),
+        answers: Set(checked.answers),
         manage_token_hash: Set(hash_token(&token)),
         cancel_reason: Set(None),
         cancelled_by: Set(None),
@@ -104,6 +165,9 @@ pub async fn create(
     .insert(&txn)
     .await;
     let booking = inserted.map_err(BookingError::slot_taken_or)?;
+    if let Some(claim) = claim {
+        idempotency::store(&txn, claim, &booking.id, now).await?;
+    }
     let sealed = secrets.seal(&token);
     publish(
         &txn,

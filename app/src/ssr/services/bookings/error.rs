@@ -23,6 +23,15 @@ pub enum BookingError {
     Database(#[from] DbErr),
     #[error("storing the invitee's answers")]
     Answers(#[from] serde_json::Error),
+    /// The idempotency key already made this booking.
+    #[error("the idempotency key already made a booking")]
+    AlreadyBooked(Box<super::BookingDetails>),
+    /// The idempotency key was used with another request.
+    #[error("the idempotency key was used with another request")]
+    KeyReused,
+    /// Another request claimed the idempotency key meanwhile.
+    #[error("another request claimed the idempotency key meanwhile")]
+    KeyRace,
 }
 
 impl BookingError {
@@ -62,6 +71,14 @@ impl From<BookingError> for AppError {
             BookingError::Database(cause) => cause.into(),
             BookingError::Answers(cause) => {
                 tracing::error!(error = %cause, "answers could not be stored");
+                Self::Internal
+            }
+            BookingError::KeyReused => Self::field(
+                "Idempotency-Key",
+                "This key was used with another request. Use a new key for a new booking.",
+            ),
+            BookingError::AlreadyBooked(_) | BookingError::KeyRace => {
+                tracing::error!("an idempotency outcome reached an edge unhandled");
                 Self::Internal
             }
         }

@@ -13,6 +13,7 @@
 mod change;
 mod create;
 mod error;
+mod idempotency;
 mod limits;
 mod read;
 mod slots;
@@ -20,9 +21,10 @@ mod slots;
 pub use change::{Cancel, Reschedule, cancel, reschedule};
 pub use create::{Created, create};
 pub use error::BookingError;
+pub use idempotency::{Booked, Claim, KEY_LIFETIME_HOURS, book_once};
 pub use limits::BookingLimits;
-pub use read::{get, list_for_host};
-pub use slots::free_slots;
+pub use read::{Cursor, Narrow, Search, get, list_for_host, search, starting_at, upcoming_of_contact};
+pub use slots::{SlotWindow, free_slots};
 
 use crate::domain::questions::Answer;
 use crate::domain::{BookingId, UserId};
@@ -30,7 +32,7 @@ use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::hash_token;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
 /// An active event type and its host, found by their public slugs.
 pub async fn find_public_event(
@@ -143,11 +145,27 @@ pub(super) async fn find_for(
     match actor {
         Actor::Invitee { token } => find_by_token(db, id, token).await,
         Actor::Host(host) => booking::Entity::find_by_id(id)
-            .filter(booking::Column::HostId.eq(&host.id))
+            .filter(booking::Column::HostId.is_in(hosts_managed_by(db, host).await?))
             .one(db)
             .await?
             .ok_or(BookingError::NotFound),
     }
+}
+
+/// The hosts whose bookings `user` may see and change: their own, and for
+/// a team's owner or admin every member's (a receptionist answering for
+/// the whole team).
+pub async fn hosts_managed_by(db: &impl ConnectionTrait, user: &user::Model) -> Result<Vec<UserId>, BookingError> {
+    if !user.role.manages_team_bookings() {
+        return Ok(vec![user.id.clone()]);
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::TeamId.eq(&user.team_id))
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// The host and event type a booking belongs to.

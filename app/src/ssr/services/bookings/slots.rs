@@ -1,23 +1,38 @@
 //! The free start times of an event type, and whether one is still free.
 use super::BookingError;
-use crate::domain::slots::{Busy, SlotQuery, compute_slots, without_full_days};
+use crate::domain::slots::{Busy, SlotQuery, SlotRules, compute_slots, without_full_days};
 use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::services::{availability, event_types};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
-/// Free start instants of `event` in `[from, to)`, ignoring the booking
-/// `exclude` (the one being rescheduled).
+/// Where and how long to look for free times of an event type.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotWindow<'a> {
+    /// Slots starting in `[from, to)`.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// The meeting's length: one of the event type's durations.
+    pub minutes: u32,
+    /// A booking to ignore: the one being rescheduled.
+    pub exclude: Option<&'a BookingId>,
+}
+
+/// Free start instants of `event` in the window, as of `now`.
 pub async fn free_slots(
     db: &impl ConnectionTrait,
     host: &user::Model,
     event: &event_type::Model,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    window: SlotWindow<'_>,
     now: DateTime<Utc>,
-    exclude: Option<&BookingId>,
 ) -> Result<Vec<DateTime<Utc>>, BookingError> {
+    let SlotWindow {
+        from,
+        to,
+        minutes,
+        exclude,
+    } = window;
     let schedule = availability::load(db, &host.id).await?;
     // Buffers are at most 12 hours and a day at most 25, so two days'
     // margin finds every booking whose padded interval can touch the
@@ -42,7 +57,10 @@ pub async fn free_slots(
         host_tz: host.zone(),
         weekly: &schedule.weekly,
         overrides: &schedule.overrides,
-        rules: event_types::scheduling(event).rules(),
+        rules: SlotRules {
+            duration_min: minutes,
+            ..event_types::scheduling(event).rules()
+        },
         busy: &busy,
         now,
         from,
@@ -59,22 +77,21 @@ pub async fn free_slots(
     )
 }
 
+/// Whether a meeting of `minutes` can start at `start`.
 pub(super) async fn is_free(
     txn: &DatabaseTransaction,
     host: &user::Model,
     event: &event_type::Model,
     start: DateTime<Utc>,
+    minutes: u32,
     exclude: Option<&BookingId>,
 ) -> Result<bool, BookingError> {
-    let slots = free_slots(
-        txn,
-        host,
-        event,
-        start,
-        start + Duration::minutes(1),
-        Utc::now(),
+    let window = SlotWindow {
+        from: start,
+        to: start + Duration::minutes(1),
+        minutes,
         exclude,
-    )
-    .await?;
+    };
+    let slots = free_slots(txn, host, event, window, Utc::now()).await?;
     Ok(slots.contains(&start))
 }
