@@ -13,7 +13,7 @@ SANDBOX_BIN := $(TARGET_DIR)/release/hubspot-sandbox
 # built once with one set of features rather than once per crate.
 SERVER_CRATES := -p app -p server -p migration -p hubspot-sandbox --features app/ssr
 
-.PHONY: setup run test fmt-check clippy test-rust test-e2e test-zapier build-release
+.PHONY: setup run test fmt-check clippy test-rust test-e2e test-zapier test-api-fuzz build-release
 
 setup:
 	@./scripts/setup.sh
@@ -46,4 +46,8 @@ test-e2e: build-release
 test-zapier: build-release
 	cd zapier && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npm test
 
-test: setup fmt-check clippy test-rust test-e2e test-zapier
+# REST API v1 under schemathesis against the release server: no 5xx.
+test-api-fuzz: build-release
+	SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) ./scripts/api_fuzz.py
+
+test: setup fmt-check clippy test-rust test-e2e test-zapier test-api-fuzz

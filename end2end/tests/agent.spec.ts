@@ -25,10 +25,10 @@ test("a host offers several durations, makes a key an agent can only read with, 
   await expect(page.getByTestId("event-duration")).toHaveText("30 min");
   const options = page.getByTestId("duration-option");
   await expect(options).toHaveText(["15 min", "30 min", "60 min"]);
-  await expect(options.nth(1)).toHaveAttribute("aria-current", "true");
+  await expect(options.nth(1)).toHaveAttribute("aria-current", /^(true|page)$/);
   await options.nth(2).click();
   await expect(page.getByTestId("event-duration")).toHaveText("60 min");
-  await expect(options.nth(2)).toHaveAttribute("aria-current", "true");
+  await expect(options.nth(2)).toHaveAttribute("aria-current", /^(true|page)$/);
   await shot(page, "a1-durations");
   await pickFirstSlot(page);
   await page.getByLabel("Your name").fill("Ada Lovelace");

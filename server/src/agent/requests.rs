@@ -119,6 +119,7 @@ pub struct ListRequest {
     /// `nextCursor` of the previous page.
     pub cursor: Option<String>,
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 

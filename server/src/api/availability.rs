@@ -17,6 +17,7 @@ use axum::extract::{Query, State};
 #[utoipa::path(
     get,
     path = "/api/v1/availability",
+    operation_id = "getAvailability",
     tag = "agents",
     security(("api_key" = [])),
     params(AvailabilityRequest),

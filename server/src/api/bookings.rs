@@ -20,6 +20,7 @@ use axum::http::{HeaderMap, StatusCode};
 #[utoipa::path(
     post,
     path = "/api/v1/bookings",
+    operation_id = "createBooking",
     tag = "agents",
     security(("api_key" = [])),
     params((
@@ -47,6 +48,7 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/bookings",
+    operation_id = "listBookings",
     tag = "agents",
     security(("api_key" = [])),
     params(ListRequest),
@@ -65,6 +67,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/bookings/{id}",
+    operation_id = "getBooking",
     tag = "agents",
     security(("api_key" = [])),
     params(("id" = String, Path, description = "The booking's id")),
@@ -82,6 +85,7 @@ pub async fn get(
 #[utoipa::path(
     post,
     path = "/api/v1/bookings/{id}/cancel",
+    operation_id = "cancelBooking",
     tag = "agents",
     security(("api_key" = [])),
     params(("id" = String, Path, description = "The booking's id")),
@@ -109,6 +113,7 @@ pub async fn cancel(
 #[utoipa::path(
     post,
     path = "/api/v1/bookings/{id}/reschedule",
+    operation_id = "rescheduleBooking",
     tag = "agents",
     security(("api_key" = [])),
     params(("id" = String, Path, description = "The booking's id")),
@@ -135,6 +140,7 @@ pub async fn reschedule(
 #[utoipa::path(
     post,
     path = "/api/v1/bookings/cancel",
+    operation_id = "cancelBookingAt",
     tag = "agents",
     security(("api_key" = [])),
     request_body = CancelAtRequest,

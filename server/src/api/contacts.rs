@@ -16,6 +16,7 @@ use axum::extract::{Query, State};
 #[utoipa::path(
     get,
     path = "/api/v1/contacts",
+    operation_id = "findContact",
     tag = "agents",
     security(("api_key" = [])),
     params(ContactRequest),

@@ -33,7 +33,7 @@ fn ApiKeys() -> impl IntoView {
     view! {
         <h1>"API keys"</h1>
         <p class="muted">
-            "A key lets a tool such as Zapier use Slotline’s REST API as you. Send it in the "
+            "A key lets a tool such as Zapier, or an AI agent through the MCP server at /mcp, use Slotline’s API as you, within what you allow it. Send it in the "
             <code>"X-API-Key"</code>" header; the API is described at "
             <a href="/api/openapi.json">"/api/openapi.json"</a>"."
         </p>
@@ -89,7 +89,7 @@ pub fn KeyTable(keys: Vec<ApiKeyDto>, revoke: ServerAction<RevokeApiKey>) -> imp
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last used"</th>
                         <th scope="col">"Expires"</th>
-                        <th scope="col">"May"</th>
+                        <th scope="col">"Scopes"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>

@@ -200,3 +200,40 @@ pub async fn create(
         token,
     })
 }
+
+/// Whether a booking was made now or by an earlier request with the key.
+pub enum Booked {
+    Created(Created),
+    Replayed(BookingDetails),
+}
+
+/// Books once per key: the first request with `claim` books, a repeat
+/// within the key's lifetime answers that booking again.
+pub async fn book_once(
+    db: &DatabaseConnection,
+    secrets: &SecretBox,
+    limits: BookingLimits,
+    event: (user::Model, event_type::Model),
+    form: BookingForm,
+    source: BookingSource,
+    claim: &Claim,
+) -> Result<Booked, BookingError> {
+    idempotency::forget_expired(db, claim).await?;
+    // Twice at most: a request that lost the race for the key finds the
+    // winner's booking on its second look.
+    for _ in 0..2 {
+        if let Some(existing) = idempotency::claimed(db, claim).await? {
+            return Ok(Booked::Replayed(existing));
+        }
+        match create(db, secrets, limits, event.clone(), form.clone(), source, Some(claim)).await {
+            Ok(created) => return Ok(Booked::Created(created)),
+            Err(BookingError::AlreadyBooked(existing)) => return Ok(Booked::Replayed(*existing)),
+            Err(BookingError::KeyRace) => continue,
+            Err(other) => return Err(other),
+        }
+    }
+    idempotency::claimed(db, claim)
+        .await?
+        .map(Booked::Replayed)
+        .ok_or(BookingError::KeyRace)
+}

@@ -3,16 +3,12 @@
 //! key with another request is refused. The key is claimed in the
 //! booking's own transaction, so a booking and its key exist together or
 //! not at all, and two requests racing with one key book once.
-use super::create::{Created, create};
-use super::limits::BookingLimits;
 use super::{BookingDetails, BookingError};
-use crate::domain::{BookingId, BookingSource, UserId};
-use crate::dto::BookingForm;
-use crate::ssr::crypto::SecretBox;
-use crate::ssr::entities::{booking, event_type, idempotency_key, user};
+use crate::domain::{BookingId, UserId};
+use crate::ssr::entities::{booking, idempotency_key};
 use crate::ssr::ids::hash_token;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// How long a key answers with its first booking.
 pub const KEY_LIFETIME_HOURS: i64 = 24;
@@ -39,12 +35,6 @@ impl Claim {
             request_hash: hash_token(&request.to_string()),
         })
     }
-}
-
-/// Whether a booking was made now or by an earlier request with the key.
-pub enum Booked {
-    Created(Created),
-    Replayed(BookingDetails),
 }
 
 /// The booking `claim`'s key made within its lifetime, if any; the key
@@ -96,39 +86,13 @@ pub(super) async fn store(
     Ok(())
 }
 
-/// Books once per key: the first request with `claim` books, a repeat
-/// within the key's lifetime answers that booking again.
-pub async fn book_once(
-    db: &DatabaseConnection,
-    secrets: &SecretBox,
-    limits: BookingLimits,
-    event: (user::Model, event_type::Model),
-    form: BookingForm,
-    source: BookingSource,
-    claim: &Claim,
-) -> Result<Booked, BookingError> {
-    // A key past its lifetime is free again.
+/// Frees a key past its lifetime for a new booking.
+pub(super) async fn forget_expired(db: &impl ConnectionTrait, claim: &Claim) -> Result<(), BookingError> {
     idempotency_key::Entity::delete_many()
         .filter(idempotency_key::Column::UserId.eq(&claim.user_id))
         .filter(idempotency_key::Column::IdemKey.eq(&claim.key))
         .filter(idempotency_key::Column::CreatedAt.lte(Utc::now() - Duration::hours(KEY_LIFETIME_HOURS)))
         .exec(db)
         .await?;
-    // Twice at most: a request that lost the race for the key finds the
-    // winner's booking on its second look.
-    for _ in 0..2 {
-        if let Some(existing) = claimed(db, claim).await? {
-            return Ok(Booked::Replayed(existing));
-        }
-        match create(db, secrets, limits, event.clone(), form.clone(), source, Some(claim)).await {
-            Ok(created) => return Ok(Booked::Created(created)),
-            Err(BookingError::AlreadyBooked(existing)) => return Ok(Booked::Replayed(*existing)),
-            Err(BookingError::KeyRace) => continue,
-            Err(other) => return Err(other),
-        }
-    }
-    claimed(db, claim)
-        .await?
-        .map(Booked::Replayed)
-        .ok_or(BookingError::KeyRace)
+    Ok(())
 }

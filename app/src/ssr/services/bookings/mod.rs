@@ -19,9 +19,9 @@ mod read;
 mod slots;
 
 pub use change::{Cancel, Reschedule, cancel, reschedule};
-pub use create::{Created, create};
+pub use create::{Booked, Created, book_once, create};
 pub use error::BookingError;
-pub use idempotency::{Booked, Claim, KEY_LIFETIME_HOURS, book_once};
+pub use idempotency::{Claim, KEY_LIFETIME_HOURS};
 pub use limits::BookingLimits;
 pub use read::{Cursor, Narrow, Search, get, list_for_host, search, starting_at, upcoming_of_contact};
 pub use slots::{SlotWindow, free_slots};

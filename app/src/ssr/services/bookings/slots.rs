@@ -5,7 +5,7 @@ use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::services::{availability, event_types};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
 /// Where and how long to look for free times of an event type.
 #[derive(Debug, Clone, Copy)]
@@ -45,12 +45,23 @@ pub async fn free_slots(
     if let Some(id) = exclude {
         query = query.filter(booking::Column::Id.ne(id));
     }
-    let booked = query.all(db).await?;
+    // Only the times: a busy host has thousands of rows in the window.
+    let booked: Vec<(DateTime<Utc>, DateTime<Utc>, i32, i32)> = query
+        .select_only()
+        .columns([
+            booking::Column::StartAt,
+            booking::Column::EndAt,
+            booking::Column::BufferBeforeMin,
+            booking::Column::BufferAfterMin,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
     let busy: Vec<Busy> = booked
         .iter()
-        .map(|b| Busy {
-            start: b.start_at - Duration::minutes(b.buffer_before_min.into()),
-            end: b.end_at + Duration::minutes(b.buffer_after_min.into()),
+        .map(|&(start, end, before, after)| Busy {
+            start: start - Duration::minutes(before.into()),
+            end: end + Duration::minutes(after.into()),
         })
         .collect();
     let slots = compute_slots(&SlotQuery {
@@ -69,7 +80,7 @@ pub async fn free_slots(
     Ok(
         match host.max_bookings_per_day.and_then(|max| usize::try_from(max).ok()) {
             Some(max) => {
-                let starts: Vec<_> = booked.iter().map(|b| b.start_at).collect();
+                let starts: Vec<_> = booked.iter().map(|&(start, ..)| start).collect();
                 without_full_days(slots, &starts, host.zone(), max)
             }
             None => slots,
