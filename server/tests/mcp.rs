@@ -43,6 +43,19 @@ async fn call(
         .expect("the tool answers")
 }
 
+/// The first free start of the next 31 days, as `check_availability` lists it.
+async fn first_free_start(client: &RunningService<RoleClient, ClientConfig>, event: &str) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let arguments = json!({"eventTypeId": event, "from": today.to_string(),
+        "to": (today + chrono::Duration::days(30)).to_string(), "timeZone": ZONE});
+    let availability = structured(&call(client, "check_availability", arguments).await);
+    assert_eq!(availability["timeZone"], ZONE);
+    availability["slots"][0]["start"]
+        .as_str()
+        .expect("a free time")
+        .to_owned()
+}
+
 /// The structured result, checked to be the same JSON as the text.
 fn structured(result: &CallToolResult) -> Value {
     let value = result.structured_content.clone().expect("structured content");
@@ -98,16 +111,7 @@ async fn an_agent_books_finds_the_caller_and_cancels_by_start_time(app: TestApp)
 
     let listed = structured(&call(&client, "list_event_types", json!({})).await);
     let event = listed["eventTypes"][0]["id"].as_str().unwrap().to_owned();
-    let today = chrono::Utc::now().date_naive();
-    let availability = structured(
-        &call(
-            &client,
-            "check_availability",
-            json!({"eventTypeId": event, "from": today.to_string(), "to": (today + chrono::Duration::days(30)).to_string(), "timeZone": ZONE}),
-        )
-        .await,
-    );
-    let start = availability["slots"][0]["start"].as_str().unwrap().to_owned();
+    let start = first_free_start(&client, &event).await;
     let booked = call(
         &client,
         "book",
@@ -159,16 +163,7 @@ async fn tool_errors_carry_the_rest_codes(app: TestApp) {
     let event = app.create_event_type(&host, "intro", 30).await;
     let key = app.api_key(&host).await;
     let client = connect(&app, &key).await;
-    let today = chrono::Utc::now().date_naive();
-    let availability = structured(
-        &call(
-            &client,
-            "check_availability",
-            json!({"eventTypeId": event, "from": today.to_string(), "to": (today + chrono::Duration::days(30)).to_string(), "timeZone": ZONE}),
-        )
-        .await,
-    );
-    let start = availability["slots"][0]["start"].as_str().unwrap().to_owned();
+    let start = first_free_start(&client, &event).await;
     let book = |key: &'static str, email: &'static str| {
         json!({"idempotencyKey": key, "eventTypeId": event, "start": start,
                "invitee": {"name": "Grace Hopper", "email": email, "timeZone": ZONE}})

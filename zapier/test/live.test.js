@@ -118,7 +118,8 @@ describe('the Zapier app against a live Slotline server', { timeout: 240_000, sk
 
   it('authentication: the key passes the test and the label is "Connected as Demo Host"', async () => {
     const me = await appTester(App.authentication.test, { authData });
-    assert.deepEqual(Object.keys(me).sort(), ['email', 'id', 'name']);
+    // `phoneRegion` came with the agent endpoints (CONTRACTS §3, additive).
+    assert.deepEqual(Object.keys(me).sort(), ['email', 'id', 'name', 'phoneRegion']);
     assert.equal(me.email, DEMO.email);
     assert.equal(me.name, DEMO.name);
     const label = await appTester(App.authentication.connectionLabel, { authData, inputData: me });
@@ -142,7 +143,8 @@ describe('the Zapier app against a live Slotline server', { timeout: 240_000, sk
     const list = await appTester(trigger('event_type_list').perform, { authData });
     assert.ok(Array.isArray(list));
     for (const item of list) {
-      assert.deepEqual(Object.keys(item).sort(), ['duration', 'id', 'name', 'slug']);
+      // `durations` and `questions` came with the agent endpoints (CONTRACTS §3, additive).
+      assert.deepEqual(Object.keys(item).sort(), ['duration', 'durations', 'id', 'name', 'questions', 'slug']);
       eventTypes[item.slug] = item.id;
     }
     const bySlug = Object.fromEntries(list.map((e) => [e.slug, e]));
