@@ -1,14 +1,8 @@
-import { test, expect, visit, shot, pickFirstSlot } from "./fixtures";
+import { test, expect, visit, signUp, shot, pickFirstSlot } from "./fixtures";
 
 test("a host offers several durations, makes a key an agent can only read with, and sees where bookings came from", async ({ page, errors }) => {
   const slug = `agent-${Date.now().toString(36)}`;
-  await visit(page, "/signup");
-  await page.getByLabel("Your name").fill("Grace Hopper");
-  await page.getByLabel("Email").fill(`${slug}@example.com`);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByLabel("Your page URL").fill(slug);
-  await page.getByTestId("signup-submit").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await signUp(page, "Grace Hopper", slug);
 
   // Several durations; a typo is refused at its field.
   await visit(page, "/dashboard/event-types/new");

@@ -1,14 +1,8 @@
-import { test, expect, visit, shot, waitForEmail, pickFirstSlot } from "./fixtures";
+import { test, expect, visit, signUp, shot, waitForEmail, pickFirstSlot } from "./fixtures";
 
 test("a host asks for a phone number and their own questions; the invitee must answer them", async ({ page, errors }) => {
   const slug = `asker-${Date.now().toString(36)}`;
-  await visit(page, "/signup");
-  await page.getByLabel("Your name").fill("Katherine Johnson");
-  await page.getByLabel("Email").fill(`${slug}@example.com`);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByLabel("Your page URL").fill(slug);
-  await page.getByTestId("signup-submit").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await signUp(page, "Katherine Johnson", slug);
 
   await visit(page, "/dashboard/event-types/new");
   await page.getByLabel("Name").fill("Consultation");

@@ -33,6 +33,17 @@ export async function visit(page: Page, url: string) {
   await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 20_000 });
 }
 
+/** Signs up a host named `name` whose page is `/{slug}`; ends on the dashboard. */
+export async function signUp(page: Page, name: string, slug: string) {
+  await visit(page, "/signup");
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Email").fill(`${slug}@example.com`);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByLabel("Your page URL").fill(slug);
+  await page.getByTestId("signup-submit").click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join("test-results", "journeys", `${name}.png`), fullPage: true });
 }

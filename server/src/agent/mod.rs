@@ -49,11 +49,7 @@ pub struct BookOutcome {
 
 impl Agent {
     pub fn require(&self, scope: ApiScope) -> Result<(), ApiError> {
-        if self.scopes.allows(scope) {
-            Ok(())
-        } else {
-            Err(ApiError::InsufficientScope(scope))
-        }
+        require_scope(&self.scopes, scope)
     }
 
     /// The user's event types by name, with their durations and questions.
@@ -389,6 +385,15 @@ impl Agent {
             .await
             .map_err(AppError::from)?;
         Phone::parse(raw, region).map_err(|message| field(name, message))
+    }
+}
+
+/// `insufficient_scope` unless a key with `scopes` may act within `scope`.
+pub fn require_scope(scopes: &ApiScopes, scope: ApiScope) -> Result<(), ApiError> {
+    if scopes.allows(scope) {
+        Ok(())
+    } else {
+        Err(ApiError::InsufficientScope(scope))
     }
 }
 

@@ -3,7 +3,7 @@
 //! as its key's user, or answers 401 or 429.
 use super::error::ApiError;
 use super::rate_limit::Allowance;
-use crate::agent::Agent;
+use crate::agent::{Agent, require_scope};
 use crate::http::ServerState;
 use app::domain::BookingSource;
 use app::domain::api_scopes::{ApiScope, ApiScopes};
@@ -28,11 +28,7 @@ pub struct ApiUser {
 impl ApiUser {
     /// The user, if the key has `scope`.
     pub fn require(&self, scope: ApiScope) -> Result<&user::Model, ApiError> {
-        if self.scopes.allows(scope) {
-            Ok(&self.user)
-        } else {
-            Err(ApiError::InsufficientScope(scope))
-        }
+        require_scope(&self.scopes, scope).map(|()| &self.user)
     }
 
     /// The user acting as an agent, whose bookings say they came from `source`.
