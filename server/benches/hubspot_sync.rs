@@ -7,16 +7,19 @@
 //! Run with `cargo bench -p server --bench hubspot_sync`. It takes about
 //! 3½ minutes at 1,000 bookings: the limit, not Slotline, sets the pace.
 use app::domain::{Email, PersonName};
-use app::ssr::entities::{booking, external_link, user};
+use app::ssr::entities::{external_link, user};
 use app::ssr::jobs::{SyncAction, SyncBookingToHubspot, enqueue};
 use app::ssr::services::{contacts, hubspot};
 use chrono::{Duration, Utc};
 use hubspot_sandbox::{Sandbox, SandboxConfig};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::config::{Config, HubspotSettings};
 use server::integrations::hubspot::HubspotOAuth;
 use server::startup::Application;
 use std::time::Instant;
+
+#[path = "support/booking_row.rs"]
+mod booking_row;
 
 const LIMIT: u32 = 100;
 const WINDOW_SECS: f64 = 10.0;
@@ -100,32 +103,14 @@ async fn main() -> anyhow::Result<()> {
             .id;
         let start = first + Duration::minutes(30 * i as i64);
         let id = app::domain::BookingId::generate();
-        booking::ActiveModel {
-            id: Set(id.clone()),
-            host_id: Set(host.id.clone()),
-            event_type_id: Set(event.id.clone()),
-            contact_id: Set(contact_id),
-            start_at: Set(start),
-            end_at: Set(start + Duration::minutes(30)),
-            buffer_before_min: Set(0),
-            buffer_after_min: Set(0),
-            status: Set(app::domain::BookingStatus::Confirmed),
-            source: Set(app::domain::BookingSource::Page),
-            invitee_name: Set(name.as_str().to_owned()),
-            invitee_email: Set(email.into_inner()),
-            invitee_phone: Set(None),
-            invitee_time_zone: Set(app::domain::TimeZoneName::parse("Europe/Berlin").map_err(anyhow::Error::msg)?),
-            notes: Set(None),
-            answers: Set("[]".into()),
-            manage_token_hash: Set(app::ssr::ids::hash_token(id.as_str())),
-            cancel_reason: Set(None),
-            cancelled_by: Set(None),
-            previous_start_at: Set(None),
-            previous_end_at: Set(None),
-            sequence: Set(0),
-            created_at: Set(Utc::now()),
-            updated_at: Set(Utc::now()),
-        }
+        booking_row::confirmed(
+            &id,
+            (&host, &event),
+            (&contact_id, &email, &name),
+            start,
+            30,
+            app::domain::BookingSource::Page,
+        )?
         .insert(&txn)
         .await?;
         let job = SyncBookingToHubspot {

@@ -4,18 +4,24 @@
 //! goal is p99 < 20 ms, and the run fails above it.
 //!
 //! Run with `cargo bench -p server --bench mcp_availability`.
-use app::domain::{BookingId, BookingSource, BookingStatus, Email, PersonName, TimeZoneName};
-use app::ssr::entities::{booking, event_type, user};
+use app::domain::{BookingId, BookingSource, Email, PersonName};
+use app::ssr::entities::event_type;
 use app::ssr::services::{api_keys, contacts};
 use chrono::{Duration, Utc};
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, ClientConfig};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use server::config::Config;
 use server::startup::Application;
 use std::time::Instant;
+
+#[path = "support/booking_row.rs"]
+mod booking_row;
+#[path = "support/demo_intro.rs"]
+mod demo_intro;
+use demo_intro::demo_intro;
 
 const GOAL_P99_MS: f64 = 20.0;
 const BOOKINGS: i64 = 2_000;
@@ -41,17 +47,7 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let db = &state.db;
 
-    let host = user::Entity::find()
-        .filter(user::Column::Slug.eq("demo"))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo host"))?;
-    let intro = event_type::Entity::find()
-        .filter(event_type::Column::UserId.eq(&host.id))
-        .filter(event_type::Column::Slug.eq("intro"))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo event type"))?;
+    let (host, intro) = demo_intro(db).await?;
     let mut wide: event_type::ActiveModel = intro.into();
     wide.duration_min = Set(15);
     wide.min_notice_min = Set(0);
@@ -68,36 +64,17 @@ async fn main() -> anyhow::Result<()> {
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default()
         .and_utc();
-    let zone = TimeZoneName::parse("Europe/Berlin").map_err(|e| anyhow::anyhow!("{e}"))?;
     for i in 0..BOOKINGS {
         let start = first + Duration::minutes(30 * i);
         let id = BookingId::generate();
-        booking::ActiveModel {
-            id: Set(id.clone()),
-            host_id: Set(host.id.clone()),
-            event_type_id: Set(intro.id.clone()),
-            contact_id: Set(contact.model.id.clone()),
-            start_at: Set(start),
-            end_at: Set(start + Duration::minutes(15)),
-            buffer_before_min: Set(0),
-            buffer_after_min: Set(0),
-            status: Set(BookingStatus::Confirmed),
-            source: Set(BookingSource::Api),
-            invitee_name: Set(name.as_str().to_owned()),
-            invitee_email: Set(email.as_str().to_owned()),
-            invitee_phone: Set(None),
-            invitee_time_zone: Set(zone),
-            notes: Set(None),
-            answers: Set("[]".into()),
-            manage_token_hash: Set(app::ssr::ids::hash_token(id.as_str())),
-            cancel_reason: Set(None),
-            cancelled_by: Set(None),
-            previous_start_at: Set(None),
-            previous_end_at: Set(None),
-            sequence: Set(0),
-            created_at: Set(Utc::now()),
-            updated_at: Set(Utc::now()),
-        }
+        booking_row::confirmed(
+            &id,
+            (&host, &intro),
+            (&contact.model.id, &email, &name),
+            start,
+            15,
+            BookingSource::Api,
+        )?
         .insert(db)
         .await?;
     }

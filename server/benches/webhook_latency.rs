@@ -11,17 +11,21 @@
 //!
 //! Run with `cargo bench -p server --bench webhook_latency` (about a minute).
 use app::dto::{BookingForm, WebhookForm};
-use app::ssr::entities::{event_type, user};
+use app::ssr::entities::event_type;
 use app::ssr::services::{bookings, webhooks};
 use axum::body::Bytes;
 use axum::extract::State;
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use server::config::Config;
 use server::startup::Application;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+#[path = "support/demo_intro.rs"]
+mod demo_intro;
+use demo_intro::demo_intro;
 
 const GOAL_P99_MS: f64 = 250.0;
 
@@ -73,17 +77,7 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let db = &state.db;
 
-    let host = user::Entity::find()
-        .filter(user::Column::Slug.eq("demo"))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo host"))?;
-    let intro = event_type::Entity::find()
-        .filter(event_type::Column::UserId.eq(&host.id))
-        .filter(event_type::Column::Slug.eq("intro"))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo event type"))?;
+    let (host, intro) = demo_intro(db).await?;
     // Short slots far ahead, so that 1,000 fit.
     let mut wide: event_type::ActiveModel = intro.into();
     wide.duration_min = Set(15);
