@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/event-types") view=dashboard::EventTypesPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/availability") view=dashboard::AvailabilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/contacts") view=dashboard::ContactsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard/contacts/:id") view=dashboard::ContactDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/integrations") view=dashboard::IntegrationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/webhooks/:id") view=dashboard::WebhookLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/webhooks") view=dashboard::WebhooksPage ssr=SsrMode::Async/>

@@ -24,6 +24,7 @@ mod m20261203_000017_webhook_previous_secret;
 mod m20261203_000018_event_type_hubspot_sync;
 mod m20261203_000019_hubspot_mappings;
 mod m20261203_000020_agent_api;
+mod m20261203_000021_contact_sync;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_event_type_hubspot_sync::Migration),
             Box::new(m20261203_000019_hubspot_mappings::Migration),
             Box::new(m20261203_000020_agent_api::Migration),
+            Box::new(m20261203_000021_contact_sync::Migration),
         ]
     }
 }

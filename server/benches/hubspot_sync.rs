@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         requests_per_10s: LIMIT,
         search_lag: std::time::Duration::from_millis(200),
         request_timeout: std::time::Duration::from_secs(15),
+        pull_interval: std::time::Duration::from_secs(600),
     };
     let config = Config {
         seed_demo: true,

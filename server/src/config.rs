@@ -25,6 +25,9 @@ pub struct Config {
     /// The demo host's password instead of a generated one (browser tests log in with it).
     pub demo_password: Option<String>,
     pub job_workers: usize,
+    /// `SLOTLINE_JOB_LEASE_SECS`: how long a running job's claim lasts
+    /// unrenewed, so how soon a job whose process died runs again.
+    pub job_lease: std::time::Duration,
     /// Set when HubSpot app credentials are.
     pub hubspot: Option<HubspotSettings>,
     /// `SLOTLINE_WEBHOOK_ALLOW_PRIVATE=1`: webhooks may target loopback and
@@ -73,6 +76,8 @@ pub struct HubspotSettings {
     pub search_lag: std::time::Duration,
     /// A call unanswered this long is given up (its outcome unknown).
     pub request_timeout: std::time::Duration,
+    /// How often two-way sync pulls HubSpot's contact changes.
+    pub pull_interval: std::time::Duration,
 }
 
 impl std::fmt::Debug for HubspotSettings {
@@ -110,6 +115,7 @@ impl HubspotSettings {
             requests_per_10s: u32::try_from(number("SLOTLINE_HUBSPOT_REQUESTS_PER_10S", 100)?)?,
             search_lag: std::time::Duration::from_millis(number("SLOTLINE_HUBSPOT_SEARCH_LAG_MS", 10_000)?),
             request_timeout: std::time::Duration::from_millis(number("SLOTLINE_HUBSPOT_TIMEOUT_MS", 15_000)?),
+            pull_interval: std::time::Duration::from_secs(number("SLOTLINE_HUBSPOT_PULL_INTERVAL_SECS", 600)?.max(1)),
         }))
     }
 }
@@ -155,6 +161,12 @@ impl Config {
             seed_demo: var("SLOTLINE_SEED_DEMO").is_some_and(|v| v == "1"),
             demo_password: var("SLOTLINE_DEMO_PASSWORD"),
             job_workers: var("SLOTLINE_JOB_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(4),
+            job_lease: std::time::Duration::from_secs(
+                var("SLOTLINE_JOB_LEASE_SECS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(60)
+                    .max(3),
+            ),
             hubspot: HubspotSettings::from_env()?,
             webhook_allow_private: var("SLOTLINE_WEBHOOK_ALLOW_PRIVATE").is_some_and(|v| v == "1"),
             webhook_first_retry: var("SLOTLINE_WEBHOOK_FIRST_RETRY_MS").map_or(
@@ -241,6 +253,7 @@ impl Config {
             seed_demo: false,
             demo_password: None,
             job_workers: 0,
+            job_lease: std::time::Duration::from_secs(60),
             hubspot: None,
             webhook_allow_private: false,
             trusted_proxies: Vec::new(),

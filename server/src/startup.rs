@@ -33,6 +33,8 @@ pub struct Application {
     hubspot: Option<Arc<HubspotOAuth>>,
     rate_limits: Arc<RateLimits>,
     job_workers: usize,
+    /// Set when HubSpot is configured: how often contact sync pulls.
+    contact_pull_interval: Option<std::time::Duration>,
 }
 
 pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -60,6 +62,20 @@ async fn schedule_daily_jobs(
         schedule_once(db, &check, check.id(), now).await?;
     }
     Ok(())
+}
+
+/// Queues two-way contact sync's pulls and nightly reconciles as they come
+/// due, checking at least every minute (see `contact_sync::schedule`).
+async fn schedule_contact_sync(state: AppState, interval: std::time::Duration) {
+    let pull_every = chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::minutes(10));
+    let mut every = tokio::time::interval(interval.min(std::time::Duration::from_secs(60)));
+    loop {
+        every.tick().await;
+        match app::ssr::services::contact_sync::schedule::tick(&state.db, chrono::Utc::now(), pull_every).await {
+            Ok(()) => app::ssr::jobs_ready(&state),
+            Err(error) => tracing::warn!(%error, "scheduling contact sync failed"),
+        }
+    }
 }
 
 impl Application {
@@ -149,7 +165,7 @@ impl Application {
                 retention: chrono::Duration::days(config.retention_days.into()),
             },
             ready,
-            chrono::Duration::seconds(60),
+            chrono::Duration::from_std(config.job_lease).unwrap_or(chrono::Duration::seconds(60)),
         );
         let listener = TcpListener::bind(config.site_addr)
             .await
@@ -174,6 +190,7 @@ impl Application {
                     .shared(shared_limits),
             ),
             job_workers: config.job_workers,
+            contact_pull_interval: config.hubspot.as_ref().map(|h| h.pull_interval),
         })
     }
 
@@ -215,6 +232,10 @@ impl Application {
                 }
             }
         });
+        let contact_sync = match (schedules_daily, self.contact_pull_interval) {
+            (true, Some(interval)) => Some(tokio::spawn(schedule_contact_sync(self.state.clone(), interval))),
+            _ => None,
+        };
         let app = router(ServerState {
             app: self.state,
             leptos: self.leptos,
@@ -227,6 +248,9 @@ impl Application {
             .await;
         let _ = stop_tx.send(true);
         purge.abort();
+        if let Some(task) = contact_sync {
+            task.abort();
+        }
         for worker in workers {
             let _ = worker.await;
         }

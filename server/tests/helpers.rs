@@ -134,6 +134,7 @@ pub async fn spawn_app_configured(
         search_lag: std::time::Duration::from_millis(200),
         // Short, so that the sandbox's slow answers become timeouts.
         request_timeout: std::time::Duration::from_secs(1),
+        pull_interval: std::time::Duration::from_secs(600),
     };
     let hubspot = Sandbox::spawn(sandbox_config).await;
     // Tests drain the queue themselves (no job workers), so outcomes are deterministic.

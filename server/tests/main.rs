@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod booking_limits;
 mod bookings;
+mod contact_sync;
 mod database;
 mod email_delivery;
 mod helpers;

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod api_scopes;
 pub mod booking;
+pub mod contact_sync;
 pub mod email;
 pub mod event_type;
 pub mod hubspot_mapping;

@@ -6,8 +6,10 @@ use crate::domain::{BookingId, BookingStatus, ContactId, EventTypeId, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod contact_sync;
 mod developer;
 mod hubspot_mapping;
+pub use contact_sync::*;
 pub use developer::*;
 pub use hubspot_mapping::*;
 
@@ -216,8 +218,35 @@ pub struct ContactDto {
     pub email: String,
     pub phone: Option<String>,
     pub company: Option<String>,
+    pub notes: Option<String>,
     pub source: String,
     pub created_at: String,
+    /// HubSpot's lifecycle stage, for a contact that came from there.
+    pub tag: Option<ContactTag>,
+    pub archived: bool,
+}
+
+/// A lifecycle stage as a tag: its HubSpot value and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactTag {
+    pub value: String,
+    pub label: String,
+}
+
+/// Contacts that look like one person, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateGroup {
+    /// What they share, as a person reads it.
+    pub reason: String,
+    pub contacts: Vec<ContactDto>,
+}
+
+/// The contacts page: the list as filtered, the tags to filter by, and the duplicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactList {
+    pub contacts: Vec<ContactDto>,
+    pub tags: Vec<ContactTag>,
+    pub duplicates: Vec<DuplicateGroup>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -254,6 +283,8 @@ pub struct HubspotCardDto {
     /// An event type makes companies, but the connection predates the
     /// companies scopes: connecting again grants them.
     pub companies_need_reconnect: bool,
+    /// Two-way contact sync, while connected.
+    pub contact_sync: Option<ContactSyncCard>,
 }
 
 /// One line of the HubSpot sync log, as the integrations card lists it.

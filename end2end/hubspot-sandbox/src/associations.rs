@@ -158,6 +158,41 @@ impl AssociationStore {
         }
     }
 
+    /// Moves every link of `(kind, old)` to `(kind, new)`, as a merge does. A pair already linked
+    /// keeps one link with both sets of types, and an object keeps the primary label it got first
+    /// (so move the merge's primary record first).
+    pub(crate) fn move_links(&mut self, kind: ObjectKind, old: &str, new: &str) {
+        let (moved, kept): (Vec<Link>, Vec<Link>) = std::mem::take(&mut self.links)
+            .into_iter()
+            .partition(|link| link.from.is(kind, old) || link.to.is(kind, old));
+        self.links = kept;
+        for mut link in moved {
+            for end in [&mut link.from, &mut link.to] {
+                if end.is(kind, old) {
+                    new.clone_into(&mut end.id);
+                }
+            }
+            let is_primary = |from: &End, type_id: u32| Definition::is_primary(from.kind, type_id);
+            let has_primary = self.links.iter().any(|other| {
+                other.from == link.from
+                    && other.to.kind == link.to.kind
+                    && other.type_ids.iter().any(|&type_id| is_primary(&other.from, type_id))
+            });
+            if has_primary {
+                let from = link.from.clone();
+                link.type_ids.retain(|&type_id| !is_primary(&from, type_id));
+            }
+            match self
+                .links
+                .iter_mut()
+                .find(|other| other.from == link.from && other.to == link.to)
+            {
+                Some(existing) => existing.type_ids.extend(link.type_ids),
+                None => self.links.push(link),
+            }
+        }
+    }
+
     /// The objects of type `to` linked to `(from, id)`, in link order, each with its type ids as
     /// seen from `from`.
     pub(crate) fn linked(&self, from: ObjectKind, id: &str, to: ObjectKind) -> Vec<(&str, Vec<u32>)> {
@@ -279,6 +314,23 @@ mod tests {
         // Another contact's primary is its own business.
         store.associate(find(Contact, 1), "2", "10");
         assert_eq!(store.linked(Contact, "1", Company)[1].1, vec![1, 279]);
+    }
+
+    #[test]
+    fn moving_links_joins_pairs_and_keeps_the_first_primary() {
+        let mut store = AssociationStore::default();
+        store.associate(find(Contact, 1), "1", "10");
+        store.associate(find(Contact, 1), "2", "11");
+        store.associate(find(Contact, 279), "2", "10");
+        store.associate(find(Meeting, 200), "5", "2");
+        store.move_links(Contact, "1", "3");
+        store.move_links(Contact, "2", "3");
+        assert_eq!(
+            store.linked(Contact, "3", Company),
+            vec![("10", vec![1, 279]), ("11", vec![279])]
+        );
+        assert_eq!(store.linked(Meeting, "5", Contact), vec![("3", vec![200])]);
+        assert!(store.linked(Contact, "1", Company).is_empty() && store.linked(Contact, "2", Company).is_empty());
     }
 
     #[test]

@@ -46,9 +46,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The scopes of every object type a call touches: companies have their own, contacts and
-/// engagements (meetings) share the contacts ones. Reads are GETs and searches (despite POST).
+/// engagements (meetings) share the contacts ones. Reads are GETs, searches and batch reads
+/// (despite POST).
 fn required_scopes(method: &Method, path: &str) -> Vec<&'static str> {
-    let write = !(method == Method::GET || path.ends_with("/search"));
+    let write = !(method == Method::GET || path.ends_with("/search") || path.ends_with("/batch/read"));
     let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
     let types: Vec<&str> = match segments.as_slice() {
         ["crm", "objects", _, from, _, "associations", _, to, ..] | ["crm", "associations", _, from, to, ..] => {
@@ -93,6 +94,9 @@ mod tests {
     fn search_needs_only_the_read_scope() {
         let scopes = |method: &Method, path: &str| required_scopes(method, &format!("/crm/objects/2026-03/{path}"));
         assert_eq!(scopes(&Method::POST, "contacts/search"), [CONTACTS_READ]);
+        assert_eq!(scopes(&Method::POST, "contacts/batch/read"), [CONTACTS_READ]);
+        assert_eq!(scopes(&Method::POST, "contacts/batch/archive"), [CONTACTS_WRITE]);
+        assert_eq!(scopes(&Method::DELETE, "contacts/1"), [CONTACTS_WRITE]);
         assert_eq!(scopes(&Method::POST, "contacts"), [CONTACTS_WRITE]);
         assert_eq!(scopes(&Method::GET, "contacts/1"), [CONTACTS_READ]);
         assert_eq!(scopes(&Method::PATCH, "meetings/1"), [CONTACTS_WRITE]);

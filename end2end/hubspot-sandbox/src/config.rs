@@ -1,10 +1,12 @@
-//! How one sandbox instance is set up: the app's credentials, the portal, token lifetime, and the
-//! HubSpot behaviours (search lag, rate limit, chaos, batch errors) a test can switch on.
+//! How one sandbox instance is set up: the app's credentials, the portal, token lifetime, the
+//! HubSpot behaviours (search lag, rate limits, chaos, batch errors) a test can switch on, and where
+//! app webhooks go.
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::faults::Chaos;
+use crate::webhooks::DEFAULT_WEBHOOK_PROPERTIES;
 
 /// The app id introspection reports (HubSpot gives every public app one).
 pub const SANDBOX_APP_ID: u64 = 1_234_567;
@@ -32,12 +34,21 @@ pub struct SandboxConfig {
     pub search_lag: Duration,
     /// At most this many authenticated non-search `/crm` calls per rolling window, or none.
     pub rate_limit: Option<(u32, Duration)>,
+    /// At most this many searches per rolling window, or none (HubSpot: 5 per second per portal).
+    pub search_rate_limit: Option<(u32, Duration)>,
     /// Contact property names to accept besides the built-in list (custom properties).
     pub extra_contact_properties: Vec<String>,
     /// Random failures from the start; see [`Chaos`].
     pub chaos: Option<Chaos>,
     /// How contacts batch upsert answers a batch with bad inputs; see [`BatchErrors`].
     pub batch_errors: BatchErrors,
+    /// The app's webhook target URL; `None` (the default) raises and sends no webhook events.
+    pub webhook_target: Option<String>,
+    /// The webhook signing secret; `None` signs with [`Self::client_secret`], as HubSpot does.
+    pub webhook_secret: Option<String>,
+    /// Contact properties with a `contact.propertyChange` subscription (default:
+    /// [`DEFAULT_WEBHOOK_PROPERTIES`](crate::DEFAULT_WEBHOOK_PROPERTIES)).
+    pub webhook_properties: Vec<String>,
 }
 
 /// How `POST …/contacts/batch/upsert` answers a batch in which some inputs are bad. HUBSPOT.md
@@ -82,9 +93,13 @@ impl Default for SandboxConfig {
             rotate_refresh_tokens: false,
             search_lag: Duration::ZERO,
             rate_limit: None,
+            search_rate_limit: None,
             extra_contact_properties: Vec::new(),
             chaos: None,
             batch_errors: BatchErrors::default(),
+            webhook_target: None,
+            webhook_secret: None,
+            webhook_properties: DEFAULT_WEBHOOK_PROPERTIES.map(str::to_owned).to_vec(),
         }
     }
 }
@@ -101,9 +116,13 @@ impl fmt::Debug for SandboxConfig {
             .field("rotate_refresh_tokens", &self.rotate_refresh_tokens)
             .field("search_lag", &self.search_lag)
             .field("rate_limit", &self.rate_limit)
+            .field("search_rate_limit", &self.search_rate_limit)
             .field("extra_contact_properties", &self.extra_contact_properties)
             .field("chaos", &self.chaos)
             .field("batch_errors", &self.batch_errors)
+            .field("webhook_target", &self.webhook_target)
+            .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "[redacted]"))
+            .field("webhook_properties", &self.webhook_properties)
             .finish()
     }
 }
@@ -121,8 +140,12 @@ mod tests {
 
     #[test]
     fn debug_output_hides_the_client_secret() {
-        let shown = format!("{:?}", SandboxConfig::default());
-        assert!(!shown.contains("slotline-sandbox-secret"));
+        let config = SandboxConfig {
+            webhook_secret: Some("webhook-secret".to_owned()),
+            ..SandboxConfig::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("slotline-sandbox-secret") && !shown.contains("webhook-secret"));
         assert!(shown.contains("slotline-sandbox-client"));
     }
 

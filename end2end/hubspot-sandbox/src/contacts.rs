@@ -14,12 +14,13 @@ use crate::config::BatchErrors;
 use crate::errors::ApiError;
 use crate::json::HubJson;
 use crate::object_kind::ObjectKind;
-use crate::objects::{Selection, StoredObject};
+use crate::objects::Selection;
 use crate::properties::{self, Changes};
+use crate::property_history::Source;
 use crate::property_registry::Registry;
 use crate::sandbox::Sandbox;
 use crate::state::State as SandboxState;
-use crate::value_formats;
+use crate::{value_formats, writes};
 
 const KIND: ObjectKind = ObjectKind::Contact;
 
@@ -68,19 +69,15 @@ pub(crate) async fn upsert_contacts(
     let lag = sandbox.config().search_lag;
     let mut results = Vec::with_capacity(checked.len());
     for (email, changes) in checked {
-        let now = state.now();
-        let (mut result, new) = match state.objects.contact_by_email(&email) {
+        let (index, new) = match state.objects.contact_by_email(&email) {
             Some(index) => {
-                let contact = state.objects.get_mut(KIND, index).ok_or(ApiError::Internal)?;
-                contact.update(KIND, changes, now, lag);
-                (contact.to_json(KIND, Selection::Everything), false)
+                writes::update(&mut state, KIND, index, changes, Source::Integration, lag)?;
+                (index, false)
             }
-            None => {
-                let id = state.objects.allocate_id();
-                let created = state.objects.insert(KIND, StoredObject::create(KIND, id, changes, now));
-                (created.to_json(KIND, Selection::Everything), true)
-            }
+            None => (writes::create(&mut state, KIND, changes, Source::Integration), true),
         };
+        let contact = state.objects.get(KIND, index).ok_or(ApiError::Internal)?;
+        let mut result = contact.to_json(KIND, Selection::Everything);
         result["new"] = json!(new);
         results.push(result);
     }
@@ -130,10 +127,11 @@ fn check_input(registry: &Registry, input: &UpsertInput) -> Result<(String, Chan
     Ok((email, changes))
 }
 
-/// The contact a path names: by id, or by email with `?idProperty=email`.
+/// The live contact a path names: by id (an id merged away names the record it became), or by
+/// email with `?idProperty=email`.
 pub(crate) fn find(state: &SandboxState, id: &str, id_property: Option<&str>) -> Result<usize, ApiError> {
     let found = match id_property {
-        None | Some("hs_object_id") => state.objects.position(KIND, id),
+        None | Some("hs_object_id") => state.objects.resolve(KIND, id),
         Some("email") => state.objects.contact_by_email(&id.trim().to_lowercase()),
         Some(other) => {
             return Err(ApiError::Validation(format!(
@@ -144,7 +142,7 @@ pub(crate) fn find(state: &SandboxState, id: &str, id_property: Option<&str>) ->
     found.ok_or(ApiError::NotFound)
 }
 
-/// `409 CONFLICT` when the changes would give another contact's email to this one (`except`).
+/// `409 CONFLICT` when the changes would give another live contact's email to this one (`except`).
 pub(crate) fn refuse_taken_email(
     state: &SandboxState,
     changes: &Changes,

@@ -1,5 +1,6 @@
 //! The `/_sandbox/…` control endpoints for Playwright and humans: state as JSON, faults, chaos,
-//! batch error mode, token revocation and expiry, clock and reset. Not part of HubSpot's API.
+//! batch error mode, webhook settings, token revocation and expiry, clock and reset. Not part of
+//! HubSpot's API; what a HubSpot user does to contacts is in `user_endpoints`.
 
 use std::time::Duration;
 
@@ -15,9 +16,10 @@ use serde_json::{Value, json};
 use crate::config::BatchErrors;
 use crate::faults::{Chaos, Fault};
 use crate::object_kind::ObjectKind;
-use crate::objects::Selection;
+use crate::objects::{Selection, Standing};
 use crate::sandbox::Sandbox;
 use crate::state::{State as SandboxState, iso};
+use crate::webhooks::WebhookSettings;
 
 /// Most faults one call may queue, so a typo cannot queue billions.
 const MAX_FAULTS: u32 = 10_000;
@@ -43,8 +45,7 @@ pub(crate) async fn state(State(sandbox): State<Sandbox>) -> Json<Value> {
     let state = sandbox.lock();
     let meetings: Vec<Value> = state
         .objects
-        .all(ObjectKind::Meeting)
-        .iter()
+        .live(ObjectKind::Meeting)
         .map(|meeting| {
             let mut value = meeting.to_json(ObjectKind::Meeting, Selection::Everything);
             let contact_ids = state
@@ -69,25 +70,45 @@ pub(crate) async fn state(State(sandbox): State<Sandbox>) -> Json<Value> {
         .iter()
         .map(|event| json!({"kind": event.kind.label(), "token": event.token, "at": iso(event.at)}))
         .collect();
+    let deliveries: Vec<Value> = state
+        .webhooks
+        .deliveries()
+        .map(|delivery| {
+            let types: Vec<&Value> = delivery.events.iter().map(|event| &event["subscriptionType"]).collect();
+            json!({"at": iso(delivery.at), "targetUrl": delivery.target_url, "attempt": delivery.attempt,
+                   "events": delivery.events.len(), "subscriptionTypes": types, "status": delivery.status,
+                   "error": delivery.error})
+        })
+        .collect();
+    let webhooks = state.webhooks.settings();
     Json(json!({
-        "contacts": objects_json(&state, ObjectKind::Contact),
-        "companies": objects_json(&state, ObjectKind::Company),
+        "contacts": objects_json(&state, ObjectKind::Contact, &Standing::Live),
+        "archivedContacts": objects_json(&state, ObjectKind::Contact, &Standing::Archived),
+        "companies": objects_json(&state, ObjectKind::Company, &Standing::Live),
+        "archivedCompanies": objects_json(&state, ObjectKind::Company, &Standing::Archived),
         "meetings": meetings,
         "associations": associations,
         "batchErrors": state.batch_errors.label(),
         "revocations": state.tokens.revocations(),
         "tokenEvents": token_events,
-        "rateLimited": state.rate.rejected(),
+        "rateLimited": state.rate.rejected() + state.search_rate.rejected(),
         "requests": state.requests.total(),
+        "maxRequestsPer10s": state.stats.max_per_10s(),
+        "searchRequests": state.stats.searches(),
+        "requestsByEndpoint": state.stats.by_endpoint(),
         "pendingFaults": state.faults.pending(),
+        "webhooks": {"targetUrl": webhooks.target_url, "properties": webhooks.properties},
+        "webhookDeliveries": deliveries,
     }))
 }
 
-fn objects_json(state: &SandboxState, kind: ObjectKind) -> Vec<Value> {
+/// Objects of one standing; merged-away ones are left out (the new record lists their ids).
+fn objects_json(state: &SandboxState, kind: ObjectKind, standing: &Standing) -> Vec<Value> {
     state
         .objects
         .all(kind)
         .iter()
+        .filter(|object| object.standing == *standing)
         .map(|object| object.to_json(kind, Selection::Everything))
         .collect()
 }
@@ -173,6 +194,34 @@ pub(crate) async fn set_batch_errors(State(sandbox): State<Sandbox>, body: Bytes
     let mode = BatchErrors::parse(&request.mode)
         .ok_or_else(|| ControlError(format!("unknown mode {:?}: use 400 or 207", request.mode)))?;
     sandbox.set_batch_errors(mode);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WebhooksRequest {
+    target_url: Option<String>,
+    secret: Option<String>,
+    properties: Option<Vec<String>>,
+}
+
+/// `POST /_sandbox/webhooks {"targetUrl":"…"|null,"secret"?,"properties"?}` → `204`. Omitted fields
+/// take the configured values (by default the client secret and HUBSPOT.md's six properties);
+/// `null` (or no) `targetUrl` turns delivery off.
+pub(crate) async fn set_webhooks(State(sandbox): State<Sandbox>, body: Bytes) -> Result<StatusCode, ControlError> {
+    let request: WebhooksRequest = parse(&body)?;
+    if let Some(target) = &request.target_url {
+        let parsed = url::Url::parse(target).map_err(|error| ControlError(format!("targetUrl {target:?}: {error}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ControlError(format!("targetUrl {target:?} must be http or https")));
+        }
+    }
+    let configured = WebhookSettings::from_config(sandbox.config());
+    sandbox.set_webhook_settings(WebhookSettings {
+        target_url: request.target_url,
+        secret: request.secret.unwrap_or(configured.secret),
+        properties: request.properties.unwrap_or(configured.properties),
+    });
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -36,9 +36,13 @@ impl ServeOptions {
     /// | `HUBSPOT_SANDBOX_HUB_ID` | portal id (`4242424`) |
     /// | `HUBSPOT_SANDBOX_TOKEN_TTL_SECS` | access token lifetime (`1800`) |
     /// | `HUBSPOT_SANDBOX_RATE_LIMIT` | `N/S`: N calls per S seconds, e.g. `100/10` (off) |
+    /// | `HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT` | `N/S` for search, e.g. HubSpot's `5/1` (off) |
     /// | `HUBSPOT_SANDBOX_SEARCH_LAG_MS` | search lag in milliseconds (`0`) |
     /// | `HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID` | `1` puts `hub_id` and `scopes` in token responses (`0`) |
     /// | `HUBSPOT_SANDBOX_BATCH_ERRORS` | how batch upsert answers bad inputs: `400` or `207` (`400`) |
+    /// | `HUBSPOT_SANDBOX_WEBHOOK_URL` | the app's webhook target URL (off) |
+    /// | `HUBSPOT_SANDBOX_WEBHOOK_SECRET` | the webhook signing secret (the client secret) |
+    /// | `HUBSPOT_SANDBOX_WEBHOOK_PROPERTIES` | comma-separated subscribed contact properties (`email,firstname,lastname,phone,company,lifecyclestage`) |
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -74,6 +78,27 @@ impl ServeOptions {
         }
         if let Some(limit) = get("HUBSPOT_SANDBOX_RATE_LIMIT") {
             config.rate_limit = Some(parse_rate_limit(&limit)?);
+        }
+        if let Some(limit) = get("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT") {
+            config.search_rate_limit = Some(parse_limit("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT", &limit)?);
+        }
+        if let Some(target) = get("HUBSPOT_SANDBOX_WEBHOOK_URL") {
+            let valid = url::Url::parse(&target).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
+            if !valid {
+                return Err(invalid("HUBSPOT_SANDBOX_WEBHOOK_URL", &target, "an http(s) URL"));
+            }
+            config.webhook_target = Some(target);
+        }
+        if let Some(secret) = get("HUBSPOT_SANDBOX_WEBHOOK_SECRET") {
+            config.webhook_secret = Some(secret);
+        }
+        if let Some(properties) = get("HUBSPOT_SANDBOX_WEBHOOK_PROPERTIES") {
+            config.webhook_properties = properties
+                .split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned)
+                .collect();
         }
         let lag = parse(
             "HUBSPOT_SANDBOX_SEARCH_LAG_MS",
@@ -118,13 +143,12 @@ fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigErr
 
 /// Reads `N/S` (N calls per S seconds), e.g. `100/10`.
 pub fn parse_rate_limit(text: &str) -> Result<(u32, Duration), ConfigError> {
-    let bad = || {
-        invalid(
-            "HUBSPOT_SANDBOX_RATE_LIMIT",
-            text,
-            "N/S, e.g. 100/10 for 100 calls per 10 s",
-        )
-    };
+    parse_limit("HUBSPOT_SANDBOX_RATE_LIMIT", text)
+}
+
+/// Reads `N/S` for the variable `name`.
+fn parse_limit(name: &'static str, text: &str) -> Result<(u32, Duration), ConfigError> {
+    let bad = || invalid(name, text, "N/S, e.g. 100/10 for 100 calls per 10 s");
     let (calls, seconds) = text.split_once('/').ok_or_else(bad)?;
     let calls: u32 = calls.trim().parse().map_err(|_| bad())?;
     let seconds: u64 = seconds.trim().parse().map_err(|_| bad())?;
@@ -162,6 +186,9 @@ mod tests {
             ("HUBSPOT_SANDBOX_TOKEN_TTL_SECS", "60"),
             ("HUBSPOT_SANDBOX_RATE_LIMIT", "100/10"),
             ("HUBSPOT_SANDBOX_BATCH_ERRORS", "207"),
+            ("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT", "5/1"),
+            ("HUBSPOT_SANDBOX_WEBHOOK_URL", "http://127.0.0.1:3000/hubspot/webhooks"),
+            ("HUBSPOT_SANDBOX_WEBHOOK_PROPERTIES", "email, lifecyclestage"),
         ]);
         let Ok(options) = parsed else {
             panic!("valid variables must parse")
@@ -171,6 +198,13 @@ mod tests {
         assert_eq!(options.config.access_token_ttl, Duration::from_secs(60));
         assert_eq!(options.config.rate_limit, Some((100, Duration::from_secs(10))));
         assert_eq!(options.config.batch_errors, BatchErrors::MultiStatus207);
+        assert_eq!(options.config.search_rate_limit, Some((5, Duration::from_secs(1))));
+        assert_eq!(
+            options.config.webhook_target.as_deref(),
+            Some("http://127.0.0.1:3000/hubspot/webhooks")
+        );
+        assert_eq!(options.config.webhook_properties, ["email", "lifecyclestage"]);
+        assert_eq!(options.config.webhook_secret, None);
     }
 
     #[test]
@@ -181,5 +215,10 @@ mod tests {
         assert!(error.is_some_and(|e| e.contains("HUBSPOT_SANDBOX_RATE_LIMIT")));
         assert!(options(&[("HUBSPOT_SANDBOX_HUB_ID", "x")]).is_err());
         assert!(options(&[("HUBSPOT_SANDBOX_BATCH_ERRORS", "partial")]).is_err());
+        assert!(options(&[("HUBSPOT_SANDBOX_WEBHOOK_URL", "localhost:3000")]).is_err());
+        let search = options(&[("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT", "5")])
+            .err()
+            .map(|e| e.to_string());
+        assert!(search.is_some_and(|e| e.contains("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT")));
     }
 }

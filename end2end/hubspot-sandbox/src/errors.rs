@@ -55,6 +55,8 @@ pub(crate) enum ApiError {
     UnsupportedMediaType,
     #[error("ten-secondly rolling limit reached")]
     RateLimited,
+    #[error("secondly search limit reached")]
+    SearchRateLimited,
     #[error("injected 429")]
     InjectedTooManyRequests { retry_after: Option<u64> },
     #[error("internal error")]
@@ -71,14 +73,14 @@ fn body(category: &str, message: &str) -> Value {
     json!({"status": "error", "message": message, "correlationId": uuid_like(), "category": category})
 }
 
-fn rate_limit_body(message: &str) -> Value {
+fn rate_limit_body(message: &str, policy: &str) -> Value {
     json!({
         "status": "error",
         "message": message,
         "errorType": "RATE_LIMIT",
         "category": "RATE_LIMITS",
         "correlationId": uuid_like(),
-        "policyName": "TEN_SECONDLY_ROLLING",
+        "policyName": policy,
         "requestId": uuid_like(),
     })
 }
@@ -127,6 +129,11 @@ impl ApiError {
                 "RATE_LIMITS",
                 "You have reached your ten_secondly_rolling limit.".to_owned(),
             ),
+            Self::SearchRateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITS",
+                "You have reached your secondly limit.".to_owned(),
+            ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_ERROR",
@@ -148,7 +155,10 @@ impl IntoResponse for ApiError {
                 }]);
                 value
             }
-            Self::RateLimited | Self::InjectedTooManyRequests { .. } => rate_limit_body(&message),
+            Self::RateLimited | Self::InjectedTooManyRequests { .. } => {
+                rate_limit_body(&message, "TEN_SECONDLY_ROLLING")
+            }
+            Self::SearchRateLimited => rate_limit_body(&message, "SECONDLY"),
             _ => body(category, &message),
         };
         let mut response = (status, Json(value)).into_response();

@@ -32,6 +32,9 @@ async fn main() -> ExitCode {
         client_id = %options.config.client_id,
         "HubSpot sandbox on {origin}: SLOTLINE_HUBSPOT_API_BASE={origin} SLOTLINE_HUBSPOT_AUTH_URL={origin}/oauth/authorize"
     );
+    if let Some(target) = &options.config.webhook_target {
+        tracing::info!(%target, "sending app webhooks");
+    }
     let router = Sandbox::new(options.config).router();
     if let Err(error) = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())

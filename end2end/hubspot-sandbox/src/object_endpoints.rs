@@ -1,6 +1,7 @@
-//! Create, read and update for every object type under `/crm/objects/2026-03/{objectType}`, with
-//! each type's own rules: contacts' unique email and `?idProperty=email`, companies' domain or name,
-//! meetings' `hs_timestamp`. Search lives in `search`, contact upsert in `contacts`.
+//! Create, read, update and archive for every object type under `/crm/objects/2026-03/{objectType}`,
+//! with each type's own rules: contacts' unique email and `?idProperty=email`, companies' domain or
+//! name, meetings' `hs_timestamp`. Search lives in `search`, contact upsert in `contacts`, batch
+//! read and archive in `batch_read` and `batch_archive`, merge in `merge`.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -14,10 +15,12 @@ use crate::contacts;
 use crate::errors::ApiError;
 use crate::json::HubJson;
 use crate::object_kind::ObjectKind;
-use crate::objects::{Selection, StoredObject};
+use crate::objects::{Selection, Standing};
 use crate::properties::{self, Changes};
+use crate::property_history::Source;
 use crate::sandbox::Sandbox;
 use crate::state::State as SandboxState;
+use crate::writes;
 
 #[derive(Deserialize)]
 pub(crate) struct CreateInput {
@@ -46,13 +49,13 @@ pub(crate) async fn create_object(
         contacts::refuse_taken_email(&state, &changes, None)?;
     }
     let links = association_endpoints::check_on_create(&state, kind, &input.associations)?;
-    let now = state.now();
-    let id = state.objects.allocate_id();
+    let index = writes::create(&mut state, kind, changes, Source::Integration);
+    let created = state.objects.get(kind, index).ok_or(ApiError::Internal)?;
+    let (id, body) = (created.id.clone(), created.to_json(kind, Selection::Everything));
     for (definition, target) in links {
         state.associations.associate(definition, &id, &target);
     }
-    let created = state.objects.insert(kind, StoredObject::create(kind, id, changes, now));
-    Ok((StatusCode::CREATED, Json(created.to_json(kind, Selection::Everything))))
+    Ok((StatusCode::CREATED, Json(body)))
 }
 
 /// `GET …/{objectType}/{id}` (`?properties=a,b`, `?associations=contacts`, contacts also
@@ -91,11 +94,47 @@ pub(crate) async fn update_object(
     if kind == ObjectKind::Contact {
         contacts::refuse_taken_email(&state, &changes, Some(index))?;
     }
-    let now = state.now();
-    let lag = sandbox.config().search_lag;
-    let object = state.objects.get_mut(kind, index).ok_or(ApiError::NotFound)?;
-    object.update(kind, changes, now, lag);
+    writes::update(
+        &mut state,
+        kind,
+        index,
+        changes,
+        Source::Integration,
+        sandbox.config().search_lag,
+    )?;
+    let object = state.objects.get(kind, index).ok_or(ApiError::Internal)?;
     Ok(Json(object.to_json(kind, Selection::Everything)))
+}
+
+/// `DELETE …/{objectType}/{id}` → `204`: archives the object (restorable, see the control
+/// endpoints). An unknown id is a `404`; an archived one answers `204` again.
+pub(crate) async fn archive_object(
+    State(sandbox): State<Sandbox>,
+    Path((object_type, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let kind = ObjectKind::from_path(&object_type)?;
+    let mut state = sandbox.lock();
+    let index = match find(&state, kind, &id, None) {
+        Ok(index) => index,
+        // Archiving again answers as the first time did.
+        Err(ApiError::NotFound) if is_archived(&state, kind, &id) => return Ok(StatusCode::NO_CONTENT),
+        Err(error) => return Err(error),
+    };
+    writes::archive(
+        &mut state,
+        kind,
+        index,
+        Source::Integration,
+        sandbox.config().search_lag,
+    )?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn is_archived(state: &SandboxState, kind: ObjectKind, id: &str) -> bool {
+    let position = state.objects.position(kind, id);
+    position
+        .and_then(|index| state.objects.get(kind, index))
+        .is_some_and(|object| object.standing == Standing::Archived)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -121,11 +160,17 @@ fn check_required(kind: ObjectKind, changes: &Changes, write: Write) -> Result<(
     }
 }
 
-/// The object a path names; only contacts can be named by another property (their email).
-fn find(state: &SandboxState, kind: ObjectKind, id: &str, id_property: Option<&str>) -> Result<usize, ApiError> {
+/// The live object a path names (an id merged away names the record it became); only contacts can
+/// be named by another property (their email).
+pub(crate) fn find(
+    state: &SandboxState,
+    kind: ObjectKind,
+    id: &str,
+    id_property: Option<&str>,
+) -> Result<usize, ApiError> {
     match (kind, id_property) {
         (ObjectKind::Contact, _) => contacts::find(state, id, id_property),
-        (_, None | Some("hs_object_id")) => state.objects.position(kind, id).ok_or(ApiError::NotFound),
+        (_, None | Some("hs_object_id")) => state.objects.resolve(kind, id).ok_or(ApiError::NotFound),
         (_, Some(other)) => Err(ApiError::Validation(format!(
             "The sandbox cannot look {} up by idProperty {other:?}",
             kind.plural()
@@ -142,6 +187,8 @@ fn associations_json(state: &SandboxState, kind: ObjectKind, id: &str, requested
             .associations
             .linked(kind, id, other)
             .into_iter()
+            // Archived objects keep their links for a restore, but reads leave them out.
+            .filter(|(other_id, _)| state.objects.find(other, other_id).is_some())
             .flat_map(|(other_id, type_ids)| {
                 type_ids
                     .into_iter()

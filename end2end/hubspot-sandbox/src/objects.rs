@@ -1,5 +1,6 @@
 //! The object store: contacts, companies and meetings, each with the recent versions search may
-//! still serve (search lags writes), and the JSON shape HubSpot gives an object.
+//! still serve (search lags writes), its per-property history and whether it is live, archived or
+//! merged away; and the JSON shape HubSpot gives an object.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,17 +10,32 @@ use serde_json::{Map, Value, json};
 
 use crate::object_kind::ObjectKind;
 use crate::properties::Changes;
+use crate::property_history::{PropertyHistory, Source};
 use crate::snapshot::SandboxObject;
 use crate::state::{earlier, iso};
 
 /// Ids start here so they look like HubSpot's and never collide with small test literals.
 const FIRST_ID: u64 = 1000;
+/// Merges cannot chain forever; this bounds the walk from an old id to the record it became.
+const MAX_MERGE_HOPS: usize = 64;
 
 /// The properties of an object as written at one moment.
 #[derive(Debug, Clone)]
 pub(crate) struct Version {
+    /// When it was written: search sees it once it is older than the search lag.
     pub(crate) at: DateTime<Utc>,
+    /// What `updatedAt` says; the same as `at` except for seeded contacts, whose dates are spread.
+    pub(crate) updated_at: DateTime<Utc>,
     pub(crate) properties: BTreeMap<String, String>,
+    /// `false` in the version an archive or a merge leaves: search stops listing the object.
+    pub(crate) listed: bool,
+}
+
+/// When a write happened and who made it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stamp {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) source: Source,
 }
 
 /// Which properties a read returns.
@@ -31,50 +47,185 @@ pub(crate) enum Selection<'a> {
     Requested(&'a [String]),
 }
 
+/// Whether an object is live, archived (restorable) or gone into a merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Standing {
+    Live,
+    Archived,
+    /// Merged into the record with this id (which may have been merged again since).
+    MergedInto(String),
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct StoredObject {
     pub(crate) id: String,
     pub(crate) created_at: DateTime<Utc>,
     current: Version,
     /// Older versions, oldest first, kept only while search may still serve one of them.
-    history: Vec<Version>,
+    older: Vec<Version>,
+    pub(crate) standing: Standing,
+    pub(crate) history: PropertyHistory,
 }
 
 impl StoredObject {
-    pub(crate) fn create(kind: ObjectKind, id: String, changes: Changes, now: DateTime<Utc>) -> Self {
+    /// A new object with `changes` and the properties HubSpot sets itself (id, dates).
+    pub(crate) fn create(kind: ObjectKind, id: String, changes: Changes, stamp: Stamp) -> Self {
         let mut properties = BTreeMap::new();
-        apply(&mut properties, changes);
-        properties.insert("hs_object_id".to_owned(), id.clone());
-        properties.insert(kind.created_property().to_owned(), iso(now));
-        properties.insert(kind.modified_property().to_owned(), iso(now));
+        let mut history = PropertyHistory::default();
+        for (name, value) in changes {
+            if let Some(value) = value {
+                history.record(&name, Some(&value), stamp.at, stamp.source);
+                properties.insert(name, value);
+            }
+        }
+        let calculated = Stamp {
+            source: Source::Calculated,
+            ..stamp
+        };
+        set(&mut properties, &mut history, "hs_object_id", &id, calculated);
+        set(
+            &mut properties,
+            &mut history,
+            kind.created_property(),
+            &iso(stamp.at),
+            calculated,
+        );
+        set(
+            &mut properties,
+            &mut history,
+            kind.modified_property(),
+            &iso(stamp.at),
+            calculated,
+        );
+        Self::assemble(id, stamp.at, properties, history, stamp.at)
+    }
+
+    /// An object made of given parts (a merge's new record), written at `at`.
+    pub(crate) fn assemble(
+        id: String,
+        created_at: DateTime<Utc>,
+        properties: BTreeMap<String, String>,
+        history: PropertyHistory,
+        at: DateTime<Utc>,
+    ) -> Self {
         Self {
             id,
-            created_at: now,
-            current: Version { at: now, properties },
-            history: Vec::new(),
+            created_at,
+            current: Version {
+                at,
+                updated_at: at,
+                properties,
+                listed: true,
+            },
+            older: Vec::new(),
+            standing: Standing::Live,
+            history,
         }
     }
 
-    pub(crate) fn update(&mut self, kind: ObjectKind, changes: Changes, now: DateTime<Utc>, search_lag: Duration) {
+    /// The same object, visible to search only from `at` (a seed dates its contacts earlier than
+    /// the moment it writes them).
+    pub(crate) fn indexed_from(mut self, at: DateTime<Utc>) -> Self {
+        self.current.at = at;
+        self
+    }
+
+    /// Applies a write: records every value that changes, bumps the modified date (every write
+    /// does), and returns the properties whose value changed.
+    pub(crate) fn update(&mut self, kind: ObjectKind, changes: Changes, stamp: Stamp, lag: Duration) -> Changes {
         let mut properties = self.current.properties.clone();
-        apply(&mut properties, changes);
-        properties.insert(kind.modified_property().to_owned(), iso(now));
-        let previous = std::mem::replace(&mut self.current, Version { at: now, properties });
-        self.history.push(previous);
-        self.prune(earlier(now, search_lag));
+        let mut changed = Changes::new();
+        for (name, value) in changes {
+            if properties.get(&name) == value.as_ref() {
+                continue;
+            }
+            self.history.record(&name, value.as_deref(), stamp.at, stamp.source);
+            match &value {
+                Some(value) => properties.insert(name.clone(), value.clone()),
+                None => properties.remove(&name),
+            };
+            changed.insert(name, value);
+        }
+        self.touch(kind, properties, stamp, lag);
+        changed
+    }
+
+    /// Archives the object: reads no longer find it, and search stops listing it after the lag.
+    pub(crate) fn archive(&mut self, at: DateTime<Utc>, lag: Duration) {
+        self.standing = Standing::Archived;
+        self.push_hidden(at, lag);
+    }
+
+    /// Brings an archived object back; the modified date moves so incremental pulls see it again.
+    pub(crate) fn restore(&mut self, kind: ObjectKind, stamp: Stamp, lag: Duration) {
+        self.standing = Standing::Live;
+        let properties = self.current.properties.clone();
+        self.touch(kind, properties, stamp, lag);
+    }
+
+    /// Marks the object as merged into `into`: reads of its id answer that record instead.
+    pub(crate) fn merge_into(&mut self, into: &str, at: DateTime<Utc>, lag: Duration) {
+        self.standing = Standing::MergedInto(into.to_owned());
+        self.push_hidden(at, lag);
+    }
+
+    fn touch(&mut self, kind: ObjectKind, mut properties: BTreeMap<String, String>, stamp: Stamp, lag: Duration) {
+        let calculated = Stamp {
+            source: Source::Calculated,
+            ..stamp
+        };
+        set(
+            &mut properties,
+            &mut self.history,
+            kind.modified_property(),
+            &iso(stamp.at),
+            calculated,
+        );
+        let version = Version {
+            at: stamp.at,
+            updated_at: stamp.at,
+            properties,
+            listed: true,
+        };
+        self.push(version, lag);
+    }
+
+    fn push_hidden(&mut self, at: DateTime<Utc>, lag: Duration) {
+        let version = Version {
+            at,
+            updated_at: self.current.updated_at,
+            properties: self.current.properties.clone(),
+            listed: false,
+        };
+        self.push(version, lag);
+    }
+
+    fn push(&mut self, version: Version, lag: Duration) {
+        let now = version.at;
+        let previous = std::mem::replace(&mut self.current, version);
+        self.older.push(previous);
+        self.prune(earlier(now, lag));
     }
 
     /// Drops versions search can no longer serve: everything older than the newest visible one.
     fn prune(&mut self, cutoff: DateTime<Utc>) {
         if self.current.at <= cutoff {
-            self.history.clear();
-        } else if let Some(newest_visible) = self.history.iter().rposition(|version| version.at <= cutoff) {
-            self.history.drain(..newest_visible);
+            self.older.clear();
+        } else if let Some(newest_visible) = self.older.iter().rposition(|version| version.at <= cutoff) {
+            self.older.drain(..newest_visible);
         }
+    }
+
+    pub(crate) fn is_live(&self) -> bool {
+        self.standing == Standing::Live
     }
 
     pub(crate) fn property(&self, name: &str) -> Option<&str> {
         self.current.properties.get(name).map(String::as_str)
+    }
+
+    pub(crate) fn properties(&self) -> &BTreeMap<String, String> {
+        &self.current.properties
     }
 
     /// The version search sees when only writes at or before `cutoff` are indexed.
@@ -82,7 +233,7 @@ impl StoredObject {
         if self.current.at <= cutoff {
             return Some(&self.current);
         }
-        self.history.iter().rev().find(|version| version.at <= cutoff)
+        self.older.iter().rev().find(|version| version.at <= cutoff)
     }
 
     pub(crate) fn to_json(&self, kind: ObjectKind, selection: Selection<'_>) -> Value {
@@ -94,8 +245,8 @@ impl StoredObject {
             "id": self.id,
             "properties": select(kind, &version.properties, selection),
             "createdAt": iso(self.created_at),
-            "updatedAt": iso(version.at),
-            "archived": false,
+            "updatedAt": iso(version.updated_at),
+            "archived": self.standing == Standing::Archived,
         })
     }
 
@@ -104,19 +255,22 @@ impl StoredObject {
             id: self.id.clone(),
             properties: self.current.properties.clone(),
             created_at: self.created_at,
-            updated_at: self.current.at,
-            archived: false,
+            updated_at: self.current.updated_at,
+            archived: self.standing == Standing::Archived,
         }
     }
 }
 
-fn apply(properties: &mut BTreeMap<String, String>, changes: Changes) {
-    for (name, value) in changes {
-        match value {
-            Some(value) => properties.insert(name, value),
-            None => properties.remove(&name),
-        };
-    }
+/// Sets a property HubSpot calculates, recording the change.
+fn set(
+    properties: &mut BTreeMap<String, String>,
+    history: &mut PropertyHistory,
+    name: &str,
+    value: &str,
+    stamp: Stamp,
+) {
+    history.record(name, Some(value), stamp.at, stamp.source);
+    properties.insert(name.to_owned(), value.to_owned());
 }
 
 fn select(kind: ObjectKind, properties: &BTreeMap<String, String>, selection: Selection<'_>) -> Map<String, Value> {
@@ -176,18 +330,46 @@ impl ObjectStore {
         }
     }
 
-    pub(crate) fn insert(&mut self, kind: ObjectKind, object: StoredObject) -> &StoredObject {
+    pub(crate) fn insert(&mut self, kind: ObjectKind, object: StoredObject) -> usize {
         let list = self.all_mut(kind);
         list.push(object);
-        &list[list.len() - 1]
+        list.len() - 1
     }
 
+    /// Live objects, in creation order.
+    pub(crate) fn live(&self, kind: ObjectKind) -> impl Iterator<Item = &StoredObject> {
+        self.all(kind).iter().filter(|object| object.is_live())
+    }
+
+    /// The object with exactly this id, whatever its standing. Objects are stored in id order (ids
+    /// only grow), so this is a binary search: a seeded portal holds tens of thousands.
     pub(crate) fn position(&self, kind: ObjectKind, id: &str) -> Option<usize> {
-        self.all(kind).iter().position(|object| object.id == id)
+        let wanted: u64 = id.parse().ok()?;
+        let list = self.all(kind);
+        let index = list.partition_point(|object| object.id.parse::<u64>().is_ok_and(|n| n < wanted));
+        list.get(index).filter(|object| object.id == id).map(|_| index)
     }
 
+    /// The live object an id names: the object itself, or the record a merge turned it into.
+    /// Archived objects (and ids merged into one) are not found.
+    pub(crate) fn resolve(&self, kind: ObjectKind, id: &str) -> Option<usize> {
+        let mut index = self.position(kind, id)?;
+        for _ in 0..MAX_MERGE_HOPS {
+            let object = self.get(kind, index)?;
+            match &object.standing {
+                Standing::Live => return Some(index),
+                Standing::Archived => return None,
+                Standing::MergedInto(into) => index = self.position(kind, into)?,
+            }
+        }
+        None
+    }
+
+    /// The live object with exactly this id.
     pub(crate) fn find(&self, kind: ObjectKind, id: &str) -> Option<&StoredObject> {
-        self.all(kind).iter().find(|object| object.id == id)
+        self.position(kind, id)
+            .and_then(|index| self.get(kind, index))
+            .filter(|object| object.is_live())
     }
 
     pub(crate) fn get(&self, kind: ObjectKind, index: usize) -> Option<&StoredObject> {
@@ -198,11 +380,11 @@ impl ObjectStore {
         self.all_mut(kind).get_mut(index)
     }
 
-    /// The contact with this (already lowercased) email.
+    /// The live contact with this (already lowercased) email.
     pub(crate) fn contact_by_email(&self, email: &str) -> Option<usize> {
         self.contacts
             .iter()
-            .position(|contact| contact.property("email") == Some(email))
+            .position(|contact| contact.is_live() && contact.property("email") == Some(email))
     }
 }
 
@@ -215,21 +397,29 @@ mod tests {
         Changes::from([(name.to_owned(), Some(value.to_owned()))])
     }
 
+    fn by_app(at: DateTime<Utc>) -> Stamp {
+        Stamp {
+            at,
+            source: Source::Integration,
+        }
+    }
+
     #[test]
     fn search_sees_the_last_version_written_before_the_cutoff() {
         let lag = Duration::from_secs(5);
         let t0 = Utc::now();
-        let mut object = StoredObject::create(ObjectKind::Contact, "1".into(), changes("firstname", "A"), t0);
+        let kind = ObjectKind::Contact;
+        let mut object = StoredObject::create(kind, "1".into(), changes("firstname", "A"), by_app(t0));
         object.update(
-            ObjectKind::Contact,
+            kind,
             changes("firstname", "B"),
-            t0 + TimeDelta::seconds(10),
+            by_app(t0 + TimeDelta::seconds(10)),
             lag,
         );
         object.update(
-            ObjectKind::Contact,
+            kind,
             changes("firstname", "C"),
-            t0 + TimeDelta::seconds(12),
+            by_app(t0 + TimeDelta::seconds(12)),
             lag,
         );
 
@@ -246,11 +436,59 @@ mod tests {
 
     #[test]
     fn requested_properties_come_back_with_nulls_for_unset_ones() {
-        let object = StoredObject::create(ObjectKind::Contact, "1".into(), changes("email", "a@b.co"), Utc::now());
+        let object = StoredObject::create(
+            ObjectKind::Contact,
+            "1".into(),
+            changes("email", "a@b.co"),
+            by_app(Utc::now()),
+        );
         let requested = ["phone".to_owned()];
         let value = object.to_json(ObjectKind::Contact, Selection::Requested(&requested));
         assert_eq!(value["properties"]["phone"], Value::Null);
         assert_eq!(value["properties"]["hs_object_id"], "1");
         assert!(value["properties"].get("email").is_none());
+    }
+
+    #[test]
+    fn only_changed_values_enter_the_history_but_every_write_bumps_the_modified_date() {
+        let t0 = Utc::now();
+        let t1 = t0 + TimeDelta::seconds(1);
+        let kind = ObjectKind::Contact;
+        let mut object = StoredObject::create(kind, "1".into(), changes("firstname", "A"), by_app(t0));
+        let changed = object.update(kind, changes("firstname", "A"), by_app(t1), Duration::ZERO);
+        assert!(changed.is_empty());
+        assert_eq!(object.history.of("firstname").len(), 1);
+        assert_eq!(object.property("lastmodifieddate"), Some(iso(t1).as_str()));
+        assert_eq!(object.history.of("lastmodifieddate").len(), 2);
+        assert_eq!(object.history.of("hs_object_id")[0].source, Source::Calculated);
+    }
+
+    #[test]
+    fn ids_resolve_through_merges_but_not_to_archived_objects() {
+        let mut store = ObjectStore::default();
+        let kind = ObjectKind::Contact;
+        let now = Utc::now();
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            let id = store.allocate_id();
+            store.insert(
+                kind,
+                StoredObject::create(kind, id.clone(), Changes::new(), by_app(now)),
+            );
+            ids.push(id);
+        }
+        assert_eq!(store.position(kind, &ids[1]), Some(1));
+        assert_eq!(store.position(kind, "999999"), None);
+        assert_eq!(store.position(kind, "jane@example.com"), None);
+        if let Some(first) = store.get_mut(kind, 0) {
+            first.merge_into(&ids[2], now, Duration::ZERO);
+        }
+        assert_eq!(store.resolve(kind, &ids[0]), Some(2));
+        assert!(store.find(kind, &ids[0]).is_none());
+        if let Some(last) = store.get_mut(kind, 2) {
+            last.archive(now, Duration::ZERO);
+        }
+        assert_eq!(store.resolve(kind, &ids[0]), None);
+        assert_eq!(store.live(kind).count(), 1);
     }
 }

@@ -1,6 +1,6 @@
-//! The read-only "HubSpot sandbox" page (`GET /`): contacts with their companies, companies,
-//! meetings, token events, revocations and the latest requests, as captioned tables with
-//! `data-testid`s for Playwright.
+//! The read-only "HubSpot sandbox" page (`GET /`): contacts with their companies, lifecycle stage
+//! and merged ids, archived contacts, companies, meetings, webhook deliveries, token events,
+//! revocations and the latest requests, as captioned tables with `data-testid`s for Playwright.
 
 use std::fmt::Write;
 
@@ -9,11 +9,14 @@ use axum::response::Html;
 
 use crate::html::{escape, page};
 use crate::object_kind::ObjectKind;
+use crate::objects::{Standing, StoredObject};
 use crate::sandbox::Sandbox;
 use crate::state::{State as SandboxState, iso};
 
-/// How many recent requests the page lists.
+/// How many recent requests (and webhook deliveries) the page lists.
 const RECENT_REQUESTS: usize = 200;
+/// How many contacts the page lists: a seeded portal has tens of thousands.
+const LISTED_CONTACTS: usize = 500;
 
 pub(crate) async fn show(State(sandbox): State<Sandbox>) -> Html<String> {
     let state = sandbox.lock();
@@ -26,8 +29,10 @@ pub(crate) async fn show(State(sandbox): State<Sandbox>) -> Html<String> {
         escape(&config.client_id),
     );
     body.push_str(&contacts_table(&state));
+    body.push_str(&archived_contacts_table(&state));
     body.push_str(&companies_table(&state));
     body.push_str(&meetings_table(&state));
+    body.push_str(&deliveries_table(&state));
     body.push_str(&token_tables(&state));
     body.push_str(&requests_table(&state));
     Html(page("HubSpot sandbox", &body))
@@ -51,9 +56,11 @@ fn cells(testid: &str, values: &[&str]) -> String {
 }
 
 fn contacts_table(state: &SandboxState) -> String {
-    let contacts = state.objects.all(ObjectKind::Contact);
-    let rows: String = contacts
-        .iter()
+    let total = state.objects.live(ObjectKind::Contact).count();
+    let rows: String = state
+        .objects
+        .live(ObjectKind::Contact)
+        .take(LISTED_CONTACTS)
         .map(|contact| {
             let get = |name| contact.property(name).unwrap_or("");
             let updated = iso(contact.snapshot().updated_at);
@@ -68,11 +75,18 @@ fn contacts_table(state: &SandboxState) -> String {
                     get("phone"),
                     &updated,
                     &companies,
+                    get("lifecyclestage"),
+                    get("lastmodifieddate"),
+                    get("hs_merged_object_ids"),
                 ],
             )
         })
         .collect();
-    let caption = format!("Contacts ({})", contacts.len());
+    let caption = if total > LISTED_CONTACTS {
+        format!("Contacts ({total}, the first {LISTED_CONTACTS} shown)")
+    } else {
+        format!("Contacts ({total})")
+    };
     table(
         "contacts",
         &caption,
@@ -84,9 +98,72 @@ fn contacts_table(state: &SandboxState) -> String {
             "Phone",
             "Updated",
             "Companies",
+            "Lifecycle stage",
+            "Last modified",
+            "Merged ids",
         ],
         &rows,
     )
+}
+
+fn archived_contacts_table(state: &SandboxState) -> String {
+    let archived: Vec<&StoredObject> = state
+        .objects
+        .all(ObjectKind::Contact)
+        .iter()
+        .filter(|contact| contact.standing == Standing::Archived)
+        .collect();
+    let rows: String = archived
+        .iter()
+        .take(LISTED_CONTACTS)
+        .map(|contact| {
+            let get = |name| contact.property(name).unwrap_or("");
+            cells(
+                "archived-contact-row",
+                &[&contact.id, get("email"), get("firstname"), get("lastname")],
+            )
+        })
+        .collect();
+    let caption = format!("Archived contacts ({})", archived.len());
+    let headings = ["Id", "Email", "First name", "Last name"];
+    table("archived-contacts", &caption, &headings, &rows)
+}
+
+fn deliveries_table(state: &SandboxState) -> String {
+    let rows: String = state
+        .webhooks
+        .deliveries()
+        .rev()
+        .take(RECENT_REQUESTS)
+        .map(|delivery| {
+            let outcome = match (&delivery.status, &delivery.error) {
+                (Some(status), _) => status.to_string(),
+                (None, Some(error)) => error.clone(),
+                (None, None) => String::new(),
+            };
+            let mut types: Vec<&str> = delivery
+                .events
+                .iter()
+                .filter_map(|event| event["subscriptionType"].as_str())
+                .collect();
+            types.dedup();
+            cells(
+                "webhook-delivery-row",
+                &[
+                    &iso(delivery.at),
+                    &delivery.target_url,
+                    &delivery.attempt.to_string(),
+                    &delivery.events.len().to_string(),
+                    &types.join(", "),
+                    &outcome,
+                ],
+            )
+        })
+        .collect();
+    let target = state.webhooks.settings().target_url.as_deref().unwrap_or("off");
+    let caption = format!("Webhook deliveries, newest first (target: {})", escape(target));
+    let headings = ["At", "Target", "Attempt", "Events", "Types", "Status or error"];
+    table("webhook-deliveries", &caption, &headings, &rows)
 }
 
 /// A contact's companies as `Acme (1002, primary), Other (1003)`.
@@ -111,7 +188,7 @@ fn companies_of(state: &SandboxState, contact_id: &str) -> String {
 }
 
 fn companies_table(state: &SandboxState) -> String {
-    let companies = state.objects.all(ObjectKind::Company);
+    let companies: Vec<&StoredObject> = state.objects.live(ObjectKind::Company).collect();
     let rows: String = companies
         .iter()
         .map(|company| {
@@ -133,7 +210,7 @@ fn companies_table(state: &SandboxState) -> String {
 }
 
 fn meetings_table(state: &SandboxState) -> String {
-    let meetings = state.objects.all(ObjectKind::Meeting);
+    let meetings: Vec<&StoredObject> = state.objects.live(ObjectKind::Meeting).collect();
     let rows: String = meetings
         .iter()
         .map(|meeting| {

@@ -172,6 +172,12 @@ pub(crate) fn contacts() -> Vec<PropertyDef> {
             "Role the contact plays during the sales process",
         ),
         record_id(),
+        text(
+            "hs_merged_object_ids",
+            "Merged Contact IDs",
+            "The list of contact record IDs that have been merged into this contact",
+        )
+        .read_only(),
         datetime("createdate", "Create Date", "The date the contact was created").read_only(),
         datetime(
             "lastmodifieddate",

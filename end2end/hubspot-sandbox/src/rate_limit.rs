@@ -1,5 +1,6 @@
-//! The optional per-portal rate limit: a rolling window over authenticated non-search `/crm` calls
-//! (HubSpot's ten-secondly limit excludes search), measured in real time, not the sandbox clock.
+//! The optional per-portal rate limits, measured in real time (not the sandbox clock): a rolling
+//! window over authenticated non-search `/crm` calls (HubSpot's ten-secondly limit excludes search),
+//! and one of its own for search (HubSpot's: 5 per second).
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -55,12 +56,22 @@ impl RateLimiter {
     }
 }
 
-/// Answers `429 RATE_LIMITS` (without `Retry-After`, which HubSpot may not send) over the limit.
+/// Answers `429 RATE_LIMITS` (without `Retry-After`, which HubSpot may not send) over a limit.
 pub(crate) async fn limit(State(sandbox): State<Sandbox>, request: Request, next: Next) -> Response {
-    if request.uri().path().ends_with("/search") || sandbox.admit_call() {
-        next.run(request).await
-    } else {
-        ApiError::RateLimited.into_response()
+    let search = request.uri().path().ends_with("/search");
+    let admitted = {
+        let mut state = sandbox.lock();
+        let limiter = if search {
+            &mut state.search_rate
+        } else {
+            &mut state.rate
+        };
+        limiter.admit(Instant::now())
+    };
+    match (admitted, search) {
+        (true, _) => next.run(request).await,
+        (false, false) => ApiError::RateLimited.into_response(),
+        (false, true) => ApiError::SearchRateLimited.into_response(),
     }
 }
 

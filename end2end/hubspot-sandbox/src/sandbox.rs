@@ -1,10 +1,13 @@
-//! The `Sandbox` handle: shared state plus the Rust API tests use to set faults, move time and
-//! inspect what the client did; and `RunningSandbox`, one served on a free local port.
+//! The `Sandbox` handle: shared state plus the Rust API tests use to set faults, move time, point
+//! webhooks somewhere and inspect what the client did; and `RunningSandbox`, one served on a free
+//! local port. What a HubSpot user does (edit, archive, merge, import) is in `user_actions`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::Duration;
 
 use axum::Router;
 use chrono::{DateTime, Utc};
@@ -12,10 +15,13 @@ use chrono::{DateTime, Utc};
 use crate::config::{BatchErrors, SandboxConfig};
 use crate::faults::{Chaos, Fault};
 use crate::object_kind::ObjectKind;
+use crate::objects::{Standing, StoredObject};
 use crate::property_registry::Registry;
 use crate::snapshot::{RecordedRequest, SandboxAssociation, SandboxMeeting, SandboxObject, TokenEvent};
 use crate::state::State;
 use crate::tokens::AccessCheck;
+use crate::webhook_delivery;
+use crate::webhooks::{WebhookDelivery, WebhookSettings};
 
 /// A HubSpot stand-in: one portal, one app. Cheap to clone; clones share state.
 #[derive(Clone)]
@@ -28,6 +34,18 @@ struct Inner {
     /// The portal's properties: fixed by the configuration, so built once and outside the lock.
     registry: Registry,
     state: Mutex<State>,
+    /// Whether the webhook delivery task runs (it is started once, inside a tokio runtime).
+    delivering: AtomicBool,
+}
+
+/// A handle that does not keep the sandbox alive: background tasks hold this and end with it.
+#[derive(Clone)]
+pub(crate) struct WeakSandbox(Weak<Inner>);
+
+impl WeakSandbox {
+    pub(crate) fn upgrade(&self) -> Option<Sandbox> {
+        self.0.upgrade().map(|inner| Sandbox { inner })
+    }
 }
 
 impl fmt::Debug for Sandbox {
@@ -48,13 +66,26 @@ impl Sandbox {
                 config,
                 registry,
                 state,
+                delivering: AtomicBool::new(false),
             }),
         }
     }
 
-    /// All routes (OAuth, CRM, control endpoints and the HTML page), ready to serve or nest.
+    /// All routes (OAuth, CRM, control endpoints and the HTML page), ready to serve or nest. Called
+    /// inside a tokio runtime, it also starts the webhook delivery task.
     pub fn router(&self) -> Router {
+        self.start_webhook_delivery();
         crate::router::build(self.clone())
+    }
+
+    /// Starts the task that delivers webhooks, once, if there is a runtime to run it on.
+    fn start_webhook_delivery(&self) {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        if !self.inner.delivering.swap(true, Ordering::SeqCst) {
+            webhook_delivery::spawn(WeakSandbox(Arc::downgrade(&self.inner)));
+        }
     }
 
     /// Serves a new sandbox on `127.0.0.1:0` in a background tokio task.
@@ -108,6 +139,11 @@ impl Sandbox {
         self.lock().rate.set_limit(limit);
     }
 
+    /// Changes the search rate limit (and empties its window); HubSpot's is `Some((5, 1 s))`.
+    pub fn set_search_rate_limit(&self, limit: Option<(u32, Duration)>) {
+        self.lock().search_rate.set_limit(limit);
+    }
+
     /// Switches how contacts batch upsert answers bad inputs (see [`BatchErrors`]) until
     /// [`Sandbox::reset`], which restores [`SandboxConfig::batch_errors`].
     pub fn set_batch_errors(&self, mode: BatchErrors) {
@@ -125,31 +161,52 @@ impl Sandbox {
         self.lock().tokens.refuse_clients(count);
     }
 
-    /// Contacts, in creation order.
+    /// Live contacts (neither archived nor merged away), in creation order.
     pub fn contacts(&self) -> Vec<SandboxObject> {
-        self.objects(ObjectKind::Contact)
+        self.objects(ObjectKind::Contact, Standing::Live)
     }
 
-    /// Companies, in creation order.
+    /// Archived contacts (restorable), in creation order.
+    pub fn archived_contacts(&self) -> Vec<SandboxObject> {
+        self.objects(ObjectKind::Contact, Standing::Archived)
+    }
+
+    /// Live companies, in creation order.
     pub fn companies(&self) -> Vec<SandboxObject> {
-        self.objects(ObjectKind::Company)
+        self.objects(ObjectKind::Company, Standing::Live)
     }
 
-    fn objects(&self, kind: ObjectKind) -> Vec<SandboxObject> {
+    /// Archived companies, in creation order.
+    pub fn archived_companies(&self) -> Vec<SandboxObject> {
+        self.objects(ObjectKind::Company, Standing::Archived)
+    }
+
+    fn objects(&self, kind: ObjectKind, standing: Standing) -> Vec<SandboxObject> {
         self.lock()
             .objects
             .all(kind)
             .iter()
-            .map(|object| object.snapshot())
+            .filter(|object| object.standing == standing)
+            .map(StoredObject::snapshot)
             .collect()
+    }
+
+    /// The live contact an id names: itself, or the record a merge turned it into.
+    pub fn contact(&self, id: &str) -> Option<SandboxObject> {
+        let state = self.lock();
+        let index = state.objects.resolve(ObjectKind::Contact, id)?;
+        state
+            .objects
+            .get(ObjectKind::Contact, index)
+            .map(StoredObject::snapshot)
     }
 
     /// Meetings with their associated contact ids, in creation order.
     pub fn meetings(&self) -> Vec<SandboxMeeting> {
         let state = self.lock();
-        let meetings = state.objects.all(ObjectKind::Meeting);
-        meetings
-            .iter()
+        state
+            .objects
+            .live(ObjectKind::Meeting)
             .map(|meeting| SandboxMeeting {
                 object: meeting.snapshot(),
                 contact_ids: state
@@ -214,12 +271,58 @@ impl Sandbox {
         self.lock().requests.entries().cloned().collect()
     }
 
-    /// How many calls the rate limiter refused (injected 429 faults are not counted).
+    /// How many calls the rate limits refused, search included (injected 429 faults are not counted).
     pub fn rate_limited_count(&self) -> u64 {
-        self.lock().rate.rejected()
+        let state = self.lock();
+        state.rate.rejected() + state.search_rate.rejected()
     }
 
-    /// Back to a fresh sandbox with the same configuration (chaos and rate limit as configured).
+    /// The most authenticated non-search `/crm` calls made in any rolling ten seconds (real time)
+    /// since the start or the last reset, whether or not a rate limit refused them: what HubSpot's
+    /// ten-secondly limit (110 for OAuth apps) would count.
+    pub fn max_requests_per_10s(&self) -> usize {
+        self.lock().stats.max_per_10s()
+    }
+
+    /// How many authenticated search calls were made since the start or the last reset.
+    pub fn search_requests(&self) -> u64 {
+        self.lock().stats.searches()
+    }
+
+    /// Authenticated `/crm` calls per endpoint, keyed like
+    /// `"POST /crm/objects/2026-03/contacts/batch/read"` or `"GET /crm/objects/2026-03/contacts/{id}"`.
+    pub fn requests_by_endpoint(&self) -> BTreeMap<String, u64> {
+        self.lock().stats.by_endpoint().clone()
+    }
+
+    /// Where webhooks go, with which secret, for which properties.
+    pub fn webhook_settings(&self) -> WebhookSettings {
+        self.lock().webhooks.settings().clone()
+    }
+
+    /// Replaces the webhook settings until [`Sandbox::reset`] (which restores the configured ones).
+    pub fn set_webhook_settings(&self, settings: WebhookSettings) {
+        self.lock().webhooks.configure(settings);
+        self.start_webhook_delivery();
+    }
+
+    /// Sends webhooks to `target` (keeping secret and properties), or turns them off with `None`.
+    pub fn set_webhook_target(&self, target: Option<String>) {
+        let settings = WebhookSettings {
+            target_url: target,
+            ..self.webhook_settings()
+        };
+        self.set_webhook_settings(settings);
+    }
+
+    /// Every webhook delivery attempt (the last 1,000), oldest first.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.lock().webhooks.deliveries().cloned().collect()
+    }
+
+    /// Back to a fresh sandbox with the same configuration (chaos, rate limits, batch errors and
+    /// webhook settings as configured); request accounting and webhook deliveries start over, and
+    /// deliveries still retrying stop.
     pub fn reset(&self) {
         let fresh = State::new(&self.inner.config);
         *self.lock() = fresh;
@@ -242,10 +345,6 @@ impl Sandbox {
     pub(crate) fn check_access(&self, token: &str) -> AccessCheck {
         let state = self.lock();
         state.tokens.check_access(token, state.now())
-    }
-
-    pub(crate) fn admit_call(&self) -> bool {
-        self.lock().rate.admit(Instant::now())
     }
 
     pub(crate) fn next_fault(&self) -> Option<Fault> {

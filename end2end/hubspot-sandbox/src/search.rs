@@ -1,6 +1,7 @@
 //! `POST …/{objectType}/search` for contacts, companies and meetings: filter groups (OR) of filters
-//! (AND), sorts and offset paging, over what the index has seen — writes younger than the search lag
-//! are not visible yet.
+//! (AND, with equality, presence and range operators), sorts and offset paging up to HubSpot's
+//! 10,000 results, over what the index has seen — writes younger than the search lag are not
+//! visible yet, and archived or merged-away objects stay listed until their change is indexed.
 
 use std::cmp::Ordering;
 
@@ -13,8 +14,9 @@ use crate::errors::ApiError;
 use crate::json::HubJson;
 use crate::object_kind::ObjectKind;
 use crate::objects::{Selection, StoredObject, Version};
+use crate::ordering::{as_number, is_ordered};
 use crate::properties::values_equal;
-use crate::property_registry::{PropertyDef, Registry};
+use crate::property_registry::{PropertyDef, PropertyType, Registry};
 use crate::sandbox::Sandbox;
 use crate::state::earlier;
 
@@ -51,6 +53,8 @@ struct Filter {
     property_name: String,
     operator: String,
     value: Option<Value>,
+    /// The upper bound of `BETWEEN` (`value` is the lower one); both inclusive.
+    high_value: Option<Value>,
     #[serde(default)]
     values: Vec<Value>,
 }
@@ -92,31 +96,47 @@ fn search(sandbox: &Sandbox, kind: ObjectKind, body: Value) -> Result<Value, Api
     check_shape(&body, kind, registry)?;
     let offset = parse_after(&body.after)?;
     let limit = body.limit as usize;
+    if offset + limit > MAX_RESULTS {
+        return Err(ApiError::Validation(format!(
+            "Search can page through at most {MAX_RESULTS} results: after ({offset}) plus limit ({limit}) \
+             goes past them. Narrow the filters (e.g. by lastmodifieddate or hs_object_id) instead"
+        )));
+    }
 
     let state = sandbox.lock();
     let cutoff = earlier(state.now(), sandbox.config().search_lag);
-    let mut hits: Vec<(&StoredObject, &Version)> = Vec::new();
+    let mut hits: Vec<Hit<'_>> = Vec::new();
     for object in state.objects.all(kind) {
         if let Some(version) = object.indexed_version(cutoff)
+            && version.listed
             && passes_groups(&body.filter_groups, version, registry, kind)?
         {
-            hits.push((object, version));
+            hits.push(Hit { object, version });
         }
     }
-    sort(&mut hits, &body.sorts);
+    let hits = sort(hits, &body.sorts, registry, kind);
 
     let total = hits.len();
     let results: Vec<Value> = hits
         .iter()
         .skip(offset)
         .take(limit)
-        .map(|(object, version)| object.version_json(kind, version, Selection::Requested(&body.properties)))
+        .map(|hit| {
+            hit.object
+                .version_json(kind, hit.version, Selection::Requested(&body.properties))
+        })
         .collect();
     let mut response = json!({"total": total, "results": results});
     if offset + limit < total.min(MAX_RESULTS) {
         response["paging"] = json!({"next": {"after": (offset + limit).to_string()}});
     }
     Ok(response)
+}
+
+/// An object as the index sees it.
+struct Hit<'a> {
+    object: &'a StoredObject,
+    version: &'a Version,
 }
 
 fn check_shape(body: &SearchBody, kind: ObjectKind, registry: &Registry) -> Result<(), ApiError> {
@@ -138,15 +158,12 @@ fn check_shape(body: &SearchBody, kind: ObjectKind, registry: &Registry) -> Resu
             "Use at most {MAX_GROUPS} filter groups of 1 to {MAX_FILTERS} filters each"
         )));
     }
-    let filtered = body
-        .filter_groups
-        .iter()
-        .flat_map(|group| &group.filters)
-        .map(|filter| &filter.property_name);
-    for name in filtered {
-        if registry.find(kind, name).is_none() {
+    for filter in body.filter_groups.iter().flat_map(|group| &group.filters) {
+        let name = &filter.property_name;
+        let Some(def) = registry.find(kind, name) else {
             return Err(ApiError::Validation(format!("Property \"{name}\" does not exist")));
-        }
+        };
+        check_filter(filter, Some(def))?;
     }
     Ok(())
 }
@@ -206,12 +223,87 @@ fn passes(filter: &Filter, version: &Version, def: Option<&PropertyDef>) -> Resu
         "NOT_IN" => !filter.values.iter().map(value_text).any(|wanted| equal(&wanted)),
         "HAS_PROPERTY" => stored.is_some(),
         "NOT_HAS_PROPERTY" => stored.is_none(),
+        "GT" | "GTE" | "LT" | "LTE" | "BETWEEN" => in_range(filter, stored, def)?,
         other => {
             return Err(ApiError::Validation(format!(
-                "Operator {other} is not supported by the sandbox (EQ, NEQ, IN, NOT_IN, HAS_PROPERTY, NOT_HAS_PROPERTY)"
+                "Operator {other} is not supported by the sandbox (EQ, NEQ, IN, NOT_IN, HAS_PROPERTY, \
+                 NOT_HAS_PROPERTY, GT, GTE, LT, LTE, BETWEEN)"
             )));
         }
     })
+}
+
+/// The range operators, for number, date and datetime properties only; an unset value is never in
+/// range.
+fn in_range(filter: &Filter, stored: Option<&str>, def: Option<&PropertyDef>) -> Result<bool, ApiError> {
+    let range = Range::of(filter, def)?;
+    let Some(stored) = stored.and_then(|stored| as_number(Some(range.value_type), stored)) else {
+        return Ok(false);
+    };
+    Ok(match filter.operator.as_str() {
+        "GT" => stored > range.low,
+        "GTE" => stored >= range.low,
+        "LT" => stored < range.low,
+        "LTE" => stored <= range.low,
+        _ => (range.low..=range.high).contains(&stored),
+    })
+}
+
+/// A range filter's bounds as numbers (`high` is `low` unless the operator is `BETWEEN`).
+struct Range {
+    value_type: PropertyType,
+    low: f64,
+    high: f64,
+}
+
+impl Range {
+    fn of(filter: &Filter, def: Option<&PropertyDef>) -> Result<Self, ApiError> {
+        let name = &filter.property_name;
+        let operator = filter.operator.as_str();
+        let Some(value_type) = def
+            .map(|def| def.value_type)
+            .filter(|&value_type| is_ordered(value_type))
+        else {
+            return Err(ApiError::Validation(format!(
+                "Operator {operator} needs a number, date or datetime property; {name} is not one"
+            )));
+        };
+        let bound = |value: Option<&Value>, field: &str| {
+            let text = value
+                .map(value_text)
+                .ok_or_else(|| ApiError::Validation(format!("Operator {operator} needs a {field}")))?;
+            as_number(Some(value_type), &text).ok_or_else(|| {
+                ApiError::Validation(format!(
+                    "{text} is not a valid {field} for {name}: use a number, or for dates and datetimes \
+                     epoch milliseconds or ISO 8601"
+                ))
+            })
+        };
+        let low = bound(filter.value.as_ref(), "value")?;
+        let high = if operator == "BETWEEN" {
+            bound(filter.high_value.as_ref(), "highValue")?
+        } else {
+            low
+        };
+        Ok(Self { value_type, low, high })
+    }
+}
+
+/// Refuses a filter HubSpot would refuse whatever the portal holds: an unknown operator, a missing
+/// value, a range over text or a bound that is not a number or instant.
+fn check_filter(filter: &Filter, def: Option<&PropertyDef>) -> Result<(), ApiError> {
+    match filter.operator.as_str() {
+        "EQ" | "NEQ" if filter.value.is_none() => Err(ApiError::Validation(format!(
+            "Operator {} needs a value",
+            filter.operator
+        ))),
+        "EQ" | "NEQ" | "IN" | "NOT_IN" | "HAS_PROPERTY" | "NOT_HAS_PROPERTY" => Ok(()),
+        "GT" | "GTE" | "LT" | "LTE" | "BETWEEN" => Range::of(filter, def).map(|_| ()),
+        other => Err(ApiError::Validation(format!(
+            "Operator {other} is not supported by the sandbox (EQ, NEQ, IN, NOT_IN, HAS_PROPERTY, \
+             NOT_HAS_PROPERTY, GT, GTE, LT, LTE, BETWEEN)"
+        ))),
+    }
 }
 
 fn value_text(value: &Value) -> String {
@@ -221,35 +313,66 @@ fn value_text(value: &Value) -> String {
     }
 }
 
-/// Sorts by the given properties (numbers numerically), then by id; default is id order.
-fn sort(hits: &mut [(&StoredObject, &Version)], sorts: &[SortInput]) {
-    let keys: Vec<(&str, bool)> = sorts
+/// Sorts by the given properties (numbers by value, dates and datetimes by instant, other text as
+/// written), then by id; default is id order. Each hit's keys are worked out once: a seeded portal
+/// sorts ten thousand hits.
+fn sort<'a>(hits: Vec<Hit<'a>>, sorts: &[SortInput], registry: &Registry, kind: ObjectKind) -> Vec<Hit<'a>> {
+    let specs: Vec<(&str, bool, Option<PropertyType>)> = sorts
         .iter()
-        .map(|sort| match sort {
-            SortInput::Name(name) => (name.as_str(), false),
-            SortInput::Spec {
-                property_name,
-                direction,
-            } => (property_name.as_str(), direction.as_deref() == Some("DESCENDING")),
+        .map(|sort| {
+            let (name, descending) = match sort {
+                SortInput::Name(name) => (name.as_str(), false),
+                SortInput::Spec {
+                    property_name,
+                    direction,
+                } => (property_name.as_str(), direction.as_deref() == Some("DESCENDING")),
+            };
+            let value_type = registry.find(kind, name).map(|def| def.value_type);
+            (name, descending, value_type)
         })
         .collect();
-    hits.sort_by(|(a_object, a), (b_object, b)| {
-        keys.iter()
-            .map(|(name, descending)| {
-                let order = compare(a.properties.get(*name), b.properties.get(*name));
+    let mut keyed: Vec<(Vec<SortKey<'a>>, u64, Hit<'a>)> = hits
+        .into_iter()
+        .map(|hit| {
+            let keys = specs
+                .iter()
+                .map(|(name, _, value_type)| {
+                    let raw = hit.version.properties.get(*name).map(String::as_str);
+                    SortKey {
+                        number: raw.and_then(|raw| as_number(*value_type, raw)),
+                        raw,
+                    }
+                })
+                .collect();
+            (keys, hit.object.id.parse().unwrap_or_default(), hit)
+        })
+        .collect();
+    keyed.sort_by(|(a_keys, a_id, _), (b_keys, b_id, _)| {
+        a_keys
+            .iter()
+            .zip(b_keys)
+            .zip(&specs)
+            .map(|((a, b), (_, descending, _))| {
+                let order = a.compare(b);
                 if *descending { order.reverse() } else { order }
             })
             .find(|order| order.is_ne())
-            .unwrap_or_else(|| compare(Some(&a_object.id), Some(&b_object.id)))
+            .unwrap_or_else(|| a_id.cmp(b_id))
     });
+    keyed.into_iter().map(|(_, _, hit)| hit).collect()
 }
 
-fn compare(a: Option<&String>, b: Option<&String>) -> Ordering {
-    match (
-        a.and_then(|a| a.parse::<f64>().ok()),
-        b.and_then(|b| b.parse::<f64>().ok()),
-    ) {
-        (Some(a), Some(b)) => a.total_cmp(&b),
-        _ => a.cmp(&b),
+/// One sort property of one hit: compared as numbers when both are, else as text (unset first).
+struct SortKey<'a> {
+    number: Option<f64>,
+    raw: Option<&'a str>,
+}
+
+impl SortKey<'_> {
+    fn compare(&self, other: &Self) -> Ordering {
+        match (self.number, other.number) {
+            (Some(a), Some(b)) => a.total_cmp(&b),
+            _ => self.raw.cmp(&other.raw),
+        }
     }
 }

@@ -16,7 +16,7 @@ pub struct SandboxObject {
     pub created_at: DateTime<Utc>,
     /// When the object was last written (sandbox clock).
     pub updated_at: DateTime<Utc>,
-    /// Always `false`: the sandbox does not delete.
+    /// Whether the object is archived (see [`crate::Sandbox::archived_contacts`]).
     pub archived: bool,
 }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
+use crate::accounting::RequestStats;
 use crate::associations::AssociationStore;
 use crate::config::{BatchErrors, SandboxConfig};
 use crate::faults::FaultPlan;
@@ -12,6 +13,7 @@ use crate::objects::ObjectStore;
 use crate::rate_limit::RateLimiter;
 use crate::snapshot::RecordedRequest;
 use crate::tokens::TokenStore;
+use crate::webhooks::Outbox;
 
 /// How many requests the log keeps; older ones are dropped so a long `make run` stays small.
 const REQUEST_LOG_CAPACITY: usize = 10_000;
@@ -26,7 +28,10 @@ pub(crate) struct State {
     pub(crate) batch_errors: BatchErrors,
     pub(crate) faults: FaultPlan,
     pub(crate) rate: RateLimiter,
+    pub(crate) search_rate: RateLimiter,
+    pub(crate) stats: RequestStats,
     pub(crate) requests: RequestLog,
+    pub(crate) webhooks: Outbox,
 }
 
 impl State {
@@ -39,7 +44,10 @@ impl State {
             batch_errors: config.batch_errors,
             faults: FaultPlan::new(config.chaos.clone()),
             rate: RateLimiter::new(config.rate_limit),
+            search_rate: RateLimiter::new(config.search_rate_limit),
+            stats: RequestStats::default(),
             requests: RequestLog::default(),
+            webhooks: Outbox::new(config, Utc::now()),
         }
     }
 

@@ -3,6 +3,7 @@
 mod client_ip;
 mod health;
 mod hubspot_oauth;
+mod hubspot_webhook;
 pub mod security;
 mod server_fn_status;
 
@@ -71,6 +72,10 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
         .route(
             "/integrations/hubspot/callback",
             axum::routing::get(hubspot_oauth::callback),
+        )
+        .route(
+            "/integrations/hubspot/webhook",
+            axum::routing::post(hubspot_webhook::receive),
         )
         .nest_service(
             "/pkg",

@@ -2,11 +2,17 @@
 //! (`app::ssr::jobs`) whose [`RunJob::run`] lives in a file of its own
 //! here, registered in [`registry`]; [`runner`] claims, runs and records
 //! them. Adding a job is its payload, its file and one registry line.
+mod apply_hubspot_contact_events;
 pub mod backoff;
 mod check_hubspot_connections;
+mod contact_sync_steps;
 mod dead;
 mod deliver_webhook;
+mod hubspot_session;
+mod pull_hubspot_contacts;
 mod purge_expired_data;
+mod push_contact_to_hubspot;
+mod reconcile_hubspot_contacts;
 mod registry;
 mod revoke_hubspot_token;
 mod runner;

@@ -3,8 +3,9 @@
 use super::{Attempt, JobContext, JobError, RunJob};
 use anyhow::Context;
 use app::ssr::jobs::{
-    CheckHubspotConnections, DeliverWebhook, Job, PurgeExpiredData, RevokeHubspotToken, SendBookingEmail,
-    SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail, SyncBookingToHubspot,
+    ApplyHubspotContactEvents, CheckHubspotConnections, DeliverWebhook, Job, PullHubspotContacts, PurgeExpiredData,
+    PushContactToHubspot, ReconcileHubspotContacts, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert,
+    SendPasswordReset, SendWebhookDisabledEmail, SyncBookingToHubspot,
 };
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -40,6 +41,10 @@ impl Default for Registry {
             .with::<SendPasswordReset>()
             .with::<PurgeExpiredData>()
             .with::<CheckHubspotConnections>()
+            .with::<PushContactToHubspot>()
+            .with::<ApplyHubspotContactEvents>()
+            .with::<PullHubspotContacts>()
+            .with::<ReconcileHubspotContacts>()
     }
 }
 

@@ -98,6 +98,20 @@ impl ServerProcess {
         crate::helpers::manage_parts(&booked.redirect()).1
     }
 
+    /// The most memory the process has held so far (its peak resident
+    /// set, `VmHWM`), in bytes.
+    pub fn peak_memory(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("reading the process status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("VmHWM in the process status");
+        kib * 1024
+    }
+
     /// Ends the process at once, as a crash or `kill -9` would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -2,10 +2,13 @@
 //! for HubSpot's consent page and comes back here with the outcome in the
 //! query string.
 use super::DashboardShell;
+use super::contact_sync_card::ContactSyncSettings;
 use crate::components::{ErrorNotice, FormAlert, Loading};
 use crate::dto::HubspotCardDto;
 use crate::dto::SyncLogLine;
-use crate::functions::integrations::{DisconnectHubspot, SetHubspotContactPolicy, hubspot_card, hubspot_sync_log};
+use crate::functions::integrations::{
+    DisconnectHubspot, SetContactSync, SetHubspotContactPolicy, hubspot_card, hubspot_sync_log,
+};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,8 +42,15 @@ fn callback_message(error: &str) -> &'static str {
 fn HubspotSection() -> impl IntoView {
     let disconnect = ServerAction::<DisconnectHubspot>::new();
     let policy = ServerAction::<SetHubspotContactPolicy>::new();
+    let contact_sync = ServerAction::<SetContactSync>::new();
     let card = Resource::new(
-        move || (disconnect.version().get(), policy.version().get()),
+        move || {
+            (
+                disconnect.version().get(),
+                policy.version().get(),
+                contact_sync.version().get(),
+            )
+        },
         |_| hubspot_card(),
     );
     let query = use_query_map();
@@ -55,7 +65,7 @@ fn HubspotSection() -> impl IntoView {
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match card.await {
-                        Ok(card) => view! { <HubspotState card disconnect policy/> }.into_any(),
+                        Ok(card) => view! { <HubspotState card disconnect policy contact_sync/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -100,6 +110,7 @@ fn action_label(action: &str) -> &'static str {
         "created" => "Booked",
         "rescheduled" => "Rescheduled",
         "cancelled" => "Cancelled",
+        "contact" => "Contact sync",
         _ => "Connection",
     }
 }
@@ -155,6 +166,7 @@ fn HubspotState(
     card: HubspotCardDto,
     disconnect: ServerAction<DisconnectHubspot>,
     policy: ServerAction<SetHubspotContactPolicy>,
+    contact_sync: ServerAction<SetContactSync>,
 ) -> impl IntoView {
     if !card.configured {
         return view! {
@@ -214,6 +226,9 @@ fn HubspotState(
                 </fieldset>
                 <button type="submit" class="button" data-testid="hubspot-save-policy">"Save"</button>
             </ActionForm>
+        })}
+        {card.contact_sync.clone().map(|sync| view! { <ContactSyncSettings card=sync may_manage save=contact_sync/> })}
+        {may_manage.then(|| view! {
             <ActionForm action=disconnect>
                 <FormAlert value=disconnect_value/>
                 <p class="muted">"Disconnecting stops syncing and revokes Slotline’s access. Contacts and meetings already in HubSpot stay there."</p>

@@ -2,6 +2,8 @@
 mod availability;
 mod booking_detail;
 mod bookings;
+mod contact_detail;
+mod contact_sync_card;
 mod contacts;
 mod event_type_hubspot;
 mod event_type_questions;
@@ -14,6 +16,7 @@ mod webhooks;
 pub use availability::AvailabilityPage;
 pub use booking_detail::BookingDetailPage;
 pub use bookings::BookingsPage;
+pub use contact_detail::ContactDetailPage;
 pub use contacts::ContactsPage;
 pub use event_types::{EventTypeEditPage, EventTypesPage};
 pub use integrations::IntegrationsPage;

@@ -4,6 +4,8 @@ use crate::domain::TeamId;
 use sea_orm::entity::prelude::*;
 
 pub const BOOKING: &str = "booking";
+/// A contact's counterpart: its HubSpot contact, kept in step both ways.
+pub const CONTACT: &str = "contact";
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "external_links")]
@@ -14,7 +16,7 @@ pub struct Model {
     /// The remote account the remote object lives in.
     pub account_id: String,
     pub team_id: TeamId,
-    /// [`BOOKING`].
+    /// [`BOOKING`] or [`CONTACT`].
     pub local_kind: String,
     pub local_id: String,
     /// HubSpot's `contact` or `meeting`.
@@ -23,6 +25,7 @@ pub struct Model {
     pub remote_id: Option<String>,
     /// When a create went out whose answer never came back.
     pub pending_since: Option<DateTimeUtc>,
+    /// A contact pair: when the two sides were last in step.
     pub remote_updated_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -32,6 +32,11 @@ pub struct Model {
     pub last_error_email_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// How far the incremental pull of contact changes got (HubSpot's
+    /// `lastmodifieddate`).
+    pub pulled_until: Option<DateTimeUtc>,
+    /// When a HubSpot app webhook last arrived for this account.
+    pub webhook_seen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

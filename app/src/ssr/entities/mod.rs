@@ -4,6 +4,7 @@ pub mod availability_override;
 pub mod availability_rule;
 pub mod booking;
 pub mod contact;
+pub mod contact_sync_run;
 pub mod event;
 pub mod event_type;
 pub mod event_type_question;

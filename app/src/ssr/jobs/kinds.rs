@@ -1,7 +1,7 @@
 //! The payloads of the jobs that services queue, each with its kind, attempt
 //! limit and keys. Each one's `run` is `server/src/jobs/<kind>.rs`.
 use super::{Job, Queue};
-use crate::domain::{BookingId, TeamId, UserId, WebhookDeliveryId, WebhookId};
+use crate::domain::{BookingId, ContactId, TeamId, UserId, WebhookDeliveryId, WebhookId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +105,91 @@ impl Job for SyncBookingToHubspot {
 /// prefix every such key of the team starts with.
 pub fn hubspot_key(team_id: &TeamId, booking_id: Option<&BookingId>) -> String {
     format!("hubspot:{team_id}:{}", booking_id.map_or("", BookingId::as_str))
+}
+
+/// The ordering key of a team's contact sync jobs: they run one after
+/// another, so a pull never races a push of the same contact. It starts
+/// with the team's HubSpot prefix, so disconnecting drops them.
+pub fn contacts_key(team_id: &TeamId) -> String {
+    format!("{}contacts", hubspot_key(team_id, None))
+}
+
+/// Brings a contact made or edited in Slotline to the team's portal (two-way sync).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushContactToHubspot {
+    pub team_id: TeamId,
+    pub contact_id: ContactId,
+}
+
+impl Job for PushContactToHubspot {
+    const KIND: &'static str = "push_contact_to_hubspot";
+    const MAX_ATTEMPTS: i32 = 15;
+
+    fn ordering_key(&self) -> Option<String> {
+        Some(contacts_key(&self.team_id))
+    }
+}
+
+/// HubSpot records merged into a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedContacts {
+    pub new_id: String,
+    pub merged_ids: Vec<String>,
+}
+
+/// Contact changes HubSpot's app webhooks reported, by HubSpot id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyHubspotContactEvents {
+    pub team_id: TeamId,
+    /// Created, changed or restored: read afresh and applied.
+    pub changed: Vec<String>,
+    pub deleted: Vec<String>,
+    pub restored: Vec<String>,
+    pub merged: Vec<MergedContacts>,
+}
+
+impl Job for ApplyHubspotContactEvents {
+    const KIND: &'static str = "apply_hubspot_contact_events";
+    const MAX_ATTEMPTS: i32 = 15;
+
+    fn ordering_key(&self) -> Option<String> {
+        Some(contacts_key(&self.team_id))
+    }
+}
+
+/// Pulls the contacts HubSpot changed since the last pull: what webhooks
+/// missed, or everything when the app has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullHubspotContacts {
+    pub team_id: TeamId,
+}
+
+impl Job for PullHubspotContacts {
+    const KIND: &'static str = "pull_hubspot_contacts";
+    // The next interval pulls again anyway.
+    const MAX_ATTEMPTS: i32 = 3;
+
+    fn ordering_key(&self) -> Option<String> {
+        Some(contacts_key(&self.team_id))
+    }
+}
+
+/// Runs (or resumes) one reconcile of a team's contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReconcileHubspotContacts {
+    pub team_id: TeamId,
+    /// The run started for it ("Both ways", "Reconcile now"); the nightly
+    /// one starts its own when it runs.
+    pub run_id: Option<String>,
+}
+
+impl Job for ReconcileHubspotContacts {
+    const KIND: &'static str = "reconcile_hubspot_contacts";
+    const MAX_ATTEMPTS: i32 = 15;
+
+    fn ordering_key(&self) -> Option<String> {
+        Some(contacts_key(&self.team_id))
+    }
 }
 
 /// Tells a team's owner that HubSpot sync needs them.

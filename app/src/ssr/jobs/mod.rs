@@ -6,9 +6,10 @@
 mod kinds;
 
 pub use kinds::{
-    BookingNotice, CheckHubspotConnections, DeliverWebhook, NoticeRecipient, PurgeExpiredData, RevokeHubspotToken,
+    ApplyHubspotContactEvents, BookingNotice, CheckHubspotConnections, DeliverWebhook, MergedContacts, NoticeRecipient,
+    PullHubspotContacts, PurgeExpiredData, PushContactToHubspot, ReconcileHubspotContacts, RevokeHubspotToken,
     SendBookingEmail, SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot,
-    WEBHOOK_ATTEMPTS, hubspot_key,
+    WEBHOOK_ATTEMPTS, contacts_key, hubspot_key,
 };
 
 use crate::ssr::entities::job;

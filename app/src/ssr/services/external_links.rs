@@ -1,5 +1,5 @@
 //! Where local rows live in remote accounts: a booking's HubSpot contact and
-//! meeting. Every link names the account, so a team that reconnects to
+//! meeting, a contact's HubSpot contact. Every link names the account, so a team that reconnects to
 //! another account starts afresh there instead of patching the old one's ids.
 use crate::domain::TeamId;
 use crate::ssr::entities::external_link as link;
@@ -113,6 +113,51 @@ pub async fn put(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Records `local`'s `remote_kind` counterpart as `remote_id`, the two in
+/// step as of `at` (a contact pair of two-way sync).
+pub async fn put_in_step(
+    db: &impl ConnectionTrait,
+    local: Local<'_>,
+    remote_kind: &str,
+    remote_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut row = new_row(local, remote_kind, Remote::Known(remote_id), at);
+    row.remote_updated_at = Set(Some(at));
+    link::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns(KEY)
+                .update_columns([
+                    link::Column::RemoteId,
+                    link::Column::PendingSince,
+                    link::Column::RemoteUpdatedAt,
+                    link::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The links of `kind` rows to any of `remote_ids` in `account_id`.
+pub async fn by_remote(
+    db: &impl ConnectionTrait,
+    provider: &str,
+    account_id: &str,
+    kind: &str,
+    remote_ids: &[&str],
+) -> Result<Vec<link::Model>, DbErr> {
+    link::Entity::find()
+        .filter(link::Column::Provider.eq(provider))
+        .filter(link::Column::AccountId.eq(account_id))
+        .filter(link::Column::LocalKind.eq(kind))
+        .filter(link::Column::RemoteKind.eq(kind))
+        .filter(link::Column::RemoteId.is_in(remote_ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// Who makes `local`'s `remote_kind` counterpart, when several jobs may want to.

@@ -140,14 +140,36 @@ impl TestApp {
         self.call(Method::GET, token, &path, None).await
     }
 
+    pub async fn delete(&self, token: &str, path: &str) -> Response {
+        let path = format!("/crm/objects/2026-03/{path}");
+        self.call(Method::DELETE, token, &path, None).await
+    }
+
     /// `POST /_sandbox/{path}` with a JSON body.
     pub async fn control(&self, path: &str, body: &Value) -> Response {
-        self.http
-            .post(self.url(&format!("/_sandbox/{path}")))
-            .json(body)
+        self.control_call(Method::POST, path, Some(body)).await
+    }
+
+    /// Any method on `/_sandbox/{path}`, with a JSON body when one is given.
+    pub async fn control_call(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let request = self
+            .http
+            .request(method.clone(), self.url(&format!("/_sandbox/{path}")));
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request,
+        };
+        request
             .send()
             .await
-            .expect("control POST")
+            .unwrap_or_else(|error| panic!("{method} /_sandbox/{path}: {error}"))
+    }
+
+    /// `POST …/{object_type}/search` with the body HUBSPOT.md prescribes; the answer as JSON.
+    pub async fn search(&self, token: &str, object_type: &str, body: &Value) -> Value {
+        let response = self.post(token, &format!("{object_type}/search"), body).await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "search {body}");
+        json(response).await
     }
 
     /// `GET /_sandbox/state`.
@@ -182,6 +204,30 @@ pub fn search_by(property: &str, value: &str) -> Value {
         "after": "0",
         "sorts": [],
     })
+}
+
+/// A search for everything with one filter, sorted by one property ascending.
+pub fn range_search(filter: Value, sort_by: &str, limit: u32, after: &str) -> Value {
+    serde_json::json!({
+        "filterGroups": [{"filters": [filter]}],
+        "properties": ["email", "lastmodifieddate"],
+        "limit": limit,
+        "after": after,
+        "sorts": [{"propertyName": sort_by, "direction": "ASCENDING"}],
+    })
+}
+
+/// The ids of a search or batch answer's results, in order.
+pub fn result_ids(body: &Value) -> Vec<String> {
+    body["results"]
+        .as_array()
+        .map(|results| {
+            results
+                .iter()
+                .filter_map(|result| result["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub fn assert_hubspot_error(body: &Value, category: &str) {

@@ -124,3 +124,32 @@ async fn contact_writes_are_checked_by_type() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.hub.contacts().len(), 1);
 }
+
+#[tokio::test]
+async fn lifecycle_stage_is_an_enumeration_of_hubspots_default_stages() {
+    let app = TestApp::spawn().await;
+    let token = app.connect().await.access;
+    let stage = json(properties(&app, &token, "contacts/lifecyclestage").await).await;
+    assert_eq!(stage["type"], "enumeration");
+    let options: Vec<(&str, &str)> = stage["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|option| Some((option["value"].as_str()?, option["label"].as_str()?)))
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("subscriber", "Subscriber"),
+            ("lead", "Lead"),
+            ("marketingqualifiedlead", "Marketing Qualified Lead"),
+            ("salesqualifiedlead", "Sales Qualified Lead"),
+            ("opportunity", "Opportunity"),
+            ("customer", "Customer"),
+            ("evangelist", "Evangelist"),
+            ("other", "Other"),
+        ]
+    );
+    let merged = json(properties(&app, &token, "contacts/hs_merged_object_ids").await).await;
+    assert_eq!(merged["modificationMetadata"]["readOnlyValue"], true);
+}

@@ -140,7 +140,7 @@ fn writable_property(value: &Value) -> Option<PropertyDef> {
 }
 
 /// A batch answer that reported errors (`207`): the first one, as a refusal.
-fn batch_errors(answer: &Value) -> Option<ApiError> {
+pub(super) fn batch_errors(answer: &Value) -> Option<ApiError> {
     let count = answer.get("numErrors").and_then(Value::as_u64).unwrap_or(0);
     (count > 0).then(|| ApiError::Rejected {
         status: 207,
@@ -152,12 +152,24 @@ fn batch_errors(answer: &Value) -> Option<ApiError> {
     })
 }
 
+/// HubSpot's search limit, 5 a second per portal, with 1 % to spare.
+fn search_quota() -> Quota {
+    Quota::with_period(SEARCH_WINDOW.mul_f64(1.01) / SEARCHES_PER_SECOND)
+        .expect("a positive period")
+        .allow_burst(NonZeroU32::MIN)
+}
+
+const SEARCH_WINDOW: Duration = Duration::from_secs(1);
+const SEARCHES_PER_SECOND: u32 = 5;
+
 type Pace = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
 
 pub struct HubspotApi {
     http: reqwest::Client,
     base: String,
     pace: Pace,
+    /// Searches, paced on their own.
+    search_pace: Pace,
     /// The same pacing shared by every process, when Redis is configured.
     shared: Option<(SharedLimits, Rate)>,
 }
@@ -184,6 +196,7 @@ impl HubspotApi {
                 .build()?,
             base: api_base.trim_end_matches('/').to_owned(),
             pace: RateLimiter::keyed(quota),
+            search_pace: RateLimiter::keyed(search_quota()),
             shared: shared.map(|limits| {
                 let rate = Rate {
                     emission: spacing,
@@ -207,7 +220,7 @@ impl HubspotApi {
     }
 
     /// A CRM object call: `path` is under `/crm/objects/{API_VERSION}/`.
-    async fn send(
+    pub(super) async fn send(
         &self,
         portal: &str,
         token: &str,
@@ -219,7 +232,7 @@ impl HubspotApi {
         self.call(portal, token, method, &path, Some(body)).await
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         portal: &str,
         token: &str,
@@ -228,6 +241,30 @@ impl HubspotApi {
         body: Option<&Value>,
     ) -> Result<Value, ApiError> {
         self.pace(portal).await;
+        self.request(token, method, path, body).await
+    }
+
+    /// A search: HubSpot limits searches on their own (5 a second per
+    /// portal) and leaves them out of the ten-second window.
+    pub(super) async fn search(
+        &self,
+        portal: &str,
+        token: &str,
+        object: &str,
+        body: &Value,
+    ) -> Result<Value, ApiError> {
+        self.search_pace.until_key_ready(&portal.to_owned()).await;
+        let path = format!("/crm/objects/{API_VERSION}/{object}/search");
+        self.request(token, reqwest::Method::POST, &path, Some(body)).await
+    }
+
+    async fn request(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -263,7 +300,7 @@ impl HubspotApi {
         }
     }
 
-    fn id_of(value: &Value) -> Result<String, ApiError> {
+    pub(super) fn id_of(value: &Value) -> Result<String, ApiError> {
         value
             .get("id")
             .and_then(Value::as_str)

@@ -1,9 +1,10 @@
 //! HubSpot: OAuth connect and token care (`oauth`, `access`), the CRM
-//! calls (`api`) and the property lists for the settings (`properties`);
+//! calls (`api`, and two-way contact sync's in `contacts`) and the property lists for the settings (`properties`);
 //! the booking sync job that uses them is `jobs::sync_booking_to_hubspot`.
 //! Only HubSpot's date-versioned API is used (see `../shared/HUBSPOT.md`).
 pub mod access;
 pub mod api;
+pub mod contacts;
 pub mod oauth;
 pub mod properties;
 

@@ -113,6 +113,11 @@ impl HubspotOAuth {
         Ok(Self { client, http, settings })
     }
 
+    /// The app's client secret: HubSpot signs its webhooks with it.
+    pub fn client_secret(&self) -> &str {
+        &self.settings.client_secret
+    }
+
     /// HubSpot's consent page for this app, carrying `state`; asking for
     /// the companies scopes too when the team makes companies.
     pub fn authorize_url(&self, state: String, companies: bool) -> String {

@@ -1,6 +1,8 @@
 //! What the integrations card shows, and the choices made on it.
 use super::connect::{refusal, require_manager};
-use super::{HubspotSettings, connection_of_team, mappings};
+use super::mappings::PropertySource;
+use super::{HubspotSettings, connection_of_team, mappings, two_way};
+use crate::domain::hubspot_mapping::CrmObject;
 use crate::dto::{HubspotCardDto, SyncLogLine};
 use crate::error::AppError;
 use crate::ssr::entities::{hubspot_sync_log as sync_log, integration_connection as connection, user};
@@ -54,10 +56,48 @@ pub async fn sync_log(
         .collect())
 }
 
-/// What the integrations page shows the user about their team's HubSpot.
-pub async fn card(db: &DatabaseConnection, user: &user::Model, configured: bool) -> Result<HubspotCardDto, AppError> {
+/// The portal's lifecycle stages (value, label), from the property list
+/// (cached for ten minutes); `None` when HubSpot cannot say.
+async fn lifecycle_stages(
+    db: &DatabaseConnection,
+    found: &connection::Model,
+    source: Option<&dyn PropertySource>,
+) -> Result<Option<Vec<(String, String)>>, AppError> {
+    let Some(source) = source else {
+        return Ok(None);
+    };
+    let listed = mappings::properties(
+        db,
+        &found.id,
+        CrmObject::Contacts,
+        false,
+        source.fetch(found, CrmObject::Contacts),
+    )
+    .await?;
+    Ok(listed.ok().and_then(|(list, _)| {
+        list.into_iter()
+            .find(|p| p.name == "lifecyclestage")
+            .map(|p| p.options.into_iter().map(|o| (o.value, o.label)).collect())
+    }))
+}
+
+/// What the integrations page shows the user about their team's HubSpot;
+/// `source` lists the portal's lifecycle stages.
+pub async fn card(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    configured: bool,
+    source: Option<&dyn PropertySource>,
+) -> Result<HubspotCardDto, AppError> {
     let team = team_of(db, user).await?;
     let found = connection_of_team(db, &team.id).await?;
+    let contact_sync = match &found {
+        Some(found) => {
+            let offered = lifecycle_stages(db, found, source).await?;
+            Some(two_way::card(db, user, found, offered).await?)
+        }
+        None => None,
+    };
     let tz = user.zone();
     let at = |instant| moment_in(tz, instant);
     Ok(HubspotCardDto {
@@ -70,6 +110,7 @@ pub async fn card(db: &DatabaseConnection, user: &user::Model, configured: bool)
         update_existing_contacts: found
             .as_ref()
             .is_none_or(|c| HubspotSettings::of(c).update_existing_contacts),
+        contact_sync,
         companies_need_reconnect: match &found {
             Some(c) if !mappings::can_use_companies(&c.scopes) => mappings::team_uses_companies(db, &team.id).await?,
             _ => false,

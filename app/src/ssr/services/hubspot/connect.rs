@@ -112,6 +112,10 @@ pub async fn save_connection(
     let now = Utc::now();
     let txn = write_transaction(db).await?;
     let existing = connection_of_team(&txn, &user.team_id).await?;
+    // Another portal's pull position and webhooks say nothing of this one.
+    let same_portal = existing
+        .as_ref()
+        .is_some_and(|found| found.account_id == tokens.portal_id);
     let mut model = match existing {
         Some(found) => found.into(),
         None => connection::ActiveModel {
@@ -133,6 +137,10 @@ pub async fn save_connection(
     model.refresh_token_sealed = Set(Some(secrets.seal(&tokens.refresh_token)));
     model.access_expires_at = Set(Some(tokens.expires_at));
     model.refresh_lease_until = Set(None);
+    if !same_portal {
+        model.pulled_until = Set(None);
+        model.webhook_seen_at = Set(None);
+    }
     model.updated_at = Set(now);
     let saved = if model.id.is_unchanged() {
         model.update(&txn).await?
@@ -144,9 +152,11 @@ pub async fn save_connection(
     Ok(saved)
 }
 
-/// Deletes a connection and the team's pending syncs, which would only fail without it.
+/// Deletes a connection and the team's pending syncs, which would only
+/// fail without it, and stops a running reconcile; contacts stay.
 async fn forget(txn: &impl ConnectionTrait, found: &connection::Model) -> Result<(), AppError> {
     connection::Entity::delete_by_id(&found.id).exec(txn).await?;
+    crate::ssr::services::contact_sync::runs::stop_team(txn, &found.team_id, "HubSpot was disconnected.").await?;
     job::Entity::delete_many()
         .filter(job::Column::OrderingKey.starts_with(hubspot_key(&found.team_id, None)))
         .filter(job::Column::Status.eq(job::PENDING))
