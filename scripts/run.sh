@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 export SLOTLINE_SEED_DEMO=1
 if [ -z "${SLOTLINE_HUBSPOT_CLIENT_ID:-}" ]; then
   export HUBSPOT_SANDBOX_ADDR=127.0.0.1:3900
+  # The sandbox's app webhooks (two-way contact sync) go to this server.
+  export HUBSPOT_SANDBOX_WEBHOOK_URL="${SLOTLINE_PUBLIC_URL:-http://127.0.0.1:3000}/integrations/hubspot/webhook"
   "$SANDBOX_BIN" &
   sandbox=$!
   trap 'kill "$sandbox" 2>/dev/null || true' EXIT

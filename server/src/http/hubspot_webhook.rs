@@ -24,6 +24,8 @@ const SIGNATURE: &str = "x-hubspot-signature-v3";
 const TIMESTAMP: &str = "x-hubspot-request-timestamp";
 /// HubSpot's own limit: older requests are replays.
 const MAX_AGE: chrono::Duration = chrono::Duration::minutes(5);
+/// HubSpot's object type id of contacts, in generic webhook events.
+const CONTACT_TYPE_ID: &str = "0-1";
 
 /// Why a request was refused before its body was read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -185,14 +187,21 @@ fn sort_events(events: &[Value]) -> BTreeMap<String, Lists> {
         let (Some(portal), Some(object)) = (id(event.get("portalId")), id(event.get("objectId"))) else {
             continue;
         };
-        // Older documentation calls it eventType.
+        // Older documentation calls it eventType; generic subscriptions
+        // (`object.creation`, …) name contacts by their type id, 0-1.
         let kind = event
             .get("subscriptionType")
             .or_else(|| event.get("eventType"))
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let kind = match kind.strip_prefix("object.") {
+            Some(change) if event.get("objectTypeId").and_then(Value::as_str) == Some(CONTACT_TYPE_ID) => {
+                format!("contact.{change}")
+            }
+            _ => kind.to_owned(),
+        };
         let lists = by_portal.entry(portal).or_default();
-        match kind {
+        match kind.as_str() {
             "contact.creation" | "contact.propertyChange" => lists.changed.push(object),
             "contact.deletion" => lists.deleted.push(object),
             "contact.restore" => lists.restored.push(object),
@@ -284,6 +293,8 @@ mod tests {
                    "primaryObjectId": 4, "mergedObjectIds": [5], "newObjectId": 9}),
             json!({"portalId": 8, "objectId": 6, "subscriptionType": "contact.restore"}),
             json!({"portalId": 8, "objectId": 6, "subscriptionType": "company.creation"}),
+            json!({"portalId": 8, "objectId": 10, "subscriptionType": "object.creation", "objectTypeId": "0-1"}),
+            json!({"portalId": 8, "objectId": 11, "subscriptionType": "object.creation", "objectTypeId": "0-2"}),
         ];
         let sorted = sort_events(&events);
         let seven = &sorted["7"];
@@ -297,6 +308,10 @@ mod tests {
             }]
         );
         assert_eq!(sorted["8"].restored, ["6"]);
-        assert!(sorted["8"].changed.is_empty());
+        assert_eq!(
+            sorted["8"].changed,
+            ["10"],
+            "generic contact events count; companies do not"
+        );
     }
 }

@@ -58,7 +58,8 @@ pub async fn portal_of(ctx: &JobContext, session: &HubspotSession<'_>) -> Result
     Ok(contact_sync::portal_of(&ctx.db, &session.connection).await?)
 }
 
-/// Applies each contact, writing back to HubSpot what Slotline holds newer.
+/// Applies the contacts (in one transaction), then writes back to HubSpot
+/// what Slotline holds newer.
 pub async fn apply_all(
     ctx: &JobContext,
     session: &mut HubspotSession<'_>,
@@ -67,8 +68,11 @@ pub async fn apply_all(
     origin: Origin,
     counts: &mut Counts,
 ) -> Result<(), CallError> {
-    for remote in contacts {
-        let applied = contact_sync::apply_remote(&ctx.db, portal, &remote, origin, Utc::now()).await?;
+    if contacts.is_empty() {
+        return Ok(());
+    }
+    let applied = contact_sync::apply_remotes(&ctx.db, portal, &contacts, origin, Utc::now()).await?;
+    for (remote, applied) in contacts.iter().zip(applied) {
         counts.seen += 1;
         counts.conflicts += applied.conflicts;
         counts.merged += applied.merged;

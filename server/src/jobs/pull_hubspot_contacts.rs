@@ -68,11 +68,12 @@ async fn pull(
                 }
             })
             .await?;
+        let known_ids = contact_sync::known_ids(&ctx.db, portal, &page.contacts).await?;
         let mut known = Vec::new();
         let mut new = Vec::new();
         for remote in page.contacts {
             newest = newest.max(remote.modified_at.unwrap_or(newest));
-            if contact_sync::known(&ctx.db, portal, &remote).await? {
+            if known_ids.contains(&remote.id) {
                 known.push(remote.id);
             } else if portal.pulls(remote.lifecycle_stage.as_deref()) {
                 new.push(remote);

@@ -134,15 +134,9 @@ async fn pull(
             return Ok(());
         };
         let full = page.next.is_some();
-        let mut known = Vec::new();
-        let mut new = Vec::new();
-        for remote in page.contacts {
-            if contact_sync::known(&ctx.db, portal, &remote).await? {
-                known.push(remote.id);
-            } else {
-                new.push(remote);
-            }
-        }
+        let known_ids = contact_sync::known_ids(&ctx.db, portal, &page.contacts).await?;
+        let (known, new): (Vec<_>, Vec<_>) = page.contacts.into_iter().partition(|r| known_ids.contains(&r.id));
+        let known: Vec<String> = known.into_iter().map(|r| r.id).collect();
         let mut counts = Counts::default();
         read_and_apply(ctx, session, portal, &known, |_| {}, &mut counts).await?;
         apply_all(ctx, session, portal, new, Origin::Pulled, &mut counts).await?;

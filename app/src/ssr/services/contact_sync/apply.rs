@@ -11,12 +11,13 @@ use crate::ssr::phone::Phone;
 use crate::ssr::services::contacts::{merge_into, set_archived};
 use crate::ssr::services::external_links::{by_remote, put_in_step};
 use crate::ssr::services::hubspot::{SyncRecord, record};
-use crate::ssr::services::is_unique_violation;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
 };
 use serde_json::{Map, Value, json};
+use std::collections::HashSet;
 
 /// Who asks for a HubSpot contact to be applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,17 +84,21 @@ async fn linked_to(
     Ok(pairs)
 }
 
-/// Applies `remote` to the team's contacts. Conflicts it settles go to the
-/// sync log with both values.
-pub async fn apply_remote(
+/// Applies each of `remotes` to the team's contacts, in one transaction (a
+/// page of a reconcile commits once). Conflicts it settles go to the sync
+/// log with both values.
+pub async fn apply_remotes(
     db: &DatabaseConnection,
     portal: &Portal,
-    remote: &RemoteContact,
+    remotes: &[RemoteContact],
     origin: Origin,
     now: DateTime<Utc>,
-) -> Result<Applied, DbErr> {
+) -> Result<Vec<Applied>, DbErr> {
     let txn = write_transaction(db).await?;
-    let applied = apply_in(&txn, portal, remote, origin, now).await?;
+    let mut applied = Vec::with_capacity(remotes.len());
+    for remote in remotes {
+        applied.push(apply_in(&txn, portal, remote, origin, now).await?);
+    }
     txn.commit().await?;
     Ok(applied)
 }
@@ -366,11 +371,17 @@ async fn create(
         archived_at: Set(None),
         lifecycle_stage: Set(remote.lifecycle_stage.clone()),
     };
-    match row.insert(db).await {
-        Ok(_) => {}
-        // Created meanwhile by a booking: the next pass links the two.
-        Err(error) if is_unique_violation(&error) => return Ok(Applied::skipped()),
-        Err(error) => return Err(error),
+    // A contact a booking made meanwhile wins the e-mail; the next pass links the two.
+    let inserted = contact::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([contact::Column::TeamId, contact::Column::Email])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 0 {
+        return Ok(Applied::skipped());
     }
     put_in_step(db, portal.local(id.as_str()), link::CONTACT, &remote.id, now).await?;
     Ok(Applied {
@@ -472,24 +483,45 @@ pub async fn remote_id_of(
         .and_then(|found| found.remote_id))
 }
 
-/// Whether Slotline has a contact for `remote` (linked, or with its
-/// e-mail): then settling needs HubSpot's property history.
-pub async fn known(db: &impl ConnectionTrait, portal: &Portal, remote: &RemoteContact) -> Result<bool, DbErr> {
-    let mut ids: Vec<&str> = vec![remote.id.as_str()];
-    ids.extend(remote.merged_ids.iter().map(String::as_str));
-    if !by_remote(db, connection::HUBSPOT, &portal.account_id, link::CONTACT, &ids)
+/// The ids of those of `remotes` Slotline has a contact for (linked, or
+/// with the same e-mail): settling them needs HubSpot's property history.
+pub async fn known_ids(
+    db: &impl ConnectionTrait,
+    portal: &Portal,
+    remotes: &[RemoteContact],
+) -> Result<HashSet<String>, DbErr> {
+    let ids: Vec<&str> = remotes
+        .iter()
+        .flat_map(|r| std::iter::once(r.id.as_str()).chain(r.merged_ids.iter().map(String::as_str)))
+        .collect();
+    let linked: HashSet<String> = by_remote(db, connection::HUBSPOT, &portal.account_id, link::CONTACT, &ids)
         .await?
-        .is_empty()
-    {
-        return Ok(true);
-    }
-    let Some(email) = remote.email.as_deref().and_then(|e| Email::parse(e).ok()) else {
-        return Ok(false);
-    };
-    Ok(contact::Entity::find()
+        .into_iter()
+        .filter_map(|l| l.remote_id)
+        .collect();
+    let emails: Vec<String> = remotes
+        .iter()
+        .filter_map(|r| r.email.as_deref().and_then(|e| Email::parse(e).ok()))
+        .map(Email::into_inner)
+        .collect();
+    let present: HashSet<String> = contact::Entity::find()
         .filter(contact::Column::TeamId.eq(&portal.team_id))
-        .filter(contact::Column::Email.eq(email.as_str()))
-        .one(db)
+        .filter(contact::Column::Email.is_in(emails))
+        .all(db)
         .await?
-        .is_some())
+        .into_iter()
+        .map(|c| c.email)
+        .collect();
+    Ok(remotes
+        .iter()
+        .filter(|r| {
+            linked.contains(&r.id)
+                || r.merged_ids.iter().any(|m| linked.contains(m))
+                || r.email
+                    .as_deref()
+                    .and_then(|e| Email::parse(e).ok())
+                    .is_some_and(|e| present.contains(e.as_str()))
+        })
+        .map(|r| r.id.clone())
+        .collect())
 }
