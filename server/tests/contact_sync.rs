@@ -129,6 +129,7 @@ crate::on_both_databases!(
     hubspot_webhooks_bring_changes_merges_and_deletions_within_seconds,
     webhooks_with_a_bad_signature_or_an_old_timestamp_change_nothing,
     duplicates_in_slotline_merge_with_their_bookings,
+    the_nightly_reconcile_comes_once_a_day_and_disconnecting_stops_everything,
 );
 
 async fn switching_on_both_ways_pulls_the_chosen_stages_and_pushes_the_rest(app: TestApp) {
@@ -275,6 +276,31 @@ async fn hubspot_webhooks_bring_changes_merges_and_deletions_within_seconds(app:
         .unwrap()
         .unwrap();
     assert!(connection.webhook_seen_at.is_some(), "the card can say webhooks arrive");
+
+    // A contact that leaves the chosen stages keeps its new tag and is no longer pulled.
+    app.hubspot
+        .user_update_contact(&carla_id, &[("lifecyclestage", "other"), ("company", "Not Pulled")])
+        .unwrap();
+    until(&app, Duration::from_secs(5), async || {
+        local(&app, "carla@example.com")
+            .await
+            .unwrap()
+            .lifecycle_stage
+            .as_deref()
+            == Some("other")
+    })
+    .await;
+    assert_ne!(
+        local(&app, "carla@example.com").await.unwrap().company.as_deref(),
+        Some("Not Pulled")
+    );
+    app.hubspot
+        .user_update_contact(&carla_id, &[("lifecyclestage", "customer")])
+        .unwrap();
+    until(&app, Duration::from_secs(5), async || {
+        local(&app, "carla@example.com").await.unwrap().company.as_deref() == Some("Not Pulled")
+    })
+    .await;
 
     // A contact made in HubSpot in a chosen stage arrives.
     create_in_hubspot(&app, "nina@example.com", "Nina", "customer", &[]);
@@ -551,4 +577,58 @@ async fn the_pull_brings_changes_without_webhooks_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_pull_brings_changes_without_webhooks_postgres() {
     the_pull_brings_changes_without_webhooks(Backend::Postgres).await;
+}
+
+async fn the_nightly_reconcile_comes_once_a_day_and_disconnecting_stops_everything(app: TestApp) {
+    use app::ssr::entities::job;
+    use app::ssr::services::contact_sync::schedule;
+    let ada = reconciled(&app).await;
+    let every = chrono::Duration::minutes(10);
+    // Past the day's nightly time (03:00 in Ada's zone; 20:00 UTC is 08:00 or
+    // later in every zone): one reconcile, however often the clock ticks.
+    let evening = chrono::Utc::now().date_naive().and_hms_opt(20, 0, 0).unwrap().and_utc();
+    schedule::tick(&app.state.db, evening, every).await.unwrap();
+    schedule::tick(&app.state.db, evening + chrono::Duration::minutes(1), every)
+        .await
+        .unwrap();
+    let nightly = job::Entity::find()
+        .filter(job::Column::Kind.eq("reconcile_hubspot_contacts"))
+        .filter(job::Column::Status.eq(job::PENDING))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(nightly, 1);
+    let pulls = job::Entity::find()
+        .filter(job::Column::Kind.eq("pull_hubspot_contacts"))
+        .filter(job::Column::Status.eq(job::PENDING))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(pulls, 1, "one pull per interval");
+
+    // A run under way, then the owner disconnects: the run stops, the queue empties, the contacts stay.
+    app.call::<app::functions::integrations::ReconcileContactsNow>(&ada, &[])
+        .await
+        .ok();
+    app.call::<app::functions::integrations::DisconnectHubspot>(&ada, &[])
+        .await
+        .ok();
+    let stopped = run::Entity::find()
+        .filter(run::Column::Status.eq(run::RUNNING))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stopped, 0);
+    let queued = job::Entity::find()
+        .filter(job::Column::Status.eq(job::PENDING))
+        .filter(job::Column::Kind.ne("revoke_hubspot_token"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(queued, 0, "no sync left queued");
+    assert!(local(&app, "carla@example.com").await.is_some());
+    schedule::tick(&app.state.db, evening + chrono::Duration::days(1), every)
+        .await
+        .unwrap();
+    assert_eq!(app.pending_jobs().await, 1, "only the token's revocation");
 }
