@@ -423,16 +423,8 @@ const HUBSPOT_LIMIT: u32 = 110;
 
 /// The server binary against the test app's database and sandbox.
 async fn binary(app: &TestApp, name: &str) -> ServerProcess {
-    let hubspot = app.config.hubspot.clone().expect("the sandbox is configured");
-    let env = [
-        ("SLOTLINE_PUBLIC_URL", app.config.public_url.clone()),
-        ("SLOTLINE_HUBSPOT_CLIENT_ID", hubspot.client_id),
-        ("SLOTLINE_HUBSPOT_CLIENT_SECRET", hubspot.client_secret),
-        ("SLOTLINE_HUBSPOT_API_BASE", hubspot.api_base),
-        ("SLOTLINE_HUBSPOT_AUTH_URL", hubspot.auth_url),
-        ("SLOTLINE_HUBSPOT_SEARCH_LAG_MS", "200".to_owned()),
-        ("SLOTLINE_JOB_LEASE_SECS", "3".to_owned()),
-    ];
+    let mut env = app.hubspot_env();
+    env.push(("SLOTLINE_JOB_LEASE_SECS", "3".to_owned()));
     let dir = app.config.data_dir.join(name);
     ServerProcess::start(&app.config.database_url, &dir, &app.smtp.url(), 1, &env).await
 }

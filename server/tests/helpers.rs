@@ -468,6 +468,20 @@ impl TestApp {
         (callback, landed)
     }
 
+    /// What the server binary needs to reach this app's sandbox as this app
+    /// does (and to call itself by the same public URL).
+    pub fn hubspot_env(&self) -> Vec<(&'static str, String)> {
+        let hubspot = self.config.hubspot.clone().expect("the sandbox is configured");
+        vec![
+            ("SLOTLINE_PUBLIC_URL", self.config.public_url.clone()),
+            ("SLOTLINE_HUBSPOT_CLIENT_ID", hubspot.client_id),
+            ("SLOTLINE_HUBSPOT_CLIENT_SECRET", hubspot.client_secret),
+            ("SLOTLINE_HUBSPOT_API_BASE", hubspot.api_base),
+            ("SLOTLINE_HUBSPOT_AUTH_URL", hubspot.auth_url),
+            ("SLOTLINE_HUBSPOT_SEARCH_LAG_MS", "200".to_owned()),
+        ]
+    }
+
     /// Runs jobs until none is left, moving retries forward instead of
     /// waiting out their back-off.
     pub async fn drain_jobs(&self) {

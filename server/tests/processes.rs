@@ -65,20 +65,14 @@ async fn two_server_processes_on_one_postgres_share_the_queue_and_the_limits() {
     };
     app.hubspot
         .set_rate_limit(Some((HUBSPOT_LIMIT, Duration::from_secs(10))));
-    let hubspot = app.config.hubspot.clone().expect("the sandbox is configured");
-    let env = [
-        ("SLOTLINE_PUBLIC_URL", app.config.public_url.clone()),
-        ("SLOTLINE_HUBSPOT_CLIENT_ID", hubspot.client_id),
-        ("SLOTLINE_HUBSPOT_CLIENT_SECRET", hubspot.client_secret),
-        ("SLOTLINE_HUBSPOT_API_BASE", hubspot.api_base),
-        ("SLOTLINE_HUBSPOT_AUTH_URL", hubspot.auth_url),
+    let mut env = app.hubspot_env();
+    env.extend([
         ("SLOTLINE_HUBSPOT_REQUESTS_PER_10S", HUBSPOT_LIMIT.to_string()),
-        ("SLOTLINE_HUBSPOT_SEARCH_LAG_MS", "200".to_owned()),
         ("SLOTLINE_REDIS_URL", redis),
         ("SLOTLINE_REDIS_PREFIX", prefix),
         // The load below books each host far beyond a public form's hourly limit.
         ("SLOTLINE_BOOKINGS_PER_HOST_PER_HOUR", "1000".to_owned()),
-    ];
+    ]);
     let database = &app.config.database_url;
     let start = |n: usize| {
         let dir = app.config.data_dir.join(format!("process{n}"));

@@ -2,8 +2,8 @@
 //! created, changed, restored or merged contact is read afresh with its
 //! history (the events carry at most one property each, and may come out
 //! of order or twice) and applied; a deleted one is archived here.
-use super::contact_sync_steps::{Counts, log, portal_of, read_and_apply};
-use super::hubspot_session::{CallError, HubspotSession};
+use super::contact_sync_steps::{Counts, log, open, read_and_apply};
+use super::hubspot_session::CallError;
 use super::{Attempt, JobContext, JobError, RunJob};
 use app::ssr::jobs::ApplyHubspotContactEvents;
 use app::ssr::services::contact_sync;
@@ -12,10 +12,7 @@ use chrono::Utc;
 impl RunJob for ApplyHubspotContactEvents {
     #[tracing::instrument(skip_all, fields(team.id = %self.team_id))]
     async fn run(&self, ctx: &JobContext, _: Attempt) -> Result<(), JobError> {
-        let Some(mut session) = HubspotSession::open(ctx, &self.team_id).await? else {
-            return Ok(());
-        };
-        let Some(portal) = portal_of(ctx, &session).await? else {
+        let Some((mut session, portal)) = open(ctx, &self.team_id).await? else {
             return Ok(());
         };
         let mut counts = Counts::default();

@@ -4,9 +4,9 @@
 use super::hubspot_session::{CallError, HubspotSession};
 use super::{JobContext, JobError};
 use crate::integrations::hubspot::contacts::{READ_WITH_HISTORY, ReadBy};
+use app::domain::TeamId;
 use app::ssr::entities::contact_sync_run as run;
 use app::ssr::services::contact_sync::{self, ApplyOutcome, Origin, Portal, RemoteContact};
-use app::ssr::services::hubspot::{SyncRecord, record};
 use chrono::Utc;
 
 /// What a batch of contacts did.
@@ -51,11 +51,6 @@ impl Counts {
         }
         format!("Contacts from HubSpot: {}", parts.join(", "))
     }
-}
-
-/// The connection's portal when it syncs both ways.
-pub async fn portal_of(ctx: &JobContext, session: &HubspotSession<'_>) -> Result<Option<Portal>, JobError> {
-    Ok(contact_sync::portal_of(&ctx.db, &session.connection).await?)
 }
 
 /// Applies the contacts (in one transaction), then writes back to HubSpot
@@ -114,16 +109,16 @@ pub async fn read_and_apply(
 
 /// One line in the sync log.
 pub async fn log(ctx: &JobContext, portal: &Portal, succeeded: bool, message: &str) -> Result<(), JobError> {
-    let line = SyncRecord {
-        team_id: &portal.team_id,
-        booking_id: None,
-        action: "contact",
-        succeeded,
-        http_status: None,
-        message,
-        contact_id: None,
-        meeting_id: None,
+    Ok(contact_sync::log(&ctx.db, portal, succeeded, message).await?)
+}
+
+/// The team's HubSpot session and portal, when it is connected and syncs both ways.
+pub async fn open<'a>(ctx: &'a JobContext, team_id: &TeamId) -> Result<Option<(HubspotSession<'a>, Portal)>, JobError> {
+    let Some(session) = HubspotSession::open(ctx, team_id).await? else {
+        return Ok(None);
     };
-    record(&ctx.db, line).await?;
-    Ok(())
+    let Some(portal) = contact_sync::portal_of(&ctx.db, &session.connection).await? else {
+        return Ok(None);
+    };
+    Ok(Some((session, portal)))
 }

@@ -3,7 +3,7 @@
 //! minute because search lags writes), so that a change reaches Slotline
 //! even when a webhook was missed or the app has none. Past HubSpot's
 //! 10,000-result cap the search is sliced again from the newest time seen.
-use super::contact_sync_steps::{Counts, apply_all, log, portal_of, read_and_apply};
+use super::contact_sync_steps::{Counts, apply_all, log, open, read_and_apply};
 use super::hubspot_session::{CallError, HubspotSession};
 use super::{Attempt, JobContext, JobError, RunJob};
 use crate::integrations::hubspot::contacts::{SEARCH_CAP, SEARCH_PAGE, filter};
@@ -21,10 +21,7 @@ impl RunJob for PullHubspotContacts {
 
     #[tracing::instrument(skip_all, fields(team.id = %self.team_id))]
     async fn run(&self, ctx: &JobContext, _: Attempt) -> Result<(), JobError> {
-        let Some(mut session) = HubspotSession::open(ctx, &self.team_id).await? else {
-            return Ok(());
-        };
-        let Some(portal) = portal_of(ctx, &session).await? else {
+        let Some((mut session, portal)) = open(ctx, &self.team_id).await? else {
             return Ok(());
         };
         let since = session

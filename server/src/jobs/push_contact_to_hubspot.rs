@@ -2,7 +2,7 @@
 //! team's portal. A linked contact is read back with its history and
 //! settled field by field; an unlinked one is looked up by e-mail (and
 //! settled) or else created, and linked.
-use super::contact_sync_steps::{Counts, apply_all, portal_of};
+use super::contact_sync_steps::{Counts, apply_all, open};
 use super::hubspot_session::{CallError, HubspotSession};
 use super::{Attempt, JobContext, JobError, RunJob};
 use crate::integrations::hubspot::contacts::ReadBy;
@@ -15,10 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 impl RunJob for PushContactToHubspot {
     #[tracing::instrument(skip_all, fields(contact.id = %self.contact_id))]
     async fn run(&self, ctx: &JobContext, _: Attempt) -> Result<(), JobError> {
-        let Some(mut session) = HubspotSession::open(ctx, &self.team_id).await? else {
-            return Ok(());
-        };
-        let Some(portal) = portal_of(ctx, &session).await? else {
+        let Some((mut session, portal)) = open(ctx, &self.team_id).await? else {
             return Ok(());
         };
         let Some(local) = contact::Entity::find_by_id(&self.contact_id)

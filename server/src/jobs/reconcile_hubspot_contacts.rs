@@ -12,7 +12,7 @@
 //!   with one batch upsert.
 //!
 //! 10,000 HubSpot contacts new to Slotline cost 50 searches.
-use super::contact_sync_steps::{Counts, apply_all, log, portal_of, read_and_apply};
+use super::contact_sync_steps::{Counts, apply_all, log, open, read_and_apply};
 use super::hubspot_session::{CallError, HubspotSession};
 use super::{Attempt, JobContext, JobError, RunJob};
 use crate::integrations::hubspot::contacts::{READ_WITH_HISTORY, ReadBy, filter, filter_in};
@@ -30,10 +30,7 @@ impl RunJob for ReconcileHubspotContacts {
 
     #[tracing::instrument(skip_all, fields(team.id = %self.team_id))]
     async fn run(&self, ctx: &JobContext, _: Attempt) -> Result<(), JobError> {
-        let Some(mut session) = HubspotSession::open(ctx, &self.team_id).await? else {
-            return Ok(());
-        };
-        let Some(portal) = portal_of(ctx, &session).await? else {
+        let Some((mut session, portal)) = open(ctx, &self.team_id).await? else {
             return Ok(());
         };
         let current = match &self.run_id {

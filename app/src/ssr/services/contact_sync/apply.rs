@@ -8,7 +8,7 @@ use crate::domain::{ContactId, Email, PersonName};
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{contact, external_link as link, integration_connection as connection};
 use crate::ssr::phone::Phone;
-use crate::ssr::services::contacts::{merge_into, set_archived};
+use crate::ssr::services::contacts::{Fields, merge_into, new_row, set_archived};
 use crate::ssr::services::external_links::{by_remote, put_in_step};
 use crate::ssr::services::hubspot::{SyncRecord, record};
 use chrono::{DateTime, Utc};
@@ -352,25 +352,21 @@ async fn create(
         .map_or_else(|| email.as_str().to_owned(), |n| n.as_str().to_owned());
     let phone = remote_value(portal, remote, SyncedField::Phone).filter(|p| p.starts_with('+'));
     let at = |field: SyncedField| Some(remote.changed(field).or(remote.modified_at).unwrap_or(now));
-    let id = ContactId::generate();
-    let row = contact::ActiveModel {
-        id: Set(id.clone()),
-        team_id: Set(portal.team_id.clone()),
-        email: Set(email.into_inner()),
-        name: Set(name),
-        phone: Set(phone),
-        company: Set(remote.company.clone().filter(|c| !c.trim().is_empty())),
-        notes: Set(None),
-        source: Set("hubspot".to_owned()),
-        created_at: Set(remote.created_at.unwrap_or(now)),
-        updated_at: Set(now),
-        name_changed_at: Set(at(SyncedField::Name)),
-        email_changed_at: Set(at(SyncedField::Email)),
-        phone_changed_at: Set(at(SyncedField::Phone)),
-        company_changed_at: Set(at(SyncedField::Company)),
-        archived_at: Set(None),
-        lifecycle_stage: Set(remote.lifecycle_stage.clone()),
+    let fields = Fields {
+        name,
+        email: email.into_inner(),
+        phone,
+        company: remote.company.clone().filter(|c| !c.trim().is_empty()),
+        notes: None,
     };
+    let mut row = new_row(&portal.team_id, fields, "hubspot", now);
+    let id = row.id.clone().unwrap();
+    row.created_at = Set(remote.created_at.unwrap_or(now));
+    row.name_changed_at = Set(at(SyncedField::Name));
+    row.email_changed_at = Set(at(SyncedField::Email));
+    row.phone_changed_at = Set(at(SyncedField::Phone));
+    row.company_changed_at = Set(at(SyncedField::Company));
+    row.lifecycle_stage = Set(remote.lifecycle_stage.clone());
     // A contact a booking made meanwhile wins the e-mail; the next pass links the two.
     let inserted = contact::Entity::insert(row)
         .on_conflict(
@@ -421,7 +417,8 @@ async fn set_linked_archived(
     Ok(any)
 }
 
-async fn log(db: &impl ConnectionTrait, portal: &Portal, succeeded: bool, message: &str) -> Result<(), DbErr> {
+/// One line of contact sync in the team's sync log.
+pub async fn log(db: &impl ConnectionTrait, portal: &Portal, succeeded: bool, message: &str) -> Result<(), DbErr> {
     let line = SyncRecord {
         team_id: &portal.team_id,
         booking_id: None,

@@ -10,7 +10,7 @@ pub mod schedule;
 mod state;
 
 pub use apply::{
-    Applied, ApplyOutcome, Origin, apply_remotes, archive_remote, known_ids, remote_id_of, restore_remote,
+    Applied, ApplyOutcome, Origin, apply_remotes, archive_remote, known_ids, log, remote_id_of, restore_remote,
 };
 pub use outgoing::{contact_properties, link_pushed, unlinked_after, unlinked_count};
 pub use state::{portal_of, set_pulled_until, webhook_arrived};

@@ -8,6 +8,7 @@ mod write;
 
 pub use archive::{archive, restore, set_archived};
 pub use merge::{duplicates, merge, merge_into};
+pub(crate) use write::{Fields, new_row};
 pub use write::{Upserted, create_manual, update, upsert_from_booking};
 
 use crate::domain::{ContactId, Email, TeamId};

@@ -23,7 +23,7 @@ pub struct Upserted {
 }
 
 /// A new contact row; every field counts as changed at `now`.
-pub(super) fn new_row(team_id: &TeamId, fields: Fields, source: &str, now: DateTime<Utc>) -> contact::ActiveModel {
+pub(crate) fn new_row(team_id: &TeamId, fields: Fields, source: &str, now: DateTime<Utc>) -> contact::ActiveModel {
     contact::ActiveModel {
         id: Set(ContactId::generate()),
         team_id: Set(team_id.to_owned()),
