@@ -15,13 +15,14 @@
 use super::contact_sync_steps::{Counts, apply_all, log, open, read_and_apply};
 use super::hubspot_session::{CallError, HubspotSession};
 use super::{Attempt, JobContext, JobError, RunJob};
-use crate::integrations::hubspot::contacts::{READ_WITH_HISTORY, ReadBy, filter, filter_in};
+use crate::integrations::hubspot::contacts::{READ_WITH_HISTORY, ReadBy, filter, filter_in, filter_not_in};
 use app::ssr::entities::contact_sync_run as run;
 use app::ssr::jobs::ReconcileHubspotContacts;
 use app::ssr::services::contact_sync::runs::{self, DONE, PUSH, Trigger};
 use app::ssr::services::contact_sync::{self, Origin, Portal};
 use chrono::Utc;
 use sea_orm::EntityTrait;
+use serde_json::json;
 
 impl RunJob for ReconcileHubspotContacts {
     /// A large portal takes a while at HubSpot's pace; a process that dies
@@ -125,7 +126,21 @@ async fn pull(
             .await?;
         if current.pull_after.is_none() && current.total == 0 {
             let unlinked = contact_sync::unlinked_count(&ctx.db, portal).await?;
-            current.total = i32::try_from(page.total + unlinked).unwrap_or(i32::MAX);
+            // Those outside the chosen stages (or with none) are skipped by the filter, at once.
+            let outside = vec![
+                vec![filter_not_in("lifecyclestage", &portal.stages)],
+                vec![json!({ "propertyName": "lifecyclestage", "operator": "NOT_HAS_PROPERTY" })],
+            ];
+            let skipped = session
+                .call(|api, portal, token| {
+                    let outside = outside.clone();
+                    async move { api.count_contacts(&portal, &token, outside).await }
+                })
+                .await?;
+            let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+            current.total = count(page.total + unlinked + skipped);
+            current.skipped = count(skipped);
+            current.processed = count(skipped);
         }
         let Some(last) = page.contacts.last().map(|c| c.id.clone()) else {
             return Ok(());

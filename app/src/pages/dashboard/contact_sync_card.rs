@@ -107,12 +107,6 @@ fn Reconcile(initial: Option<ReconcileProgress>, may_manage: bool) -> impl IntoV
             }
         }
     });
-    Effect::new(move |_| {
-        // The first look, after hydration: a run may have started since the page was drawn.
-        if latest.with_untracked(|p| p.as_ref().is_some_and(|p| p.running)) {
-            set_timeout(move || tick.update(|n| *n += 1), POLL);
-        }
-    });
     view! {
         {may_manage.then(|| view! {
             <ActionForm action=start>

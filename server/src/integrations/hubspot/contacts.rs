@@ -36,6 +36,11 @@ pub fn filter_in(property: &str, values: &[String]) -> Value {
     json!({ "propertyName": property, "operator": "IN", "values": values })
 }
 
+/// A filter outside a set of values (`NOT_IN`).
+pub fn filter_not_in(property: &str, values: &[String]) -> Value {
+    json!({ "propertyName": property, "operator": "NOT_IN", "values": values })
+}
+
 /// How a contact is named in a batch read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadBy {
@@ -70,6 +75,23 @@ impl HubspotApi {
                     .or_else(|| a.as_u64().map(|n| n.to_string()))
             }),
         })
+    }
+
+    /// How many contacts match any of `groups` (each a list of filters that all hold).
+    pub async fn count_contacts(&self, portal: &str, token: &str, groups: Vec<Vec<Value>>) -> Result<u64, ApiError> {
+        let groups: Vec<Value> = groups
+            .into_iter()
+            .map(|filters| json!({ "filters": filters }))
+            .collect();
+        let body = json!({
+            "filterGroups": groups,
+            "properties": ["hs_object_id"],
+            "sorts": [],
+            "limit": 1,
+            "after": "0",
+        });
+        let answer = self.search(portal, token, "contacts", &body).await?;
+        Ok(answer.get("total").and_then(Value::as_u64).unwrap_or(0))
     }
 
     /// The contacts named by `keys` (at most [`READ_WITH_HISTORY`]) with the
