@@ -244,6 +244,10 @@ pub struct DuplicateGroup {
 /// The contacts page: the list as filtered, the tags to filter by, and the duplicates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactList {
+    /// How many contacts the filter matches, on how many pages; which page this is.
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
     pub contacts: Vec<ContactDto>,
     pub tags: Vec<ContactTag>,
     pub duplicates: Vec<DuplicateGroup>,

@@ -6,9 +6,13 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// `tag` is a lifecycle stage value (blank: every contact); `archived`
-/// shows the archived ones instead.
+/// shows the archived ones instead; `page` counts from 1.
 #[server]
-pub async fn list_contacts(tag: Option<String>, archived: bool) -> Result<ContactList, AppError> {
+pub async fn list_contacts(
+    tag: Option<String>,
+    archived: bool,
+    #[server(default)] page: Option<u64>,
+) -> Result<ContactList, AppError> {
     use crate::ssr::services::contacts::{self, ContactFilter};
     use crate::ssr::{auth::require_user, context::state};
     let state = state()?;
@@ -16,6 +20,7 @@ pub async fn list_contacts(tag: Option<String>, archived: bool) -> Result<Contac
     let filter = ContactFilter {
         tag: tag.filter(|t| !t.trim().is_empty()),
         archived,
+        page: page.unwrap_or(1),
     };
     contacts::list(&state.db, &host, filter).await
 }

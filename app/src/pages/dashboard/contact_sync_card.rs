@@ -57,12 +57,10 @@ pub fn ContactSyncSettings(
                     <button type="submit" class="button" data-testid="contact-sync-save">"Save contact sync"</button>
                 </ActionForm>
             })}
-            <dl class="details-list">
-                <dt>"Last reconcile"</dt><dd data-testid="last-reconcile">{details.last_reconcile.unwrap_or_else(|| "not yet".to_owned())}</dd>
+            <Reconcile initial=progress last=details.last_reconcile may_manage both_ways>
                 {both_ways.then(|| view! { <dt>"Next reconcile"</dt><dd data-testid="next-reconcile">{details.next_reconcile.unwrap_or_default()}</dd> })}
                 {both_ways.then(|| view! { <dt>"Webhooks from HubSpot"</dt><dd data-testid="webhooks-status">{webhooks}</dd> })}
-            </dl>
-            {both_ways.then(|| view! { <Reconcile initial=progress may_manage/> })}
+            </Reconcile>
         </section>
     }
 }
@@ -87,9 +85,16 @@ fn StageChoices(card: ContactSyncCard, error: Signal<Option<String>>) -> impl In
     }
 }
 
-/// "Reconcile now" and the progress of the latest run.
+/// When reconciles ran and run next, "Reconcile now" and the progress of
+/// the latest run; `last` is the last finished one as the page was drawn.
 #[component]
-fn Reconcile(initial: Option<ReconcileProgress>, may_manage: bool) -> impl IntoView {
+fn Reconcile(
+    initial: Option<ReconcileProgress>,
+    last: Option<String>,
+    may_manage: bool,
+    both_ways: bool,
+    children: Children,
+) -> impl IntoView {
     let start = ServerAction::<ReconcileContactsNow>::new();
     let start_value = start.value();
     let tick = RwSignal::new(0_u32);
@@ -107,14 +112,26 @@ fn Reconcile(initial: Option<ReconcileProgress>, may_manage: bool) -> impl IntoV
             }
         }
     });
+    let last_finished = move || {
+        latest
+            .get()
+            .filter(|p| p.status == "finished")
+            .and_then(|p| p.finished)
+            .or_else(|| last.clone())
+            .unwrap_or_else(|| "not yet".to_owned())
+    };
     view! {
-        {may_manage.then(|| view! {
+        <dl class="details-list">
+            <dt>"Last reconcile"</dt><dd data-testid="last-reconcile">{last_finished}</dd>
+            {children()}
+        </dl>
+        {(may_manage && both_ways).then(|| view! {
             <ActionForm action=start>
                 <FormAlert value=start_value/>
                 <button type="submit" class="button" data-testid="reconcile-now">"Reconcile now"</button>
             </ActionForm>
         })}
-        {move || latest.get().map(|p| view! { <ProgressView progress=p/> })}
+        {move || latest.get().filter(|_| both_ways).map(|p| view! { <ProgressView progress=p/> })}
     }
 }
 

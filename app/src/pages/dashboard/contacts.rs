@@ -31,17 +31,19 @@ fn Contacts() -> impl IntoView {
     let query = use_query_map();
     let tag = Memo::new(move |_| query.read().get("tag").filter(|t| !t.is_empty()));
     let archived = Memo::new(move |_| query.read().get("archived").is_some());
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u64>().ok()));
     let contacts = Resource::new(
         move || {
             (
                 tag.get(),
                 archived.get(),
+                page.get(),
                 add.version().get(),
                 archive.version().get(),
                 merge.version().get(),
             )
         },
-        |(tag, archived, ..)| list_contacts(tag, archived),
+        |(tag, archived, page, ..)| list_contacts(tag, archived, page),
     );
     view! {
         <h1>"Contacts"</h1>
@@ -50,8 +52,9 @@ fn Contacts() -> impl IntoView {
                 match contacts.await {
                     Ok(list) => view! {
                         <Filters tags=list.tags tag archived/>
-                        <ContactTable contacts=list.contacts archive archived=archived.get_untracked()/>
                         {(!archived.get_untracked()).then(|| view! { <Duplicates groups=list.duplicates merge/> })}
+                        <ContactTable contacts=list.contacts archive archived=archived.get_untracked()/>
+                        <Pages total=list.total page=list.page pages=list.pages tag=tag.get_untracked() archived=archived.get_untracked()/>
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -137,6 +140,32 @@ fn ContactTable(contacts: Vec<ContactDto>, archive: ServerAction<ArchiveContact>
                 </tbody>
             </table>
         </div>
+    }
+    .into_any()
+}
+
+/// "Page 2 of 7" with links to the neighbours, keeping the filter.
+#[component]
+fn Pages(total: u64, page: u64, pages: u64, tag: Option<String>, archived: bool) -> impl IntoView {
+    if pages <= 1 {
+        return view! { <p class="muted" data-testid="contacts-count">{format!("{total} contacts")}</p> }.into_any();
+    }
+    let link = move |to: u64| {
+        let mut query = vec![format!("page={to}")];
+        if let Some(tag) = &tag {
+            query.push(format!("tag={tag}"));
+        }
+        if archived {
+            query.push("archived=1".to_owned());
+        }
+        format!("/dashboard/contacts?{}", query.join("&"))
+    };
+    view! {
+        <nav class="filter-links" aria-label="Pages of contacts" data-testid="contacts-pages">
+            {(page > 1).then(|| view! { <A href=link(page - 1) attr:rel="prev">"← Previous"</A>" · " })}
+            <span>{format!("Page {page} of {pages} ({total} contacts)")}</span>
+            {(page < pages).then(|| view! { " · "<A href=link(page + 1) attr:rel="next" attr:data-testid="contacts-next">"Next →"</A> })}
+        </nav>
     }
     .into_any()
 }

@@ -18,7 +18,10 @@ use crate::ssr::entities::{booking, contact, user};
 use crate::ssr::phone::Phone;
 use crate::ssr::time_fmt::iso;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 pub fn to_dto(model: contact::Model) -> ContactDto {
     ContactDto {
@@ -66,7 +69,12 @@ pub struct ContactFilter {
     pub tag: Option<String>,
     /// The archived ones instead of the others.
     pub archived: bool,
+    /// Which page of [`PAGE_SIZE`], from 1.
+    pub page: u64,
 }
+
+/// Contacts a page of the list shows.
+pub const PAGE_SIZE: u64 = 50;
 
 pub async fn list(db: &DatabaseConnection, host: &user::Model, filter: ContactFilter) -> Result<ContactList, AppError> {
     let team = contact::Entity::find().filter(contact::Column::TeamId.eq(&host.team_id));
@@ -78,7 +86,16 @@ pub async fn list(db: &DatabaseConnection, host: &user::Model, filter: ContactFi
     if let Some(tag) = &filter.tag {
         query = query.filter(contact::Column::LifecycleStage.eq(tag));
     }
-    let rows = query.order_by_desc(contact::Column::CreatedAt).all(db).await?;
+    let total = query.clone().count(db).await?;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = filter.page.clamp(1, pages);
+    let rows = query
+        .order_by_desc(contact::Column::CreatedAt)
+        .order_by_asc(contact::Column::Id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
     let mut stages: Vec<String> = team
         .filter(contact::Column::LifecycleStage.is_not_null())
         .all(db)
@@ -89,6 +106,9 @@ pub async fn list(db: &DatabaseConnection, host: &user::Model, filter: ContactFi
     stages.sort();
     stages.dedup();
     Ok(ContactList {
+        total,
+        page,
+        pages,
         contacts: rows.into_iter().map(to_dto).collect(),
         tags: stages.iter().map(|s| tag_of(s)).collect(),
         duplicates: duplicates(db, &host.team_id).await?,
