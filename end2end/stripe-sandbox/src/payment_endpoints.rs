@@ -1,0 +1,42 @@
+//! `GET /v1/payment_intents/{id}` (`expand[]=latest_charge`) and `GET /v1/charges/{id}`.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use serde_json::Value;
+
+use crate::errors::ApiError;
+use crate::expand;
+use crate::params::Params;
+use crate::sandbox::Sandbox;
+
+pub(crate) async fn payment_intent(
+    State(sandbox): State<Sandbox>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let mut params = Params::from_query(query.as_deref())?;
+    let expand = params.list("expand")?;
+    params.finish()?;
+    expand::check(&expand, expand::PAYMENT_INTENT)?;
+    let state = sandbox.lock();
+    let intent = state
+        .payment_intent(&id)
+        .ok_or_else(|| ApiError::no_such("payment_intent", &id, "intent"))?;
+    Ok(Json(expand::payment_intent(&state, intent, !expand.is_empty())))
+}
+
+pub(crate) async fn charge(
+    State(sandbox): State<Sandbox>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let mut params = Params::from_query(query.as_deref())?;
+    let expand = params.list("expand")?;
+    params.finish()?;
+    expand::check(&expand, expand::NOTHING)?;
+    let state = sandbox.lock();
+    let charge = state
+        .charge(&id)
+        .ok_or_else(|| ApiError::no_such("charge", &id, "id"))?;
+    Ok(Json(charge.to_json()))
+}
