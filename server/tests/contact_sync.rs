@@ -557,8 +557,9 @@ async fn the_pull_brings_changes_without_webhooks(backend: Backend) {
         if local(&app, "carla@example.com").await.unwrap().company.as_deref() == Some("Pulled Inc") {
             break;
         }
+        // One interval, plus the moment the pull itself takes on a busy machine.
         assert!(
-            started.elapsed() < interval + Duration::from_secs(2),
+            started.elapsed() < interval + Duration::from_secs(3),
             "not pulled within one interval"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
