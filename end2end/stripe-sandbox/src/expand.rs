@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::errors::ApiError;
+use crate::params::Params;
 use crate::payment::PaymentIntent;
 use crate::session::CheckoutSession;
 use crate::state::State;
@@ -13,6 +14,16 @@ pub(crate) const SESSION: &[&str] = &["payment_intent", "payment_intent.latest_c
 pub(crate) const PAYMENT_INTENT: &[&str] = &["latest_charge"];
 /// For answers that expand nothing.
 pub(crate) const NOTHING: &[&str] = &[];
+
+/// The `expand[]` paths a GET's query asks for; any other parameter, or a
+/// path outside `allowed`, is refused as Stripe does.
+pub(crate) fn from_query(query: Option<&str>, allowed: &[&str]) -> Result<Vec<String>, ApiError> {
+    let mut params = Params::from_query(query)?;
+    let expand = params.list("expand")?;
+    params.finish()?;
+    check(&expand, allowed)?;
+    Ok(expand)
+}
 
 /// Refuses a path the answer cannot expand, as Stripe does.
 pub(crate) fn check(expand: &[String], allowed: &[&str]) -> Result<(), ApiError> {

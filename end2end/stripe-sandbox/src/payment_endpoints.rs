@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use crate::errors::ApiError;
 use crate::expand;
-use crate::params::Params;
 use crate::sandbox::Sandbox;
 
 pub(crate) async fn payment_intent(
@@ -14,10 +13,7 @@ pub(crate) async fn payment_intent(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let mut params = Params::from_query(query.as_deref())?;
-    let expand = params.list("expand")?;
-    params.finish()?;
-    expand::check(&expand, expand::PAYMENT_INTENT)?;
+    let expand = expand::from_query(query.as_deref(), expand::PAYMENT_INTENT)?;
     let state = sandbox.lock();
     let intent = state
         .payment_intent(&id)
@@ -30,10 +26,7 @@ pub(crate) async fn charge(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let mut params = Params::from_query(query.as_deref())?;
-    let expand = params.list("expand")?;
-    params.finish()?;
-    expand::check(&expand, expand::NOTHING)?;
+    expand::from_query(query.as_deref(), expand::NOTHING)?;
     let state = sandbox.lock();
     let charge = state
         .charge(&id)

@@ -48,10 +48,7 @@ pub(crate) async fn retrieve(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let mut params = Params::from_query(query.as_deref())?;
-    let expand = params.list("expand")?;
-    params.finish()?;
-    expand::check(&expand, expand::NOTHING)?;
+    expand::from_query(query.as_deref(), expand::NOTHING)?;
     let state = sandbox.lock();
     let refund = state
         .refund(&id)

@@ -57,10 +57,7 @@ pub(crate) async fn retrieve(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let mut params = Params::from_query(query.as_deref())?;
-    let expand = params.list("expand")?;
-    params.finish()?;
-    expand::check(&expand, expand::SESSION)?;
+    let expand = expand::from_query(query.as_deref(), expand::SESSION)?;
     let mut state = sandbox.lock();
     state.expire_due();
     let session = state
