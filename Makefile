@@ -11,7 +11,7 @@ SERVER_BIN := $(TARGET_DIR)/release/server
 SANDBOX_BIN := $(TARGET_DIR)/release/hubspot-sandbox
 # One cargo invocation for all server-side crates, so that dependencies are
 # built once with one set of features rather than once per crate.
-SERVER_CRATES := -p app -p server -p migration -p hubspot-sandbox -p stripe-sandbox --features app/ssr
+SERVER_CRATES := -p app -p server -p migration -p sandbox-support -p hubspot-sandbox -p stripe-sandbox --features app/ssr
 
 .PHONY: setup run test fmt-check clippy test-rust test-e2e test-zapier test-api-fuzz build-release
 

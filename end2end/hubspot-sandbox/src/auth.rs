@@ -1,9 +1,10 @@
 //! Bearer-token authentication and scope checks in front of every `/crm` route.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sandbox_support::http::bearer;
 
 use crate::errors::ApiError;
 use crate::object_kind::ObjectKind;
@@ -38,13 +39,6 @@ pub(crate) async fn require_access_token(State(sandbox): State<Sandbox>, request
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
 /// The scopes of every object type a call touches: companies have their own, contacts and
 /// engagements (meetings) share the contacts ones. Reads are GETs, searches and batch reads
 /// (despite POST).
@@ -77,18 +71,6 @@ fn required_scopes(method: &Method, path: &str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn the_bearer_scheme_is_case_insensitive_and_needs_a_token() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer abc"));
-        assert_eq!(bearer(&headers), Some("abc"));
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer(&headers), None);
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
-        assert_eq!(bearer(&headers), None);
-    }
 
     #[test]
     fn search_needs_only_the_read_scope() {

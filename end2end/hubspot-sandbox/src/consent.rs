@@ -2,9 +2,11 @@
 
 use std::fmt::Write;
 
+use sandbox_support::html::escape;
+
 use crate::authorize::{AuthorizeError, AuthorizeRequest};
 use crate::config::SandboxConfig;
-use crate::html::{escape, page};
+use crate::html::page;
 
 const TITLE: &str = "HubSpot sandbox — grant access";
 

@@ -3,19 +3,12 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use sandbox_support::env::{ConfigError, Vars};
+
 use crate::config::{BatchErrors, SandboxConfig};
 
 /// The default listen address of the binary.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3900";
-
-/// A bad environment variable.
-#[derive(Debug, thiserror::Error)]
-#[error("{name} must be {expected}, got {value:?}")]
-pub struct ConfigError {
-    name: &'static str,
-    value: String,
-    expected: &'static str,
-}
 
 /// Where to listen and how to configure the sandbox.
 #[derive(Debug, Clone)]
@@ -49,50 +42,34 @@ impl ServeOptions {
 
     /// Like [`ServeOptions::from_env`], reading variables through `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
+        let vars = Vars::new(lookup);
         let mut config = SandboxConfig::default();
-        let addr = get("HUBSPOT_SANDBOX_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned());
-        let addr: SocketAddr = addr
-            .parse()
-            .map_err(|_| invalid("HUBSPOT_SANDBOX_ADDR", &addr, "an address such as 127.0.0.1:3900"))?;
-        if let Some(client_id) = get("HUBSPOT_SANDBOX_CLIENT_ID") {
+        let addr = vars.addr("HUBSPOT_SANDBOX_ADDR", DEFAULT_ADDR)?;
+        if let Some(client_id) = vars.get("HUBSPOT_SANDBOX_CLIENT_ID") {
             config.client_id = client_id;
         }
-        if let Some(client_secret) = get("HUBSPOT_SANDBOX_CLIENT_SECRET") {
+        if let Some(client_secret) = vars.get("HUBSPOT_SANDBOX_CLIENT_SECRET") {
             config.client_secret = client_secret;
         }
-        if let Some(hub_id) = parse("HUBSPOT_SANDBOX_HUB_ID", get("HUBSPOT_SANDBOX_HUB_ID"), "a number")? {
+        if let Some(hub_id) = vars.parse("HUBSPOT_SANDBOX_HUB_ID", "a number")? {
             config.hub_id = hub_id;
         }
-        let ttl = parse(
-            "HUBSPOT_SANDBOX_TOKEN_TTL_SECS",
-            get("HUBSPOT_SANDBOX_TOKEN_TTL_SECS"),
-            "a number of seconds",
-        )?;
-        if let Some(ttl) = ttl {
+        if let Some(ttl) = vars.parse("HUBSPOT_SANDBOX_TOKEN_TTL_SECS", "a number of seconds")? {
             config.access_token_ttl = Duration::from_secs(ttl);
         }
-        if let Some(limit) = get("HUBSPOT_SANDBOX_RATE_LIMIT") {
+        if let Some(limit) = vars.get("HUBSPOT_SANDBOX_RATE_LIMIT") {
             config.rate_limit = Some(parse_rate_limit(&limit)?);
         }
-        if let Some(limit) = get("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT") {
+        if let Some(limit) = vars.get("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT") {
             config.search_rate_limit = Some(parse_limit("HUBSPOT_SANDBOX_SEARCH_RATE_LIMIT", &limit)?);
         }
-        if let Some(target) = get("HUBSPOT_SANDBOX_WEBHOOK_URL") {
-            let valid = url::Url::parse(&target).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
-            if !valid {
-                return Err(invalid("HUBSPOT_SANDBOX_WEBHOOK_URL", &target, "an http(s) URL"));
-            }
+        if let Some(target) = vars.http_url("HUBSPOT_SANDBOX_WEBHOOK_URL")? {
             config.webhook_target = Some(target);
         }
-        if let Some(secret) = get("HUBSPOT_SANDBOX_WEBHOOK_SECRET") {
+        if let Some(secret) = vars.get("HUBSPOT_SANDBOX_WEBHOOK_SECRET") {
             config.webhook_secret = Some(secret);
         }
-        if let Some(properties) = get("HUBSPOT_SANDBOX_WEBHOOK_PROPERTIES") {
+        if let Some(properties) = vars.get("HUBSPOT_SANDBOX_WEBHOOK_PROPERTIES") {
             config.webhook_properties = properties
                 .split(',')
                 .map(str::trim)
@@ -100,44 +77,27 @@ impl ServeOptions {
                 .map(str::to_owned)
                 .collect();
         }
-        let lag = parse(
-            "HUBSPOT_SANDBOX_SEARCH_LAG_MS",
-            get("HUBSPOT_SANDBOX_SEARCH_LAG_MS"),
-            "milliseconds",
-        )?;
-        if let Some(lag) = lag {
+        if let Some(lag) = vars.parse("HUBSPOT_SANDBOX_SEARCH_LAG_MS", "milliseconds")? {
             config.search_lag = Duration::from_millis(lag);
         }
-        if let Some(flag) = get("HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID") {
+        if let Some(flag) = vars.get("HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID") {
             config.token_response_has_hub_id = match flag.as_str() {
                 "1" | "true" => true,
                 "0" | "false" => false,
-                _ => return Err(invalid("HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID", &flag, "0 or 1")),
+                _ => {
+                    return Err(ConfigError::new(
+                        "HUBSPOT_SANDBOX_TOKEN_RESPONSE_HAS_HUB_ID",
+                        &flag,
+                        "0 or 1",
+                    ));
+                }
             };
         }
-        if let Some(mode) = get("HUBSPOT_SANDBOX_BATCH_ERRORS") {
+        if let Some(mode) = vars.get("HUBSPOT_SANDBOX_BATCH_ERRORS") {
             config.batch_errors = BatchErrors::parse(&mode)
-                .ok_or_else(|| invalid("HUBSPOT_SANDBOX_BATCH_ERRORS", &mode, "400 or 207"))?;
+                .ok_or_else(|| ConfigError::new("HUBSPOT_SANDBOX_BATCH_ERRORS", &mode, "400 or 207"))?;
         }
         Ok(Self { addr, config })
-    }
-}
-
-fn parse<T: std::str::FromStr>(
-    name: &'static str,
-    value: Option<String>,
-    expected: &'static str,
-) -> Result<Option<T>, ConfigError> {
-    value
-        .map(|value| value.parse().map_err(|_| invalid(name, &value, expected)))
-        .transpose()
-}
-
-fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
-    ConfigError {
-        name,
-        value: value.to_owned(),
-        expected,
     }
 }
 
@@ -148,7 +108,7 @@ pub fn parse_rate_limit(text: &str) -> Result<(u32, Duration), ConfigError> {
 
 /// Reads `N/S` for the variable `name`.
 fn parse_limit(name: &'static str, text: &str) -> Result<(u32, Duration), ConfigError> {
-    let bad = || invalid(name, text, "N/S, e.g. 100/10 for 100 calls per 10 s");
+    let bad = || ConfigError::new(name, text, "N/S, e.g. 100/10 for 100 calls per 10 s");
     let (calls, seconds) = text.split_once('/').ok_or_else(bad)?;
     let calls: u32 = calls.trim().parse().map_err(|_| bad())?;
     let seconds: u64 = seconds.trim().parse().map_err(|_| bad())?;

@@ -216,9 +216,10 @@ mod writes;
 
 pub use authorize::AuthorizeError;
 pub use config::{BatchErrors, SANDBOX_APP_ID, SANDBOX_USER_ID, SandboxConfig};
-pub use env::{ConfigError, DEFAULT_ADDR, ServeOptions, parse_rate_limit};
+pub use env::{DEFAULT_ADDR, ServeOptions, parse_rate_limit};
 pub use faults::{Chaos, Fault};
 pub use sandbox::{RunningSandbox, Sandbox};
+pub use sandbox_support::env::ConfigError;
 pub use snapshot::{RecordedRequest, SandboxAssociation, SandboxMeeting, SandboxObject, TokenEvent, TokenEventKind};
 pub use user_actions::UserActionError;
 pub use webhooks::{DEFAULT_WEBHOOK_PROPERTIES, WebhookDelivery, WebhookSettings};

@@ -5,72 +5,20 @@
 use std::process::ExitCode;
 
 use hubspot_sandbox::{Sandbox, ServeOptions};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
-
-    let options = match ServeOptions::from_env() {
-        Ok(options) => options,
-        Err(error) => {
-            tracing::error!(%error, "invalid configuration");
-            return ExitCode::FAILURE;
+    let load = || ServeOptions::from_env().map(|options| (options.addr, options.config));
+    sandbox_support::serve::run("HubSpot sandbox", load, |origin, config| {
+        tracing::info!(
+            hub_id = config.hub_id,
+            client_id = %config.client_id,
+            "HubSpot sandbox on {origin}: SLOTLINE_HUBSPOT_API_BASE={origin} SLOTLINE_HUBSPOT_AUTH_URL={origin}/oauth/authorize"
+        );
+        if let Some(target) = &config.webhook_target {
+            tracing::info!(%target, "sending app webhooks");
         }
-    };
-    let listener = match tokio::net::TcpListener::bind(options.addr).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            tracing::error!(%error, addr = %options.addr, "cannot listen");
-            return ExitCode::FAILURE;
-        }
-    };
-    let origin = format!("http://{}", listener.local_addr().unwrap_or(options.addr));
-    tracing::info!(
-        hub_id = options.config.hub_id,
-        client_id = %options.config.client_id,
-        "HubSpot sandbox on {origin}: SLOTLINE_HUBSPOT_API_BASE={origin} SLOTLINE_HUBSPOT_AUTH_URL={origin}/oauth/authorize"
-    );
-    if let Some(target) = &options.config.webhook_target {
-        tracing::info!(%target, "sending app webhooks");
-    }
-    let router = Sandbox::new(options.config).router();
-    if let Err(error) = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        tracing::error!(%error, "server error");
-        return ExitCode::FAILURE;
-    }
-    tracing::info!("HubSpot sandbox stopped");
-    ExitCode::SUCCESS
-}
-
-/// Resolves on Ctrl-C or, on Unix, SIGTERM (what Playwright and `make` send).
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
+        Sandbox::new(config).router()
+    })
+    .await
 }

@@ -6,8 +6,9 @@ use std::fmt::Write;
 
 use axum::extract::State;
 use axum::response::Html;
+use sandbox_support::html::{cells, escape, table};
 
-use crate::html::{escape, page};
+use crate::html::page;
 use crate::object_kind::ObjectKind;
 use crate::objects::{Standing, StoredObject};
 use crate::sandbox::Sandbox;
@@ -36,23 +37,6 @@ pub(crate) async fn show(State(sandbox): State<Sandbox>) -> Html<String> {
     body.push_str(&token_tables(&state));
     body.push_str(&requests_table(&state));
     Html(page("HubSpot sandbox", &body))
-}
-
-/// A captioned table; `rows` must already be escaped HTML.
-fn table(id: &str, caption: &str, headings: &[&str], rows: &str) -> String {
-    let head: String = headings.iter().map(|h| format!("<th scope=\"col\">{h}</th>")).collect();
-    format!(
-        "<table id=\"{id}\" data-testid=\"{id}\">\n<caption>{caption}</caption>\n\
-         <thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
-    )
-}
-
-fn cells(testid: &str, values: &[&str]) -> String {
-    let cells: String = values
-        .iter()
-        .map(|value| format!("<td>{}</td>", escape(value)))
-        .collect();
-    format!("<tr data-testid=\"{testid}\">{cells}</tr>\n")
 }
 
 fn contacts_table(state: &SandboxState) -> String {

@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use axum::Router;
 use chrono::{DateTime, Utc};
+use sandbox_support::delivery::BackgroundTask;
 
 use crate::config::{BatchErrors, SandboxConfig};
 use crate::faults::{Chaos, Fault};
@@ -35,7 +35,7 @@ struct Inner {
     registry: Registry,
     state: Mutex<State>,
     /// Whether the webhook delivery task runs (it is started once, inside a tokio runtime).
-    delivering: AtomicBool,
+    delivering: BackgroundTask,
 }
 
 /// A handle that does not keep the sandbox alive: background tasks hold this and end with it.
@@ -66,7 +66,7 @@ impl Sandbox {
                 config,
                 registry,
                 state,
-                delivering: AtomicBool::new(false),
+                delivering: BackgroundTask::default(),
             }),
         }
     }
@@ -80,12 +80,8 @@ impl Sandbox {
 
     /// Starts the task that delivers webhooks, once, if there is a runtime to run it on.
     fn start_webhook_delivery(&self) {
-        if tokio::runtime::Handle::try_current().is_err() {
-            return;
-        }
-        if !self.inner.delivering.swap(true, Ordering::SeqCst) {
-            webhook_delivery::spawn(WeakSandbox(Arc::downgrade(&self.inner)));
-        }
+        let spawn = || webhook_delivery::spawn(WeakSandbox(Arc::downgrade(&self.inner)));
+        self.inner.delivering.start(spawn);
     }
 
     /// Serves a new sandbox on `127.0.0.1:0` in a background tokio task.
@@ -94,24 +90,8 @@ impl Sandbox {
     /// If no local port can be bound: a test cannot go on without its HubSpot.
     pub async fn spawn(config: SandboxConfig) -> RunningSandbox {
         let sandbox = Self::new(config);
-        let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
-            Ok(listener) => listener,
-            Err(error) => panic!("hubspot sandbox: cannot bind 127.0.0.1:0: {error}"),
-        };
-        let address = match listener.local_addr() {
-            Ok(address) => address,
-            Err(error) => panic!("hubspot sandbox: no local address: {error}"),
-        };
-        let router = sandbox.router();
-        tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, router).await {
-                tracing::error!(%error, "hubspot sandbox stopped serving");
-            }
-        });
-        RunningSandbox {
-            sandbox,
-            base_url: format!("http://{address}"),
-        }
+        let base_url = sandbox_support::serve::spawn_local("hubspot sandbox", || sandbox.router()).await;
+        RunningSandbox { sandbox, base_url }
     }
 
     /// The configuration this sandbox was built with.
@@ -338,8 +318,7 @@ impl Sandbox {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        // A panicking test thread must not take every later request down with it.
-        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+        sandbox_support::state::lock(&self.inner.state)
     }
 
     pub(crate) fn check_access(&self, token: &str) -> AccessCheck {

@@ -1,9 +1,9 @@
 //! Everything a sandbox instance remembers, behind one lock, and the clock tests can move.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use sandbox_support::state::{Clock, RequestLog};
 
 use crate::accounting::RequestStats;
 use crate::associations::AssociationStore;
@@ -15,13 +15,10 @@ use crate::snapshot::RecordedRequest;
 use crate::tokens::TokenStore;
 use crate::webhooks::Outbox;
 
-/// How many requests the log keeps; older ones are dropped so a long `make run` stays small.
-const REQUEST_LOG_CAPACITY: usize = 10_000;
-
 /// The mutable state of one sandbox. Never held across an `.await`.
 pub(crate) struct State {
-    /// Added to the wall clock; tests move it forward to expire codes and tokens or pass search lag.
-    clock_offset: TimeDelta,
+    /// Tests move it forward to expire codes and tokens or pass search lag.
+    clock: Clock,
     pub(crate) tokens: TokenStore,
     pub(crate) objects: ObjectStore,
     pub(crate) associations: AssociationStore,
@@ -30,14 +27,14 @@ pub(crate) struct State {
     pub(crate) rate: RateLimiter,
     pub(crate) search_rate: RateLimiter,
     pub(crate) stats: RequestStats,
-    pub(crate) requests: RequestLog,
+    pub(crate) requests: RequestLog<RecordedRequest>,
     pub(crate) webhooks: Outbox,
 }
 
 impl State {
     pub(crate) fn new(config: &SandboxConfig) -> Self {
         Self {
-            clock_offset: TimeDelta::zero(),
+            clock: Clock::default(),
             tokens: TokenStore::new(config.rotate_refresh_tokens),
             objects: ObjectStore::default(),
             associations: AssociationStore::default(),
@@ -53,38 +50,11 @@ impl State {
 
     /// The sandbox clock: wall clock plus whatever tests advanced it by.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.clock_offset
+        self.clock.now()
     }
 
     pub(crate) fn advance_clock(&mut self, by: Duration) {
-        let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
-        self.clock_offset = self.clock_offset.checked_add(&by).unwrap_or(TimeDelta::MAX);
-    }
-}
-
-/// The requests the sandbox answered, newest last.
-#[derive(Default)]
-pub(crate) struct RequestLog {
-    entries: VecDeque<RecordedRequest>,
-    total: u64,
-}
-
-impl RequestLog {
-    pub(crate) fn push(&mut self, request: RecordedRequest) {
-        if self.entries.len() == REQUEST_LOG_CAPACITY {
-            self.entries.pop_front();
-        }
-        self.entries.push_back(request);
-        self.total += 1;
-    }
-
-    pub(crate) fn entries(&self) -> impl DoubleEndedIterator<Item = &RecordedRequest> {
-        self.entries.iter()
-    }
-
-    /// Every request ever answered, including those dropped from the log.
-    pub(crate) fn total(&self) -> u64 {
-        self.total
+        self.clock.advance(by);
     }
 }
 

@@ -6,54 +6,37 @@ use std::time::Duration;
 
 use chrono::Utc;
 use reqwest::header::CONTENT_TYPE;
+use sandbox_support::delivery::Delivery;
 use serde_json::{Value, json};
 
 use crate::sandbox::WeakSandbox;
 use crate::webhook_signature::sign_v3;
 use crate::webhooks::{Batch, WebhookDelivery};
 
-/// How often the outbox is emptied: events leave well within half a second of the change.
-const POLL_EVERY: Duration = Duration::from_millis(100);
-/// HubSpot counts an answer slower than this as a failure.
-const ANSWER_WITHIN: Duration = Duration::from_secs(5);
+const DELIVERY: Delivery = Delivery {
+    sandbox: "hubspot sandbox",
+    // Events leave well within half a second of the change.
+    poll_every: Duration::from_millis(100),
+    // HubSpot counts an answer slower than this as a failure.
+    answer_within: Duration::from_secs(5),
+};
 /// HubSpot retries for a day; the sandbox gives up sooner so tests stay fast.
 const MAX_ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 
 /// Starts the delivery task; it ends once the sandbox is dropped.
 pub(crate) fn spawn(sandbox: WeakSandbox) {
-    tokio::spawn(async move {
-        // Built on first use: most sandboxes (one per test) never send a webhook.
-        let mut client: Option<reqwest::Client> = None;
-        loop {
-            tokio::time::sleep(POLL_EVERY).await;
-            let Some(strong) = sandbox.upgrade() else { return };
-            let batches = strong.lock().webhooks.take_batches();
-            drop(strong);
-            if batches.is_empty() {
-                continue;
-            }
-            if client.is_none() {
-                client = build_client();
-            }
-            let Some(client) = &client else { continue };
-            // Each batch retries on its own, so one failing request never holds up later events
-            // (HubSpot does not promise ordering either).
+    let outbox = sandbox.clone();
+    DELIVERY.spawn(
+        move || Some(outbox.upgrade()?.lock().webhooks.take_batches()),
+        // Each batch retries on its own, so one failing request never holds up later events
+        // (HubSpot does not promise ordering either).
+        move |client, batches| {
             for batch in batches {
                 tokio::spawn(deliver(sandbox.clone(), client.clone(), batch));
             }
-        }
-    });
-}
-
-fn build_client() -> Option<reqwest::Client> {
-    match reqwest::Client::builder().timeout(ANSWER_WITHIN).build() {
-        Ok(client) => Some(client),
-        Err(error) => {
-            tracing::error!(%error, "hubspot sandbox: no HTTP client, webhooks are dropped");
-            None
-        }
-    }
+        },
+    );
 }
 
 async fn deliver(sandbox: WeakSandbox, client: reqwest::Client, mut batch: Batch) {
@@ -99,9 +82,5 @@ async fn post(client: &reqwest::Client, batch: &Batch) -> (Option<u16>, Option<S
         .body(body)
         .send()
         .await;
-    match sent {
-        Ok(response) => (Some(response.status().as_u16()), None),
-        Err(error) if error.is_timeout() => (None, Some(format!("no answer within {ANSWER_WITHIN:?}"))),
-        Err(error) => (None, Some(error.to_string())),
-    }
+    DELIVERY.outcome(sent)
 }

@@ -2,9 +2,9 @@
 //! configured key, else `401` in Stripe's shape.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sandbox_support::http::bearer;
 
 use crate::errors::ApiError;
 use crate::sandbox::Sandbox;
@@ -20,13 +20,6 @@ pub(crate) async fn require_secret_key(State(sandbox): State<Sandbox>, request: 
         )
         .into_response(),
     }
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, key) = value.trim().split_once(' ')?;
-    let key = key.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !key.is_empty()).then_some(key)
 }
 
 /// A key as Stripe echoes a wrong one: its mode prefix and last four characters.
@@ -46,16 +39,6 @@ fn masked(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn only_bearer_keys_count() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer sk_test_1"));
-        assert_eq!(bearer(&headers), Some("sk_test_1"));
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic sk_test_1"));
-        assert_eq!(bearer(&headers), None);
-    }
 
     #[test]
     fn wrong_keys_are_echoed_masked() {

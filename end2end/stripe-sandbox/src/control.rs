@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use sandbox_support::http::is_http_url;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -142,11 +143,10 @@ struct WebhooksRequest {
 /// `secret` keeps the configured one.
 pub(crate) async fn set_webhooks(State(sandbox): State<Sandbox>, body: Bytes) -> Result<StatusCode, ControlError> {
     let request: WebhooksRequest = parse(&body)?;
-    if let Some(url) = &request.url {
-        let valid = url::Url::parse(url).is_ok_and(|parsed| matches!(parsed.scheme(), "http" | "https"));
-        if !valid {
-            return Err(ControlError::bad(format!("url {url:?} must be an http(s) URL")));
-        }
+    if let Some(url) = &request.url
+        && !is_http_url(url)
+    {
+        return Err(ControlError::bad(format!("url {url:?} must be an http(s) URL")));
     }
     sandbox.set_webhook(request.url, request.secret);
     Ok(StatusCode::NO_CONTENT)

@@ -2,19 +2,12 @@
 
 use std::net::SocketAddr;
 
+use sandbox_support::env::{ConfigError, Vars};
+
 use crate::config::SandboxConfig;
 
 /// The default listen address of the binary (the HubSpot sandbox has 3900 and 3901).
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3910";
-
-/// A bad environment variable.
-#[derive(Debug, thiserror::Error)]
-#[error("{name} must be {expected}, got {value:?}")]
-pub struct ConfigError {
-    name: &'static str,
-    value: String,
-    expected: &'static str,
-}
 
 /// Where to listen and how to configure the sandbox.
 #[derive(Debug, Clone)]
@@ -41,19 +34,12 @@ impl ServeOptions {
 
     /// Like [`ServeOptions::from_env`], reading variables through `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-        };
+        let vars = Vars::new(lookup);
         let mut config = SandboxConfig::default();
-        let addr = get("STRIPE_SANDBOX_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned());
-        let addr: SocketAddr = addr
-            .parse()
-            .map_err(|_| invalid("STRIPE_SANDBOX_ADDR", &addr, "an address such as 127.0.0.1:3910"))?;
-        if let Some(key) = get("STRIPE_SANDBOX_SECRET_KEY") {
+        let addr = vars.addr("STRIPE_SANDBOX_ADDR", DEFAULT_ADDR)?;
+        if let Some(key) = vars.get("STRIPE_SANDBOX_SECRET_KEY") {
             if !key.starts_with("sk_test_") {
-                return Err(invalid(
+                return Err(ConfigError::new(
                     "STRIPE_SANDBOX_SECRET_KEY",
                     &key,
                     "a test key starting sk_test_",
@@ -61,15 +47,15 @@ impl ServeOptions {
             }
             config.secret_key = key;
         }
-        if let Some(url) = get("STRIPE_SANDBOX_PUBLIC_URL") {
-            config.public_url = Some(http_url("STRIPE_SANDBOX_PUBLIC_URL", url)?);
+        if let Some(url) = vars.http_url("STRIPE_SANDBOX_PUBLIC_URL")? {
+            config.public_url = Some(url);
         }
-        if let Some(url) = get("STRIPE_SANDBOX_WEBHOOK_URL") {
-            config.webhook_url = Some(http_url("STRIPE_SANDBOX_WEBHOOK_URL", url)?);
+        if let Some(url) = vars.http_url("STRIPE_SANDBOX_WEBHOOK_URL")? {
+            config.webhook_url = Some(url);
         }
-        if let Some(secret) = get("STRIPE_SANDBOX_WEBHOOK_SECRET") {
+        if let Some(secret) = vars.get("STRIPE_SANDBOX_WEBHOOK_SECRET") {
             if !secret.starts_with("whsec_") {
-                return Err(invalid(
+                return Err(ConfigError::new(
                     "STRIPE_SANDBOX_WEBHOOK_SECRET",
                     &secret,
                     "a secret starting whsec_",
@@ -78,23 +64,6 @@ impl ServeOptions {
             config.webhook_secret = secret;
         }
         Ok(Self { addr, config })
-    }
-}
-
-fn http_url(name: &'static str, url: String) -> Result<String, ConfigError> {
-    let valid = url::Url::parse(&url).is_ok_and(|parsed| matches!(parsed.scheme(), "http" | "https"));
-    if valid {
-        Ok(url)
-    } else {
-        Err(invalid(name, &url, "an http(s) URL"))
-    }
-}
-
-fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
-    ConfigError {
-        name,
-        value: value.to_owned(),
-        expected,
     }
 }
 

@@ -5,9 +5,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use sandbox_support::html::escape;
 
 use crate::checkout::CheckoutError;
-use crate::html::{escape, page};
+use crate::html::page;
 use crate::money;
 use crate::payment::{CARD_BRAND, CARD_LAST4};
 use crate::sandbox::Sandbox;

@@ -195,7 +195,7 @@ mod webhook_delivery;
 
 pub use checkout::CheckoutError;
 pub use config::{DEFAULT_SECRET_KEY, DEFAULT_WEBHOOK_SECRET, SandboxConfig};
-pub use env::{ConfigError, DEFAULT_ADDR, ServeOptions};
+pub use env::{DEFAULT_ADDR, ServeOptions};
 pub use events::{DeliveryAttempt, DeliveryStatus, Event, RedeliverError, ReleaseOrder, Signing, WebhookSettings};
 pub use faults::Fault;
 pub use payment::{CARD_BRAND, CARD_LAST4, Charge, PaymentIntent};
@@ -203,6 +203,7 @@ pub use record::RecordedRequest;
 pub use refund::{Refund, RefundStatus};
 pub use refunding::SettleError;
 pub use sandbox::{RunningSandbox, Sandbox};
+pub use sandbox_support::env::ConfigError;
 pub use session::{CheckoutSession, LineItem, SessionStatus};
 
 /// The Stripe API release the sandbox answers as (STRIPE.md's), named in every event's

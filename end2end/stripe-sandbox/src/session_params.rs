@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use sandbox_support::http::is_http_url;
+
 use crate::errors::ApiError;
 use crate::params::Params;
 use crate::session::LineItem;
@@ -163,11 +165,10 @@ fn url_param(params: &mut Params, name: &str, required: bool) -> Result<Option<S
     } else {
         params.optional(name)?
     };
-    if let Some(value) = &value {
-        let valid = url::Url::parse(value).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
-        if !valid {
-            return Err(ApiError::invalid_param(name, format!("Not a valid URL: {value}")));
-        }
+    if let Some(value) = &value
+        && !is_http_url(value)
+    {
+        return Err(ApiError::invalid_param(name, format!("Not a valid URL: {value}")));
     }
     Ok(value)
 }

@@ -1,9 +1,9 @@
 //! Everything a sandbox instance remembers, behind one lock, and the clock tests can move.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
+use sandbox_support::state::{Clock, RequestLog};
 
 use crate::config::SandboxConfig;
 use crate::events::{EventStore, WebhookSettings};
@@ -14,13 +14,10 @@ use crate::record::RecordedRequest;
 use crate::refund::Refund;
 use crate::session::CheckoutSession;
 
-/// How many requests the log keeps; older ones are dropped so a long `make run` stays small.
-const REQUEST_LOG_CAPACITY: usize = 10_000;
-
 /// The mutable state of one sandbox. Never held across an `.await`.
 pub(crate) struct State {
-    /// Added to the wall clock; tests move it forward to expire sessions and idempotency keys.
-    clock_offset: TimeDelta,
+    /// Tests move it forward to expire sessions and idempotency keys.
+    clock: Clock,
     /// Each list in creation order.
     pub(crate) sessions: Vec<CheckoutSession>,
     pub(crate) payment_intents: Vec<PaymentIntent>,
@@ -29,13 +26,13 @@ pub(crate) struct State {
     pub(crate) events: EventStore,
     pub(crate) idempotency: IdempotencyStore,
     pub(crate) faults: FaultPlan,
-    pub(crate) requests: RequestLog,
+    pub(crate) requests: RequestLog<RecordedRequest>,
 }
 
 impl State {
     pub(crate) fn new(config: &SandboxConfig) -> Self {
         Self {
-            clock_offset: TimeDelta::zero(),
+            clock: Clock::default(),
             sessions: Vec::new(),
             payment_intents: Vec::new(),
             charges: Vec::new(),
@@ -52,7 +49,7 @@ impl State {
 
     /// The sandbox clock: wall clock plus whatever tests advanced it by.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.clock_offset
+        self.clock.now()
     }
 
     /// The sandbox clock in unix seconds, Stripe's timestamps.
@@ -62,8 +59,7 @@ impl State {
 
     /// Moves the clock forward; sessions past their `expires_at` expire at once.
     pub(crate) fn advance_clock(&mut self, by: Duration) {
-        let by = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
-        self.clock_offset = self.clock_offset.checked_add(&by).unwrap_or(TimeDelta::MAX);
+        self.clock.advance(by);
         self.expire_due();
     }
 
@@ -81,32 +77,6 @@ impl State {
 
     pub(crate) fn refund(&self, id: &str) -> Option<&Refund> {
         self.refunds.iter().find(|refund| refund.id == id)
-    }
-}
-
-/// The API requests the sandbox answered, newest last.
-#[derive(Default)]
-pub(crate) struct RequestLog {
-    entries: VecDeque<RecordedRequest>,
-    total: u64,
-}
-
-impl RequestLog {
-    pub(crate) fn push(&mut self, request: RecordedRequest) {
-        if self.entries.len() == REQUEST_LOG_CAPACITY {
-            self.entries.pop_front();
-        }
-        self.entries.push_back(request);
-        self.total += 1;
-    }
-
-    pub(crate) fn entries(&self) -> impl DoubleEndedIterator<Item = &RecordedRequest> {
-        self.entries.iter()
-    }
-
-    /// Every request ever answered, including those dropped from the log.
-    pub(crate) fn total(&self) -> u64 {
-        self.total
     }
 }
 

@@ -7,53 +7,37 @@ use std::time::Duration;
 
 use chrono::Utc;
 use reqwest::header::CONTENT_TYPE;
+use sandbox_support::delivery::Delivery;
 
 use crate::events::{DeliveryAttempt, Dispatch};
 use crate::sandbox::WeakSandbox;
 use crate::signature;
 
-/// How often the store is polled: events leave well within a tenth of a second.
-const POLL_EVERY: Duration = Duration::from_millis(50);
-/// Stripe waits longer; the sandbox gives up sooner so tests stay fast.
-const ANSWER_WITHIN: Duration = Duration::from_secs(2);
+const DELIVERY: Delivery = Delivery {
+    sandbox: "stripe sandbox",
+    // Events leave well within a tenth of a second.
+    poll_every: Duration::from_millis(50),
+    // Stripe waits longer; the sandbox gives up sooner so tests stay fast.
+    answer_within: Duration::from_secs(2),
+};
 /// Stripe retries for days; the sandbox tries four times, 0.1, 0.2 and 0.4 s apart.
 const MAX_ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Starts the delivery task; it ends once the sandbox is dropped.
 pub(crate) fn spawn(sandbox: WeakSandbox) {
-    tokio::spawn(async move {
-        // Built on first use: most sandboxes (one per test) never send a webhook.
-        let mut client: Option<reqwest::Client> = None;
-        loop {
-            tokio::time::sleep(POLL_EVERY).await;
-            let Some(strong) = sandbox.upgrade() else { return };
-            let dispatches = {
-                let mut state = strong.lock();
-                state.expire_due();
-                state.events.take_dispatches()
-            };
-            drop(strong);
-            if dispatches.is_empty() {
-                continue;
-            }
-            if client.is_none() {
-                client = build_client();
-            }
-            let Some(client) = &client else { continue };
+    let store = sandbox.clone();
+    DELIVERY.spawn(
+        move || {
+            let strong = store.upgrade()?;
+            let mut state = strong.lock();
+            state.expire_due();
+            Some(state.events.take_dispatches())
+        },
+        move |client, dispatches| {
             tokio::spawn(send_in_order(sandbox.clone(), client.clone(), dispatches));
-        }
-    });
-}
-
-fn build_client() -> Option<reqwest::Client> {
-    match reqwest::Client::builder().timeout(ANSWER_WITHIN).build() {
-        Ok(client) => Some(client),
-        Err(error) => {
-            tracing::error!(%error, "stripe sandbox: no HTTP client, webhooks are dropped");
-            None
-        }
-    }
+        },
+    );
 }
 
 /// First attempts go out one after another, so events raised (or released) together arrive in
@@ -110,9 +94,5 @@ async fn post(client: &reqwest::Client, dispatch: &Dispatch, signed_at: i64) -> 
         .body(dispatch.body.clone())
         .send()
         .await;
-    match sent {
-        Ok(response) => (Some(response.status().as_u16()), None),
-        Err(error) if error.is_timeout() => (None, Some(format!("no answer within {ANSWER_WITHIN:?}"))),
-        Err(error) => (None, Some(error.to_string())),
-    }
+    DELIVERY.outcome(sent)
 }
