@@ -9,6 +9,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 SERVER_BIN := $(TARGET_DIR)/release/server
 SANDBOX_BIN := $(TARGET_DIR)/release/hubspot-sandbox
+STRIPE_SANDBOX_BIN := $(TARGET_DIR)/release/stripe-sandbox
 # One cargo invocation for all server-side crates, so that dependencies are
 # built once with one set of features rather than once per crate.
 SERVER_CRATES := -p app -p server -p migration -p sandbox-support -p hubspot-sandbox -p stripe-sandbox --features app/ssr
@@ -20,12 +21,12 @@ setup:
 
 build-release: setup
 	cargo leptos build --release
-	cargo build --release -p hubspot-sandbox
+	cargo build --release -p hubspot-sandbox -p stripe-sandbox
 
-# Serves the demo against the HubSpot sandbox on :3900, unless real HubSpot
-# credentials are in the environment.
+# Serves the demo against the HubSpot sandbox on :3900 and the Stripe
+# sandbox on :3910, unless real credentials are in the environment.
 run: build-release
-	SERVER_BIN=$(SERVER_BIN) SANDBOX_BIN=$(SANDBOX_BIN) ./scripts/run.sh
+	SERVER_BIN=$(SERVER_BIN) SANDBOX_BIN=$(SANDBOX_BIN) STRIPE_SANDBOX_BIN=$(STRIPE_SANDBOX_BIN) ./scripts/run.sh
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -40,11 +41,11 @@ test-rust:
 	cargo test $(SERVER_CRATES)
 
 test-e2e: build-release
-	cd end2end && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) HUBSPOT_SANDBOX_BIN=$(abspath $(SANDBOX_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npx playwright test
+	cd end2end && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) HUBSPOT_SANDBOX_BIN=$(abspath $(SANDBOX_BIN)) STRIPE_SANDBOX_BIN=$(abspath $(STRIPE_SANDBOX_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npx playwright test
 
 # The Zapier app's tests against the release server they start themselves.
 test-zapier: build-release
-	cd zapier && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npm test
+	cd zapier && SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) STRIPE_SANDBOX_BIN=$(abspath $(STRIPE_SANDBOX_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) npm test
 
 # REST API v1 under schemathesis against the release server: no 5xx.
 test-api-fuzz: build-release

@@ -55,12 +55,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/contacts") view=dashboard::ContactsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/contacts/:id") view=dashboard::ContactDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/integrations") view=dashboard::IntegrationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard/payments") view=dashboard::PaymentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/webhooks/:id") view=dashboard::WebhookLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/webhooks") view=dashboard::WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=dashboard::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/api-keys") view=settings::ApiKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/team") view=settings::TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/account") view=settings::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/:id/checkout") view=public::CheckoutReturnPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:id") view=public::ManagePage ssr=SsrMode::Async/>
                     <Route path=path!("/:host/:event") view=public::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/:host") view=public::HostPage ssr=SsrMode::Async/>

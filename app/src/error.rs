@@ -45,6 +45,9 @@ pub enum AppError {
     /// The team's plan allows no more of something; says what and how many.
     #[error("{0}")]
     PlanLimit(String),
+    /// A service Slotline relies on (Stripe) cannot do its part right now.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("The request could not be completed: {0}")]
@@ -67,6 +70,7 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::Forbidden(_) | Self::PlanLimit(_) => 403,
             Self::Request(_) => 400,
+            Self::Unavailable(_) => 503,
             Self::Internal => 500,
         }
     }

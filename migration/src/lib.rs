@@ -25,6 +25,7 @@ mod m20261203_000018_event_type_hubspot_sync;
 mod m20261203_000019_hubspot_mappings;
 mod m20261203_000020_agent_api;
 mod m20261203_000021_contact_sync;
+mod m20261204_000022_payments;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_hubspot_mappings::Migration),
             Box::new(m20261203_000020_agent_api::Migration),
             Box::new(m20261203_000021_contact_sync::Migration),
+            Box::new(m20261204_000022_payments::Migration),
         ]
     }
 }

@@ -98,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
         let email = Email::parse(&format!("invitee{i}@example.com"))?;
         let name = PersonName::parse(&format!("Invitee Number{i}")).map_err(anyhow::Error::msg)?;
         let txn = app::ssr::db::write_transaction(&db).await?;
-        let contact_id = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, None)
+        let contact_id = contacts::upsert_from_booking(&txn, &host.team_id, &email, &name, None, "booking")
             .await?
             .model
             .id;

@@ -58,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     // 31 days are booked, the rest of them follow.
     let email = Email::parse("invitee@example.com").map_err(|e| anyhow::anyhow!("{e}"))?;
     let name = PersonName::parse("Invitee").map_err(anyhow::Error::msg)?;
-    let contact = contacts::upsert_from_booking(db, &host.team_id, &email, &name, None).await?;
+    let contact = contacts::upsert_from_booking(db, &host.team_id, &email, &name, None, "booking").await?;
     let first = (Utc::now() + Duration::days(1))
         .date_naive()
         .and_hms_opt(0, 0, 0)

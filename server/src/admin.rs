@@ -19,8 +19,9 @@ pub async fn admin(db: &DatabaseConnection, secrets: &SecretBox, args: &[String]
         ["reseal"] => {
             let resealed = reseal_all(db, secrets).await?;
             println!(
-                "Sealed anew under the current key: {} integration connections, {} webhooks, {} queued jobs.",
-                resealed.connections, resealed.webhooks, resealed.jobs
+                "Sealed anew under the current key: {} integration connections, {} webhooks, {} queued jobs, {} \
+                 payments.",
+                resealed.connections, resealed.webhooks, resealed.jobs, resealed.payments
             );
             Ok(())
         }

@@ -24,12 +24,18 @@ pub struct Config {
     pub seed_demo: bool,
     /// The demo host's password instead of a generated one (browser tests log in with it).
     pub demo_password: Option<String>,
+    /// `SLOTLINE_DEMO_STRIPE_SECRET_KEY` and `…_WEBHOOK_SECRET`: the demo
+    /// team's Stripe keys (`make run` sets the sandbox's).
+    pub demo_stripe: Option<(String, String)>,
     pub job_workers: usize,
     /// `SLOTLINE_JOB_LEASE_SECS`: how long a running job's claim lasts
     /// unrenewed, so how soon a job whose process died runs again.
     pub job_lease: std::time::Duration,
     /// Set when HubSpot app credentials are.
     pub hubspot: Option<HubspotSettings>,
+    /// `SLOTLINE_STRIPE_API_BASE`: Stripe's API origin (the sandbox in
+    /// tests and the demo). Each team brings its own keys.
+    pub stripe_api_base: String,
     /// `SLOTLINE_WEBHOOK_ALLOW_PRIVATE=1`: webhooks may target loopback and
     /// private networks (tests, on-premise).
     pub webhook_allow_private: bool,
@@ -160,6 +166,7 @@ impl Config {
             data_dir,
             seed_demo: var("SLOTLINE_SEED_DEMO").is_some_and(|v| v == "1"),
             demo_password: var("SLOTLINE_DEMO_PASSWORD"),
+            demo_stripe: var("SLOTLINE_DEMO_STRIPE_SECRET_KEY").zip(var("SLOTLINE_DEMO_STRIPE_WEBHOOK_SECRET")),
             job_workers: var("SLOTLINE_JOB_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(4),
             job_lease: std::time::Duration::from_secs(
                 var("SLOTLINE_JOB_LEASE_SECS")
@@ -168,6 +175,7 @@ impl Config {
                     .max(3),
             ),
             hubspot: HubspotSettings::from_env()?,
+            stripe_api_base: stripe_api_base()?,
             webhook_allow_private: var("SLOTLINE_WEBHOOK_ALLOW_PRIVATE").is_some_and(|v| v == "1"),
             webhook_first_retry: var("SLOTLINE_WEBHOOK_FIRST_RETRY_MS").map_or(
                 Ok(crate::jobs::backoff::WEBHOOK_FIRST_RETRY),
@@ -199,6 +207,14 @@ impl Config {
             operator_emails: var("SLOTLINE_OPERATOR_EMAILS").map_or_else(Vec::new, |list| operator_emails(&list)),
         })
     }
+}
+
+const STRIPE_API_BASE: &str = "https://api.stripe.com";
+
+fn stripe_api_base() -> anyhow::Result<String> {
+    let base = var("SLOTLINE_STRIPE_API_BASE").unwrap_or_else(|| STRIPE_API_BASE.into());
+    url::Url::parse(&base).context("SLOTLINE_STRIPE_API_BASE must be an absolute URL")?;
+    Ok(base.trim_end_matches('/').to_owned())
 }
 
 fn operator_emails(list: &str) -> Vec<String> {
@@ -252,9 +268,11 @@ impl Config {
             data_dir,
             seed_demo: false,
             demo_password: None,
+            demo_stripe: None,
             job_workers: 0,
             job_lease: std::time::Duration::from_secs(60),
             hubspot: None,
+            stripe_api_base: STRIPE_API_BASE.into(),
             webhook_allow_private: false,
             trusted_proxies: Vec::new(),
             api_requests_per_minute: crate::api::rate_limit::USER_PER_MINUTE,

@@ -6,6 +6,7 @@ use crate::email::Mailer;
 use crate::http::{ServerState, router};
 use crate::integrations::hubspot::properties::LiveProperties;
 use crate::integrations::hubspot::{HubspotApi, HubspotOAuth};
+use crate::integrations::stripe::StripeClient;
 use crate::jobs::{JobContext, JobRunner};
 use crate::shared_limits::SharedLimits;
 use crate::webhooks::WebhookClient;
@@ -83,10 +84,20 @@ impl Application {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
         let db = connect(&config.database_url).await?;
         Migrator::up(&db, None).await.context("running migrations")?;
+        let secrets = SecretBox::with_old_keys(&config.secret_key, &config.old_secret_keys);
+        let demo_stripe =
+            config
+                .demo_stripe
+                .clone()
+                .map(|(secret_key, webhook_secret)| app::ssr::services::stripe::StripeKeys {
+                    secret_key,
+                    webhook_secret,
+                });
         if config.seed_demo
-            && let Some(password) = app::ssr::services::accounts::seed_demo(&db, config.demo_password.clone())
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?
+            && let Some(password) =
+                app::ssr::services::accounts::seed_demo(&db, &secrets, config.demo_password.clone(), demo_stripe)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
         {
             tracing::info!(
                 "Demo host created: book it at {}/demo/intro; log in as demo@slotline.test with password {password}",
@@ -99,7 +110,6 @@ impl Application {
             &config.mail_from,
         )?;
         let ready = Arc::new(Notify::new());
-        let secrets = SecretBox::with_old_keys(&config.secret_key, &config.old_secret_keys);
         let hubspot = config
             .hubspot
             .clone()
@@ -128,6 +138,7 @@ impl Application {
             })
             .transpose()
             .context("setting up the HubSpot API client")?;
+        let stripe = StripeClient::new(&config.stripe_api_base).context("setting up the Stripe client")?;
         let state = AppState {
             db: db.clone(),
             config: Arc::new(AppConfig {
@@ -147,6 +158,7 @@ impl Application {
                     api,
                 }) as Arc<dyn PropertySource>
             }),
+            payments: Arc::new(stripe.clone()),
         };
         let runner = JobRunner::new(
             JobContext {
@@ -162,6 +174,7 @@ impl Application {
                     .map_or(std::time::Duration::ZERO, |settings| settings.search_lag),
                 webhooks: WebhookClient::new(config.webhook_allow_private).context("setting up the webhook client")?,
                 webhook_first_retry: config.webhook_first_retry,
+                stripe,
                 retention: chrono::Duration::days(config.retention_days.into()),
             },
             ready,

@@ -34,6 +34,8 @@ fn booking(kind: BookingEmailKind, sequence: u32) -> BookingEmail {
         cancel_reason: (kind == BookingEmailKind::Cancelled).then(|| "Ill".to_owned()),
         manage_url: format!("http://127.0.0.1:3000/bookings/{id}?token={TOKEN}"),
         host_booking_url: format!("http://127.0.0.1:3000/dashboard/bookings/{id}"),
+        paid: None,
+        refund: None,
     }
 }
 

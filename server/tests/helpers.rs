@@ -23,6 +23,8 @@ pub struct TestApp {
     pub smtp: SmtpSink,
     /// The HubSpot stand-in this server is configured against.
     pub hubspot: RunningSandbox,
+    /// The Stripe stand-in, sending its events to this server.
+    pub stripe: stripe_sandbox::RunningSandbox,
     pub config: Config,
     _database: TestDatabase,
 }
@@ -137,6 +139,7 @@ pub async fn spawn_app_configured(
         pull_interval: std::time::Duration::from_secs(600),
     };
     let hubspot = Sandbox::spawn(sandbox_config).await;
+    let stripe = stripe_sandbox::Sandbox::spawn(stripe_sandbox::SandboxConfig::default()).await;
     // Tests drain the queue themselves (no job workers), so outcomes are deterministic.
     let mut config = Config {
         database_url,
@@ -146,6 +149,7 @@ pub async fn spawn_app_configured(
             auth_url: format!("{}/oauth/authorize", hubspot.base_url),
             ..hubspot_settings
         }),
+        stripe_api_base: stripe.base_url.clone(),
         webhook_allow_private: true,
         ..Config::local(dir)
     };
@@ -157,12 +161,17 @@ pub async fn spawn_app_configured(
     let state = app.state().clone();
     let runner = app.runner();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
+    stripe.set_webhook(
+        Some(format!("{address}{}", app::ssr::services::stripe::WEBHOOK_PATH)),
+        None,
+    );
     Some(TestApp {
         address,
         state,
         runner,
         smtp,
         hubspot,
+        stripe,
         config,
         _database: database,
     })

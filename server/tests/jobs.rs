@@ -33,6 +33,7 @@ pub(crate) fn context(app: &TestApp, smtp_url: &str) -> JobContext {
         hubspot_search_lag: std::time::Duration::ZERO,
         webhooks: server::webhooks::WebhookClient::new(true).unwrap(),
         webhook_first_retry: server::jobs::backoff::WEBHOOK_FIRST_RETRY,
+        stripe: server::integrations::stripe::StripeClient::new(&app.config.stripe_api_base).unwrap(),
         retention: chrono::Duration::days(app.config.retention_days.into()),
     }
 }

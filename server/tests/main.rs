@@ -19,6 +19,7 @@ mod mcp;
 mod migration;
 mod outbound;
 mod passwords;
+mod payments;
 mod process_restart;
 mod processes;
 mod questions;

@@ -15,6 +15,9 @@ pub enum BookingStatus {
     Confirmed,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancelled"))]
     Cancelled,
+    /// Holding its slot while the invitee pays; confirmed only by Stripe.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "pending_payment"))]
+    PendingPayment,
 }
 
 impl BookingStatus {
@@ -22,6 +25,16 @@ impl BookingStatus {
         match self {
             Self::Confirmed => "confirmed",
             Self::Cancelled => "cancelled",
+            Self::PendingPayment => "pending_payment",
+        }
+    }
+
+    /// How the host's pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Cancelled => "cancelled",
+            Self::PendingPayment => "awaiting payment",
         }
     }
 
@@ -29,6 +42,11 @@ impl BookingStatus {
     /// rescheduled or cancelled at `now`: confirmed, and not yet over.
     pub fn allows_change(self, end: DateTime<Utc>, now: DateTime<Utc>) -> bool {
         self == Self::Confirmed && end > now
+    }
+
+    /// Whether the booking keeps its slot from everyone else.
+    pub fn takes_slot(self) -> bool {
+        matches!(self, Self::Confirmed | Self::PendingPayment)
     }
 }
 
@@ -82,11 +100,23 @@ mod tests {
         assert!(!BookingStatus::Confirmed.allows_change(now, now), "over as it ends");
         assert!(!BookingStatus::Confirmed.allows_change(now - Duration::minutes(1), now));
         assert!(!BookingStatus::Cancelled.allows_change(later, now));
+        assert!(!BookingStatus::PendingPayment.allows_change(later, now), "unpaid");
+    }
+
+    #[test]
+    fn a_held_slot_is_as_taken_as_a_confirmed_one() {
+        assert!(BookingStatus::Confirmed.takes_slot());
+        assert!(BookingStatus::PendingPayment.takes_slot());
+        assert!(!BookingStatus::Cancelled.takes_slot());
     }
 
     #[test]
     fn statuses_travel_as_their_names() {
-        for status in [BookingStatus::Confirmed, BookingStatus::Cancelled] {
+        for status in [
+            BookingStatus::Confirmed,
+            BookingStatus::Cancelled,
+            BookingStatus::PendingPayment,
+        ] {
             assert_eq!(
                 serde_json::to_string(&status).unwrap(),
                 format!("\"{}\"", status.as_str())

@@ -88,6 +88,9 @@ typed_ids! {
     WebhookDeliveryId;
     /// A row of the outbox's event log.
     EventId;
+    /// What an invitee paid (or is paying) for a booking.
+    PaymentId;
+    RefundId;
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -8,6 +8,7 @@ pub mod email;
 pub mod event_type;
 pub mod hubspot_mapping;
 pub mod ids;
+pub mod money;
 pub mod person;
 pub mod questions;
 pub mod slots;
@@ -19,8 +20,10 @@ pub mod webhooks;
 pub use booking::{BookingSource, BookingStatus};
 pub use email::Email;
 pub use ids::{
-    ApiKeyId, BookingId, ContactId, EventId, EventTypeId, QuestionId, TeamId, UserId, WebhookDeliveryId, WebhookId,
+    ApiKeyId, BookingId, ContactId, EventId, EventTypeId, PaymentId, QuestionId, RefundId, TeamId, UserId,
+    WebhookDeliveryId, WebhookId,
 };
+pub use money::{Currency, Money};
 pub use person::{Notes, PersonName};
 pub use slug::{EventSlug, HostSlug};
 pub use time_zone::TimeZoneName;

@@ -125,6 +125,12 @@ impl Role {
     pub fn manages_integrations(self) -> bool {
         matches!(self, Self::Owner | Self::Admin)
     }
+
+    /// Connecting the Stripe account the team's invitees pay into: the
+    /// money is the owner's.
+    pub fn manages_payments(self) -> bool {
+        self == Self::Owner
+    }
 }
 
 #[cfg(test)]

@@ -2,16 +2,18 @@
 //! carry only what a page shows, already formatted in the viewer's zone.
 use crate::domain::questions::{Answer, PhoneField, Question};
 use crate::domain::slots::{MinuteRange, WeeklyHours};
-use crate::domain::{BookingId, BookingStatus, ContactId, EventTypeId, UserId};
+use crate::domain::{BookingId, BookingStatus, ContactId, EventTypeId, Money, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod contact_sync;
 mod developer;
 mod hubspot_mapping;
+mod payments;
 pub use contact_sync::*;
 pub use developer::*;
 pub use hubspot_mapping::*;
+pub use payments::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -43,6 +45,10 @@ pub struct EventTypeDto {
     pub phone_field: PhoneField,
     /// Whether bookings of this event type reach the team's HubSpot.
     pub hubspot_sync: bool,
+    /// What an invitee pays to book it; none when it is free.
+    pub price: Option<Money>,
+    /// Invitees who cancel at least this many hours ahead get a full refund.
+    pub refund_window_hours: u32,
 }
 
 /// The form an event type is created or edited with.
@@ -66,6 +72,15 @@ pub struct EventTypeForm {
     /// `on` or `off`; blank leaves it as it is (on for a new event type).
     #[serde(default)]
     pub hubspot_sync: String,
+    /// In major units (`49.90`); blank for a free event type.
+    #[serde(default)]
+    pub price: String,
+    /// Lower-case ISO 4217; blank for USD.
+    #[serde(default)]
+    pub currency: String,
+    /// Hours; blank for the default (24).
+    #[serde(default)]
+    pub refund_window: String,
 }
 
 /// The form one booking-form question is added or edited with.
@@ -202,6 +217,15 @@ pub struct BookingDto {
     pub is_past: bool,
     /// Where it was booked, as the host reads it: "Booking page", "REST API", …
     pub source: String,
+    /// For a paid booking: what was paid, `$50.00 paid with Visa •••• 4242`.
+    #[serde(default)]
+    pub paid: Option<String>,
+    /// Once cancelled: what is refunded, and where the refund stands.
+    #[serde(default)]
+    pub refund: Option<String>,
+    /// While it can change: what cancelling now would refund the invitee.
+    #[serde(default)]
+    pub cancel_refund: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -44,7 +44,31 @@ pub fn booking_dto(details: &BookingDetails, now: DateTime<Utc>) -> BookingDto {
         cancelled_by: b.cancelled_by.clone(),
         source: b.source.label().to_owned(),
         is_past: details.is_past(now),
+        paid: None,
+        refund: None,
+        cancel_refund: None,
     }
+}
+
+/// [`booking_dto`] with what was paid for it and what comes back.
+pub async fn booking_dto_paid(
+    db: &sea_orm::DatabaseConnection,
+    details: &BookingDetails,
+    now: DateTime<Utc>,
+) -> Result<BookingDto, crate::error::AppError> {
+    use crate::ssr::services::payments;
+    let mut dto = booking_dto(details, now);
+    if let Some((paid, refunds)) = payments::payment_of_booking(db, &details.booking.id).await? {
+        if paid.paid_at.is_some() {
+            let (paid_line, refund_line) = payments::refund_summary(&paid, &refunds);
+            dto.paid = Some(paid_line);
+            dto.refund = refund_line;
+        }
+        if dto.can_change {
+            dto.cancel_refund = payments::cancel_refund_note(db, &details.booking, &details.event_type, now).await?;
+        }
+    }
+    Ok(dto)
 }
 
 /// The host's dashboard: upcoming bookings soonest first, past ones latest

@@ -1,5 +1,5 @@
 #[cfg(feature = "ssr")]
-use super::booking_views::{booking_dto, dashboard};
+use super::booking_views::{booking_dto_paid, dashboard};
 use crate::domain::BookingId;
 use crate::dto::{BookingDto, BookingForm, BookingPageDto, DashboardBookings, HostPageDto};
 use crate::error::AppError;
@@ -77,10 +77,26 @@ pub async fn book(form: BookingForm) -> Result<(), AppError> {
     )
     .await?;
     jobs_ready(&state);
-    leptos_axum::redirect(&format!(
-        "/bookings/{}?token={}&confirmed=1",
-        created.details.booking.id, created.token
-    ));
+    let next = match &created.checkout {
+        // Paid: to Stripe, whose page sends the invitee back to wait for
+        // Stripe's word.
+        Some(held) => {
+            crate::ssr::services::payments::open_checkout(
+                &state.db,
+                &state.secrets,
+                state.payments.as_ref(),
+                &state.config.public_url,
+                &created.details,
+                held,
+            )
+            .await?
+        }
+        None => format!(
+            "/bookings/{}?token={}&confirmed=1",
+            created.details.booking.id, created.token
+        ),
+    };
+    leptos_axum::redirect(&next);
     Ok(())
 }
 
@@ -89,7 +105,7 @@ pub async fn managed_booking(id: BookingId, token: String) -> Result<BookingDto,
     use crate::ssr::{context::state, services::bookings};
     let state = state()?;
     let details = bookings::get(&state.db, &id, &bookings::Actor::Invitee { token: &token }).await?;
-    Ok(booking_dto(&details, Utc::now()))
+    booking_dto_paid(&state.db, &details, Utc::now()).await
 }
 
 #[server]
@@ -99,7 +115,7 @@ pub async fn cancel_as_invitee(id: BookingId, token: String, reason: String) -> 
     let cancel = bookings::Cancel { id, reason };
     let details = bookings::cancel(&state.db, cancel, bookings::Actor::Invitee { token: &token }).await?;
     jobs_ready(&state);
-    Ok(booking_dto(&details, Utc::now()))
+    booking_dto_paid(&state.db, &details, Utc::now()).await
 }
 
 #[server]
@@ -138,7 +154,7 @@ pub async fn host_booking(id: BookingId) -> Result<BookingDto, AppError> {
     let state = state()?;
     let host = require_user(&state.db).await?;
     let details = bookings::get(&state.db, &id, &bookings::Actor::Host(&host)).await?;
-    Ok(booking_dto(&details, Utc::now()))
+    booking_dto_paid(&state.db, &details, Utc::now()).await
 }
 
 #[server]
@@ -149,5 +165,5 @@ pub async fn cancel_as_host(id: BookingId, reason: String) -> Result<BookingDto,
     let cancel = bookings::Cancel { id, reason };
     let details = bookings::cancel(&state.db, cancel, bookings::Actor::Host(&host)).await?;
     jobs_ready(&state);
-    Ok(booking_dto(&details, Utc::now()))
+    booking_dto_paid(&state.db, &details, Utc::now()).await
 }

@@ -11,4 +11,5 @@ pub mod event_types;
 pub mod hubspot_mapping;
 pub mod integrations;
 pub mod passwords;
+pub mod payments;
 pub mod questions;

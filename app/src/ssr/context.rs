@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::ssr::access::{AccessGuards, ClientIp};
 use crate::ssr::crypto::SecretBox;
 use crate::ssr::services::hubspot::mappings::PropertySource;
+use crate::ssr::services::payments::PaymentGateway;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub access: Arc<AccessGuards>,
     /// HubSpot's property lists, when HubSpot is configured.
     pub hubspot_properties: Option<Arc<dyn PropertySource>>,
+    /// Stripe, for the calls made while a person waits.
+    pub payments: Arc<dyn PaymentGateway>,
 }
 
 /// The state a server function runs with.

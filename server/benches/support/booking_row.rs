@@ -37,6 +37,7 @@ pub fn confirmed(
         previous_start_at: Set(None),
         previous_end_at: Set(None),
         sequence: Set(0),
+        contact_is_new: Set(false),
         created_at: Set(Utc::now()),
         updated_at: Set(Utc::now()),
     })

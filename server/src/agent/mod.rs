@@ -234,15 +234,9 @@ impl Agent {
         self.require(ApiScope::BookingsRead)?;
         let status = match request.status.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some("confirmed") => Some(Some(BookingStatus::Confirmed)),
-            Some("cancelled") => Some(Some(BookingStatus::Cancelled)),
-            // No booking waits for payment before payments exist.
-            Some("pending_payment") => {
-                return Ok(BookingPage {
-                    data: Vec::new(),
-                    next_cursor: None,
-                });
-            }
+            Some("confirmed") => Some(BookingStatus::Confirmed),
+            Some("cancelled") => Some(BookingStatus::Cancelled),
+            Some("pending_payment") => Some(BookingStatus::PendingPayment),
             Some(_) => return Err(field("status", "Use confirmed, cancelled or pending_payment.")),
         };
         let limit = request.limit.unwrap_or(50);
@@ -256,7 +250,7 @@ impl Agent {
                 .map(|raw| parse_instant("from", raw))
                 .transpose()?,
             to: request.to.as_deref().map(|raw| parse_instant("to", raw)).transpose()?,
-            status: status.flatten(),
+            status,
             invitee_email: request
                 .invitee_email
                 .as_deref()

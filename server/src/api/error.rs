@@ -77,6 +77,7 @@ impl ApiError {
             Self::App(AppError::Unauthorized) => (StatusCode::UNAUTHORIZED, "invalid_api_key"),
             Self::App(AppError::Forbidden(_)) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::App(AppError::PlanLimit(_)) => (StatusCode::FORBIDDEN, "plan_limit"),
+            Self::App(AppError::Unavailable(_)) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::App(AppError::Internal) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

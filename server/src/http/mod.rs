@@ -6,6 +6,7 @@ mod hubspot_oauth;
 mod hubspot_webhook;
 pub mod security;
 mod server_fn_status;
+mod stripe_webhook;
 
 use crate::api::rate_limit::RateLimits;
 use crate::integrations::hubspot::HubspotOAuth;
@@ -76,6 +77,10 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
         .route(
             "/integrations/hubspot/webhook",
             axum::routing::post(hubspot_webhook::receive),
+        )
+        .route(
+            app::ssr::services::stripe::WEBHOOK_PATH,
+            axum::routing::post(stripe_webhook::receive),
         )
         .nest_service(
             "/pkg",

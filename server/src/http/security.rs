@@ -93,12 +93,14 @@ pub async fn protective_headers(State(public): State<Arc<PublicOrigin>>, request
 /// without `Origin` or `Sec-Fetch-Site` come from programs, not browsers.
 pub async fn same_origin_writes(State(public): State<Arc<PublicOrigin>>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    // The API and MCP take keys, HubSpot's webhooks a signature: no cookies to ride on.
+    // The API and MCP take keys, HubSpot's and Stripe's webhooks a
+    // signature: no cookies to ride on.
     if is_safe(request.method())
         || path.starts_with("/api/v1/")
         || path == "/mcp"
         || path.starts_with("/mcp/")
         || path == "/integrations/hubspot/webhook"
+        || path == app::ssr::services::stripe::WEBHOOK_PATH
     {
         return next.run(request).await;
     }

@@ -8,11 +8,14 @@ mod check_hubspot_connections;
 mod contact_sync_steps;
 mod dead;
 mod deliver_webhook;
+mod expire_checkout_hold;
+mod handle_stripe_event;
 mod hubspot_session;
 mod pull_hubspot_contacts;
 mod purge_expired_data;
 mod push_contact_to_hubspot;
 mod reconcile_hubspot_contacts;
+mod refund_payment;
 mod registry;
 mod revoke_hubspot_token;
 mod runner;
@@ -20,6 +23,7 @@ mod send_booking_email;
 mod send_hubspot_alert;
 mod send_password_reset;
 mod send_webhook_disabled_email;
+mod stripe_access;
 mod sync_booking_to_hubspot;
 
 pub use dead::{DeadJob, dead_jobs, dismiss_dead, retry_dead};
@@ -28,6 +32,7 @@ pub use runner::{JobRunner, Outcome};
 
 use crate::email::Mailer;
 use crate::integrations::hubspot::{HubspotApi, HubspotOAuth};
+use crate::integrations::stripe::StripeClient;
 use crate::webhooks::WebhookClient;
 use app::ssr::crypto::SecretBox;
 use app::ssr::jobs::Job;
@@ -49,6 +54,8 @@ pub struct JobContext {
     pub webhooks: WebhookClient,
     /// The first retry of a failed webhook delivery; later ones triple it.
     pub webhook_first_retry: Duration,
+    /// Stripe's API; each call takes the team's key.
+    pub stripe: StripeClient,
     /// How long finished jobs, events, deliveries and the sync log are kept.
     pub retention: chrono::Duration,
 }
@@ -109,6 +116,12 @@ impl From<anyhow::Error> for JobError {
 
 impl From<app::error::AppError> for JobError {
     fn from(cause: app::error::AppError) -> Self {
+        Self::Retry(cause.into())
+    }
+}
+
+impl From<app::ssr::services::bookings::BookingError> for JobError {
+    fn from(cause: app::ssr::services::bookings::BookingError) -> Self {
         Self::Retry(cause.into())
     }
 }

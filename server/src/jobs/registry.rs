@@ -3,9 +3,10 @@
 use super::{Attempt, JobContext, JobError, RunJob};
 use anyhow::Context;
 use app::ssr::jobs::{
-    ApplyHubspotContactEvents, CheckHubspotConnections, DeliverWebhook, Job, PullHubspotContacts, PurgeExpiredData,
-    PushContactToHubspot, ReconcileHubspotContacts, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert,
-    SendPasswordReset, SendWebhookDisabledEmail, SyncBookingToHubspot,
+    ApplyHubspotContactEvents, CheckHubspotConnections, DeliverWebhook, ExpireCheckoutHold, HandleStripeEvent, Job,
+    PullHubspotContacts, PurgeExpiredData, PushContactToHubspot, ReconcileHubspotContacts, RefundPayment,
+    RevokeHubspotToken, SendBookingEmail, SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail,
+    SyncBookingToHubspot,
 };
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -45,6 +46,9 @@ impl Default for Registry {
             .with::<ApplyHubspotContactEvents>()
             .with::<PullHubspotContacts>()
             .with::<ReconcileHubspotContacts>()
+            .with::<ExpireCheckoutHold>()
+            .with::<HandleStripeEvent>()
+            .with::<RefundPayment>()
     }
 }
 

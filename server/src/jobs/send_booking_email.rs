@@ -4,7 +4,7 @@ use crate::email::templates::{BookingEmail, BookingEmailKind, Recipient, booking
 use anyhow::Context;
 use app::ssr::entities::booking;
 use app::ssr::jobs::{BookingNotice, NoticeRecipient, SendBookingEmail};
-use app::ssr::services::bookings;
+use app::ssr::services::{bookings, payments};
 use sea_orm::EntityTrait;
 
 impl RunJob for SendBookingEmail {
@@ -31,6 +31,13 @@ async fn send(ctx: &JobContext, job: &SendBookingEmail) -> anyhow::Result<()> {
         Some(token) => format!("{}/bookings/{}?token={token}", ctx.public_url, booking.id),
         None => format!("{}/{}/{}", ctx.public_url, host.slug, event.slug),
     };
+    let (paid, refund) = match payments::payment_of_booking(&ctx.db, &booking.id).await? {
+        Some((payment, refunds)) if payment.paid_at.is_some() => {
+            let (paid, refund) = payments::refund_summary(&payment, &refunds);
+            (Some(paid), refund)
+        }
+        _ => (None, None),
+    };
     let email = BookingEmail {
         kind: match job.notice {
             BookingNotice::Confirmed => BookingEmailKind::Confirmed,
@@ -56,6 +63,8 @@ async fn send(ctx: &JobContext, job: &SendBookingEmail) -> anyhow::Result<()> {
         cancel_reason: booking.cancel_reason.clone(),
         manage_url,
         host_booking_url: format!("{}/dashboard/bookings/{}", ctx.public_url, booking.id),
+        paid,
+        refund,
     };
     let to = match job.recipient {
         NoticeRecipient::Invitee => Recipient::Invitee,

@@ -1,4 +1,7 @@
+//! `/dashboard/bookings/{id}`: one booking for its host, with its payment
+//! and refunds, and cancelling it.
 use super::DashboardShell;
+use super::payments::BookingPayment;
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, TextArea};
 use crate::functions::bookings::{CancelAsHost, host_booking};
@@ -34,6 +37,8 @@ fn BookingDetail() -> impl IntoView {
                 match booking.await {
                     Ok(b) => {
                         let cancellable = b.can_change;
+                        let paid = b.paid.is_some();
+                        let booking_id = b.id.clone();
                         view! {
                             <section class="card" aria-labelledby="booking-heading">
                                 <h1 id="booking-heading">{format!("{} with {}", b.event_name, b.invitee_name)}</h1>
@@ -44,7 +49,7 @@ fn BookingDetail() -> impl IntoView {
                                     {b.invitee_phone.clone().map(|p| view! { <dt>"Phone"</dt><dd>{p}</dd> })}
                                     {b.answers.iter().map(|a| view! { <dt>{a.question.clone()}</dt><dd class="pre" data-testid="booking-answer">{a.value.clone()}</dd> }).collect_view()}
                                     {b.notes.clone().map(|n| view! { <dt>"Notes"</dt><dd class="pre">{n}</dd> })}
-                                    <dt>"Status"</dt><dd data-testid="booking-status">{b.status.as_str()}</dd>
+                                    <dt>"Status"</dt><dd data-testid="booking-status">{b.status.label()}</dd>
                                     <dt>"Booked through"</dt><dd data-testid="booking-source">{b.source.clone()}</dd>
                                     {b.cancel_reason.clone().map(|r| view! { <dt>"Cancel reason"</dt><dd>{r}</dd> })}
                                 </dl>
@@ -52,11 +57,13 @@ fn BookingDetail() -> impl IntoView {
                                     <ActionForm action=cancel attr:novalidate=true>
                                         <input type="hidden" name="id" value=b.id.to_string()/>
                                         <FormAlert value/>
+                                        {paid.then_some(view! { <p class="hint">"Cancelling refunds the invitee in full."</p> })}
                                         <TextArea id="host-cancel-reason" name="reason" label="Reason (sent to the invitee)" error=field_error(value, "reason") rows=3/>
                                         <button type="submit" class="button danger" data-testid="host-cancel-booking">"Cancel booking"</button>
                                     </ActionForm>
                                 })}
                             </section>
+                            <BookingPayment id=booking_id refresh=cancel.version()/>
                         }
                         .into_any()
                     }

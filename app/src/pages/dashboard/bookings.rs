@@ -62,7 +62,7 @@ fn BookingTable(rows: Vec<BookingDto>, testid: &'static str, empty: &'static str
                             <td><A href=format!("/dashboard/bookings/{}", b.id)>{b.when_host}</A></td>
                             <td>{b.event_name}</td>
                             <td>{b.invitee_name} <br/> <span class="muted">{b.invitee_email}</span></td>
-                            <td><span class=format!("badge {}", b.status.as_str()) data-testid="booking-status">{b.status.as_str()}</span></td>
+                            <td><span class=format!("badge {}", b.status.as_str()) data-testid="booking-status">{b.status.label()}</span></td>
                         </tr>
                     })
                     .collect_view()}

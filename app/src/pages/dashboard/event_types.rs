@@ -3,6 +3,7 @@ use super::event_type_questions::{QuestionActions, QuestionsEditor};
 use super::{DashboardShell, use_current_user};
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, SelectField, TextArea, TextField};
+use crate::domain::Currency;
 use crate::domain::questions::PhoneField;
 use crate::dto::EventTypeDto;
 use crate::functions::event_types::{SaveEventType, SetEventTypeActive, get_event_type, list_event_types};
@@ -58,7 +59,11 @@ fn EventTypeCard(event: EventTypeDto, host_slug: String, toggle: ServerAction<Se
     view! {
         <li class="card event-type-card" class:inactive=!event.active data-testid=format!("event-type-{}", event.slug)>
             <h2>{event.name.clone()}</h2>
-            <p class="muted">{format!("{} min · /{}", event.duration_min, event.slug)} {(!event.active).then_some(" · inactive")}</p>
+            <p class="muted">
+                {format!("{} min · /{}", event.duration_min, event.slug)}
+                {event.price.map(|price| format!(" · {price}"))}
+                {(!event.active).then_some(" · inactive")}
+            </p>
             <p class="actions">
                 <A href=format!("/dashboard/event-types/{}", event.id) attr:data-testid="edit-event-type">"Edit"</A>
                 {event.active.then(|| view! { <A href=public.clone()>"Open booking page"</A> })}
@@ -175,6 +180,14 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
         ("off", "Don’t sync this event type’s bookings"),
     ];
     let phone_options: Vec<(&str, &str)> = PhoneField::ALL.iter().map(|p| (p.as_str(), p.label())).collect();
+    let price = text(|e| e.price.map(|p| p.major_units()).unwrap_or_default(), "");
+    let refund_window = text(|e| e.refund_window_hours.to_string(), "24");
+    let currency = event
+        .as_ref()
+        .and_then(|e| e.price)
+        .map_or(Currency::USD, |p| p.currency)
+        .code();
+    let currency_options: Vec<(&str, &str)> = Currency::all().map(|c| (c.code(), c.label())).collect();
     let id = event.as_ref().map(|e| e.id.to_string()).unwrap_or_default();
     let heading = if event.is_some() {
         "Edit event type"
@@ -201,6 +214,13 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
                     <TextField id="event-buffer-after" name="form[buffer_after]" label="Buffer after (minutes)" kind="number" min="0" max="720" required=true value=buffer_after error=field_error(value, "buffer_after")/>
                 </fieldset>
                 <SelectField id="event-phone" name="form[phone_field]" label="Phone number on the booking form" options=phone_options value=phone.as_str() error=field_error(value, "phone_field")/>
+                <fieldset>
+                    <legend>"Payment"</legend>
+                    <p class="hint">"Invitees pay with Stripe before the booking is confirmed; the time is held for them for 15 minutes. Leave the price empty for a free event type. Connect Stripe under Integrations first."</p>
+                    <TextField id="event-price" name="form[price]" label="Price" hint="In the currency’s usual units, e.g. 49.90." value=price error=field_error(value, "price")/>
+                    <SelectField id="event-currency" name="form[currency]" label="Currency" options=currency_options value=currency error=field_error(value, "currency")/>
+                    <TextField id="event-refund-window" name="form[refund_window]" label="Refund window (hours)" hint="Invitees who cancel at least this many hours before the start get a full refund, and none after. Cancelling as the host always refunds in full." kind="number" min="0" max="8760" required=true value=refund_window error=field_error(value, "refund_window")/>
+                </fieldset>
                 <SelectField id="event-hubspot" name="form[hubspot_sync]" label="HubSpot (when your team has connected it)" options=hubspot_options value=hubspot error=field_error(value, "hubspot_sync")/>
                 <button type="submit" class="button primary" data-testid="save-event-type" disabled=move || action.pending().get()>"Save"</button>
             </ActionForm>

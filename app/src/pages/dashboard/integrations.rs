@@ -1,8 +1,9 @@
-//! `/dashboard/integrations`: the HubSpot card. Connecting leaves the app
-//! for HubSpot's consent page and comes back here with the outcome in the
-//! query string.
+//! `/dashboard/integrations`: the HubSpot card and the Stripe card.
+//! Connecting HubSpot leaves the app for HubSpot's consent page and comes
+//! back here with the outcome in the query string.
 use super::DashboardShell;
 use super::contact_sync_card::ContactSyncSettings;
+use super::stripe_card::StripeSection;
 use crate::components::{ErrorNotice, FormAlert, Loading};
 use crate::dto::HubspotCardDto;
 use crate::dto::SyncLogLine;
@@ -22,6 +23,7 @@ pub fn IntegrationsPage() -> impl IntoView {
         <DashboardShell>
             <h1>"Integrations"</h1>
             <HubspotSection/>
+            <StripeSection/>
         </DashboardShell>
     }
 }

@@ -29,6 +29,7 @@ pub fn DashboardShell(children: ChildrenFn) -> impl IntoView {
                                     <A href="/dashboard/event-types">"Event types"</A>
                                     <A href="/dashboard/availability">"Availability"</A>
                                     <A href="/dashboard/contacts">"Contacts"</A>
+                                    <A href="/dashboard/payments">"Payments"</A>
                                     <A href="/dashboard/integrations">"Integrations"</A>
                                     <A href="/dashboard/webhooks">"Webhooks"</A>
                                     <A href="/settings/api-keys">"API keys"</A>

@@ -1,4 +1,5 @@
-//! The host's dashboard: bookings, event types, availability, contacts.
+//! The host's dashboard: bookings, event types, availability, contacts,
+//! integrations, payments and webhooks.
 mod availability;
 mod booking_detail;
 mod bookings;
@@ -10,6 +11,8 @@ mod event_type_questions;
 mod event_types;
 mod integrations;
 mod layout;
+mod payments;
+mod stripe_card;
 mod webhook_log;
 mod webhooks;
 
@@ -21,5 +24,6 @@ pub use contacts::ContactsPage;
 pub use event_types::{EventTypeEditPage, EventTypesPage};
 pub use integrations::IntegrationsPage;
 pub use layout::{DashboardShell, use_current_user};
+pub use payments::PaymentsPage;
 pub use webhook_log::WebhookLogPage;
 pub use webhooks::WebhooksPage;

@@ -267,6 +267,7 @@ fn BookingView(
                 <h1 id="event-heading">{event.name.clone()}</h1>
                 <p class="meta">
                     <span data-testid="event-duration">{format!("{} min", page.duration_min)}</span>
+                    {event.price.map(|price| view! { <span>" · " <span data-testid="event-price">{price.to_string()}</span></span> })}
                     {event.location.clone().map(|l| view! { <span>" · " {l}</span> })}
                 </p>
                 {(event.durations.len() > 1 && page.rescheduling_from.is_none()).then(|| view! {
@@ -379,6 +380,12 @@ fn DetailsForm(
     let value = action.value();
     let keep = |signal: RwSignal<String>| Callback::new(move |v: String| signal.set(v));
     let phone_field = page.event.phone_field;
+    let price = page.event.price;
+    let submit = if price.is_some() {
+        "Continue to payment"
+    } else {
+        "Confirm booking"
+    };
     view! {
         <section class="card details" aria-labelledby="details-heading">
             <h2 id="details-heading">"Enter your details"</h2>
@@ -397,8 +404,11 @@ fn DetailsForm(
                 })}
                 {page.questions.iter().map(|question| view! { <AnswerField question=question.clone() answers=details.answers value/> }).collect_view()}
                 <TextArea id="notes" name="form[notes]" label="Anything to share before the meeting?" value=details.notes on_input=keep(details.notes) error=field_error(value, "notes")/>
+                {price.map(|price| view! {
+                    <p class="hint" data-testid="payment-note">{format!("You pay {price} on Stripe’s secure page next. The time is held for you for 15 minutes; your booking is confirmed once the payment arrives.")}</p>
+                })}
                 <button type="submit" class="button primary" data-testid="confirm-booking" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Booking…" } else { "Confirm booking" }}
+                    {move || if action.pending().get() { "Booking…" } else { submit }}
                 </button>
             </ActionForm>
         </section>

@@ -93,6 +93,11 @@ fn ManageView(
                 <dt>"Status"</dt>
                 <dd data-testid="booking-status">{if cancelled { "Cancelled" } else if booking.is_past { "Took place" } else { "Confirmed" }}</dd>
                 {booking.cancel_reason.clone().filter(|_| cancelled).map(|r| view! { <dt>"Reason"</dt><dd data-testid="cancel-reason">{r}</dd> })}
+                {booking.paid.clone().map(|p| view! { <dt>"Payment"</dt><dd data-testid="booking-paid">{p}</dd> })}
+                {booking.refund.clone().map(|r| view! { <dt>"Refund"</dt><dd data-testid="booking-refund">{r}</dd> })}
+                {(cancelled && booking.paid.is_some() && booking.refund.is_none()).then(|| view! {
+                    <dt>"Refund"</dt><dd data-testid="booking-refund">"None: it was cancelled inside the refund window."</dd>
+                })}
             </dl>
             {can_change.then(|| view! {
                 <div class="manage-actions">
@@ -104,6 +109,7 @@ fn ManageView(
                         <input type="hidden" name="id" value=booking.id.to_string()/>
                         <input type="hidden" name="token" value=token.clone()/>
                         <FormAlert value/>
+                        {booking.cancel_refund.clone().map(|note| view! { <p class="hint" data-testid="cancel-refund-note">{note}</p> })}
                         <TextArea id="cancel-reason-input" name="reason" label="Reason for cancelling" error=field_error(value, "reason") rows=3/>
                         <button type="submit" class="button danger" data-testid="cancel-booking">"Cancel booking"</button>
                     </ActionForm>

@@ -33,6 +33,9 @@ pub struct Model {
     pub previous_end_at: Option<DateTimeUtc>,
     /// The iCalendar SEQUENCE: 0 when booked, +1 on every reschedule or cancel.
     pub sequence: i32,
+    /// The contact was made by this booking (for a paid one, announced
+    /// only once it is paid).
+    pub contact_is_new: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

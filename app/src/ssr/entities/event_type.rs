@@ -26,6 +26,12 @@ pub struct Model {
     pub hubspot_sync: bool,
     /// Whether bookings of this event type make HubSpot companies even without company rows.
     pub hubspot_companies: bool,
+    /// The price in minor units of `price_currency`; none for a free event type.
+    pub price_amount: Option<i64>,
+    pub price_currency: Option<String>,
+    /// An invitee who cancels at least this many hours before the start
+    /// gets a full refund, and none after.
+    pub refund_window_hours: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -3,6 +3,7 @@ use crate::domain::{TeamId, UserId};
 use sea_orm::entity::prelude::*;
 
 pub const HUBSPOT: &str = "hubspot";
+pub const STRIPE: &str = "stripe";
 pub const CONNECTED: &str = "connected";
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,15 +11,16 @@ pub const CONNECTED: &str = "connected";
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    /// [`HUBSPOT`].
+    /// [`HUBSPOT`] or [`STRIPE`].
     pub provider: String,
     pub team_id: TeamId,
-    /// The remote account: HubSpot's portal (`hub_id`).
+    /// The remote account: HubSpot's portal (`hub_id`); for Stripe, the
+    /// mode and last four characters of the key (`test …4242`).
     pub account_id: String,
     pub connected_by: UserId,
     /// Granted scopes, space-separated.
     pub scopes: String,
-    /// Sealed with `SecretBox`; never plaintext.
+    /// Sealed with `SecretBox`; never plaintext. Stripe's secret key.
     pub access_token_sealed: String,
     pub refresh_token_sealed: Option<String>,
     pub access_expires_at: Option<DateTimeUtc>,
@@ -37,6 +39,8 @@ pub struct Model {
     pub pulled_until: Option<DateTimeUtc>,
     /// When a HubSpot app webhook last arrived for this account.
     pub webhook_seen_at: Option<DateTimeUtc>,
+    /// Stripe's webhook signing secret (`whsec_…`), sealed.
+    pub webhook_secret_sealed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

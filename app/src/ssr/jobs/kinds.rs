@@ -1,7 +1,7 @@
 //! The payloads of the jobs that services queue, each with its kind, attempt
 //! limit and keys. Each one's `run` is `server/src/jobs/<kind>.rs`.
 use super::{Job, Queue};
-use crate::domain::{BookingId, ContactId, TeamId, UserId, WebhookDeliveryId, WebhookId};
+use crate::domain::{BookingId, ContactId, PaymentId, RefundId, TeamId, UserId, WebhookDeliveryId, WebhookId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -317,6 +317,57 @@ pub struct SendWebhookDisabledEmail {
 impl Job for SendWebhookDisabledEmail {
     const KIND: &'static str = "send_webhook_disabled_email";
     const MAX_ATTEMPTS: i32 = 12;
+}
+
+/// Ends an unpaid hold: the Checkout Session is expired at Stripe, then
+/// the held booking goes and its slot is free. Queued for when the hold
+/// runs out, and at once when the invitee leaves Stripe's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpireCheckoutHold {
+    pub payment_id: PaymentId,
+}
+
+/// No ordering key: the invitee's early release must not wait behind the
+/// job queued for the end of the hold. Two runs at once are harmless.
+impl Job for ExpireCheckoutHold {
+    const KIND: &'static str = "expire_checkout_hold";
+    // Stripe must say the session is over before the slot is given away.
+    const MAX_ATTEMPTS: i32 = 12;
+}
+
+/// A verified Stripe event, taken in once, acted on here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandleStripeEvent {
+    pub team_id: TeamId,
+    pub event_id: String,
+    /// Stripe's event type, such as `checkout.session.completed`.
+    pub kind: String,
+    /// The event's `data.object`.
+    pub object: serde_json::Value,
+}
+
+impl Job for HandleStripeEvent {
+    const KIND: &'static str = "handle_stripe_event";
+    const MAX_ATTEMPTS: i32 = 12;
+
+    /// A team's Stripe events are acted on in the order they came.
+    fn ordering_key(&self) -> Option<String> {
+        Some(format!("stripe:{}", self.team_id))
+    }
+}
+
+/// Asks Stripe to refund a cancelled paid booking, until Stripe answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundPayment {
+    pub refund_id: RefundId,
+}
+
+/// About a day of back-off before a refund is shown as failed for good.
+pub const REFUND_ATTEMPTS: i32 = 12;
+
+impl Job for RefundPayment {
+    const KIND: &'static str = "refund_payment";
+    const MAX_ATTEMPTS: i32 = REFUND_ATTEMPTS;
 }
 
 #[cfg(test)]

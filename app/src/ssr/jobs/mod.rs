@@ -6,10 +6,11 @@
 mod kinds;
 
 pub use kinds::{
-    ApplyHubspotContactEvents, BookingNotice, CheckHubspotConnections, DeliverWebhook, MergedContacts, NoticeRecipient,
-    PullHubspotContacts, PurgeExpiredData, PushContactToHubspot, ReconcileHubspotContacts, RevokeHubspotToken,
-    SendBookingEmail, SendHubspotAlert, SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot,
-    WEBHOOK_ATTEMPTS, contacts_key, hubspot_key,
+    ApplyHubspotContactEvents, BookingNotice, CheckHubspotConnections, DeliverWebhook, ExpireCheckoutHold,
+    HandleStripeEvent, MergedContacts, NoticeRecipient, PullHubspotContacts, PurgeExpiredData, PushContactToHubspot,
+    REFUND_ATTEMPTS, ReconcileHubspotContacts, RefundPayment, RevokeHubspotToken, SendBookingEmail, SendHubspotAlert,
+    SendPasswordReset, SendWebhookDisabledEmail, SyncAction, SyncBookingToHubspot, WEBHOOK_ATTEMPTS, contacts_key,
+    hubspot_key,
 };
 
 use crate::ssr::entities::job;
@@ -68,6 +69,12 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// change that causes it.
 pub async fn enqueue<J: Job>(db: &impl ConnectionTrait, job: &J) -> Result<(), DbErr> {
     row(job, new_id(), Utc::now())?.insert(db).await?;
+    Ok(())
+}
+
+/// Adds a job to the queue on `db` that waits until `run_at`.
+pub async fn enqueue_at<J: Job>(db: &impl ConnectionTrait, job: &J, run_at: DateTime<Utc>) -> Result<(), DbErr> {
+    row(job, new_id(), run_at)?.insert(db).await?;
     Ok(())
 }
 

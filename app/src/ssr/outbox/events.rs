@@ -1,7 +1,7 @@
 //! What happened in the domain, as services publish it: each event borrows
 //! the rows its change just wrote, so subscribers read nothing again.
 use crate::domain::UserId;
-use crate::ssr::entities::{booking, contact, event_type, user};
+use crate::ssr::entities::{booking, contact, event_type, payment, user};
 
 pub enum DomainEvent<'a> {
     BookingCreated(BookingChange<'a>),
@@ -9,6 +9,7 @@ pub enum DomainEvent<'a> {
     BookingCancelled(BookingChange<'a>),
     ContactCreated(ContactChange<'a>),
     ContactUpdated(ContactChange<'a>),
+    PaymentReceived(PaymentChange<'a>),
 }
 
 /// A booking as it is after the change, with its host and event type.
@@ -29,6 +30,14 @@ pub struct ContactChange<'a> {
     pub user_id: &'a UserId,
 }
 
+/// A payment Stripe confirmed, with the booking it paid for.
+pub struct PaymentChange<'a> {
+    pub payment: &'a payment::Model,
+    pub booking: &'a booking::Model,
+    pub host: &'a user::Model,
+    pub event_type: &'a event_type::Model,
+}
+
 impl DomainEvent<'_> {
     pub fn name(&self) -> &'static str {
         match self {
@@ -37,6 +46,7 @@ impl DomainEvent<'_> {
             Self::BookingCancelled(_) => "booking_cancelled",
             Self::ContactCreated(_) => "contact_created",
             Self::ContactUpdated(_) => "contact_updated",
+            Self::PaymentReceived(_) => "payment_received",
         }
     }
 }

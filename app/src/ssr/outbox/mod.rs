@@ -7,7 +7,7 @@ pub mod events;
 pub mod payloads;
 pub mod subscribers;
 
-pub use events::{BookingChange, ContactChange, DomainEvent};
+pub use events::{BookingChange, ContactChange, DomainEvent, PaymentChange};
 
 use sea_orm::{DatabaseTransaction, DbErr};
 

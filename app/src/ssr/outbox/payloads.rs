@@ -1,7 +1,7 @@
 //! What webhooks and Zapier receive: the versioned envelope and the `data`
 //! of each event key (CONTRACTS §3), built from the domain's rows.
 use crate::domain::webhooks::EventKey;
-use crate::ssr::entities::{booking, contact, event_type, user};
+use crate::ssr::entities::{booking, contact, event_type, payment, user};
 use crate::ssr::time_fmt::iso;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -163,6 +163,19 @@ pub fn contact_data(c: &contact::Model) -> ContactData {
         notes: c.notes.clone(),
         created_at: iso(c.created_at),
         source: c.source.clone(),
+    }
+}
+
+/// `transactionId` is Stripe's payment intent, what Stripe's dashboard
+/// finds a payment by.
+pub fn payment_data(p: &payment::Model) -> PaymentData {
+    PaymentData {
+        id: p.id.to_string(),
+        booking_id: p.booking_id.to_string(),
+        amount: p.amount,
+        currency: p.currency.clone(),
+        payment_method: p.method.clone(),
+        transaction_id: p.payment_intent_id.clone(),
     }
 }
 

@@ -7,9 +7,11 @@ use crate::dto::{CurrentUser, SignupForm};
 use crate::error::AppError;
 use crate::ssr::access::{AccessGuards, ClientIp};
 use crate::ssr::auth::{hash_password, verify_password};
+use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{team, user};
 use crate::ssr::services::availability;
+use crate::ssr::services::stripe::StripeKeys;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
@@ -174,9 +176,15 @@ pub async fn current_user_dto(db: &DatabaseConnection, user: &user::Model) -> Re
 
 /// On an empty database, creates the demo host (`demo`, on plan `pro`) with
 /// event types `intro` (30 min) and `deep-dive` (60 min) and weekday
-/// 09:00–17:00 in Europe/Berlin. Its password is `password` or, when none
-/// is given, a generated one; returns it.
-pub async fn seed_demo(db: &DatabaseConnection, password: Option<String>) -> Result<Option<String>, AppError> {
+/// 09:00–17:00 in Europe/Berlin; with `stripe` keys, its team's Stripe is
+/// connected and `consult` (45 min, $75) is paid. Its password is
+/// `password` or, when none is given, a generated one; returns it.
+pub async fn seed_demo(
+    db: &DatabaseConnection,
+    secrets: &SecretBox,
+    password: Option<String>,
+    stripe: Option<StripeKeys>,
+) -> Result<Option<String>, AppError> {
     if user::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
@@ -205,6 +213,20 @@ pub async fn seed_demo(db: &DatabaseConnection, password: Option<String>) -> Res
             slug: slug.into(),
             duration: duration.to_string(),
             description: description.into(),
+            ..crate::dto::EventTypeForm::default()
+        };
+        super::event_types::create(db, &host, form).await?;
+    }
+    if let Some(keys) = stripe {
+        super::stripe::store(db, secrets, &host, &keys).await?;
+        let form = crate::dto::EventTypeForm {
+            name: "Paid consultation".into(),
+            slug: "consult".into(),
+            duration: "45".into(),
+            description: "45 minutes of focused advice, paid when you book.".into(),
+            price: "75".into(),
+            currency: "usd".into(),
+            refund_window: "24".into(),
             ..crate::dto::EventTypeForm::default()
         };
         super::event_types::create(db, &host, form).await?;

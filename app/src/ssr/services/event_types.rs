@@ -1,8 +1,8 @@
 //! Event types of a host: what invitees can book.
-use super::{FieldErrors, unique_or};
+use super::{FieldErrors, stripe, unique_or};
 use crate::domain::event_type::{DEFAULT_HORIZON_DAYS, DEFAULT_MIN_NOTICE_MIN, Durations, Scheduling};
 use crate::domain::questions::PhoneField;
-use crate::domain::{EventSlug, EventTypeId, PersonName, UserId};
+use crate::domain::{Currency, EventSlug, EventTypeId, Money, PersonName, UserId};
 use crate::dto::{EventTypeDto, EventTypeForm};
 use crate::error::AppError;
 use crate::ssr::entities::{event_type, user};
@@ -28,7 +28,15 @@ pub fn to_dto(model: &event_type::Model) -> EventTypeDto {
         active: model.active,
         phone_field: phone_field(model),
         hubspot_sync: model.hubspot_sync,
+        price: price(model),
+        refund_window_hours: model.refund_window_hours.max(0) as u32,
     }
+}
+
+/// What an invitee pays to book `model`; none when it is free.
+pub fn price(model: &event_type::Model) -> Option<Money> {
+    let currency = Currency::parse(model.price_currency.as_deref()?).ok()?;
+    Some(Money::new(model.price_amount?, currency))
 }
 
 pub fn scheduling(model: &event_type::Model) -> Scheduling {
@@ -63,7 +71,13 @@ struct Parsed {
     phone_field: PhoneField,
     /// `None`: as it is.
     hubspot_sync: Option<bool>,
+    price: Option<Money>,
+    refund_window_hours: u32,
 }
+
+/// The longest refund window: a year.
+const MAX_REFUND_WINDOW_HOURS: u32 = 24 * 365;
+const DEFAULT_REFUND_WINDOW_HOURS: u32 = 24;
 
 fn minutes(errors: &mut FieldErrors, field: &str, raw: &str, default: u32) -> u32 {
     let raw = raw.trim();
@@ -122,6 +136,19 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
     if location.chars().count() > 500 {
         errors.push("location", "Keep the location to 500 characters or fewer.");
     }
+    let price = parse_price(&mut errors, form);
+    let refund_window_hours = minutes(
+        &mut errors,
+        "refund_window",
+        &form.refund_window,
+        DEFAULT_REFUND_WINDOW_HOURS,
+    );
+    if refund_window_hours > MAX_REFUND_WINDOW_HOURS {
+        errors.push(
+            "refund_window",
+            "Keep the refund window to a year (8760 hours) or less.",
+        );
+    }
     errors.into_result()?;
     match (name, slug, scheduling, durations, phone_field) {
         (Some(name), Some(slug), Some(scheduling), Some(durations), Some(phone_field)) => Ok(Parsed {
@@ -133,8 +160,22 @@ fn parse(form: &EventTypeForm) -> Result<Parsed, AppError> {
             durations,
             phone_field,
             hubspot_sync,
+            price: price.flatten(),
+            refund_window_hours,
         }),
         _ => Err(AppError::Internal),
+    }
+}
+
+/// The price field: blank is free; `Some(None)` when it parsed as free.
+fn parse_price(errors: &mut FieldErrors, form: &EventTypeForm) -> Option<Option<Money>> {
+    let currency = match form.currency.trim() {
+        "" => Some(Currency::USD),
+        raw => errors.check("currency", Currency::parse(raw)),
+    }?;
+    match form.price.trim() {
+        "" | "0" => Some(None),
+        raw => errors.check("price", Money::parse_price(raw, currency)).map(Some),
     }
 }
 
@@ -154,7 +195,21 @@ fn apply(model: &mut event_type::ActiveModel, parsed: Parsed) {
     if let Some(sync) = parsed.hubspot_sync {
         model.hubspot_sync = Set(sync);
     }
+    model.price_amount = Set(parsed.price.map(|p| p.amount));
+    model.price_currency = Set(parsed.price.map(|p| p.currency.code().to_owned()));
+    model.refund_window_hours = Set(parsed.refund_window_hours as i32);
     model.updated_at = Set(Utc::now());
+}
+
+/// A price needs the team's Stripe to take it.
+async fn require_payments(db: &DatabaseConnection, host: &user::Model, parsed: &Parsed) -> Result<(), AppError> {
+    if parsed.price.is_some() && stripe::connection_of_team(db, &host.team_id).await?.is_none() {
+        return Err(AppError::field(
+            "price",
+            "Connect Stripe under Integrations before setting a price.",
+        ));
+    }
+    Ok(())
 }
 
 fn slug_taken() -> AppError {
@@ -216,6 +271,7 @@ pub async fn create(
     form: EventTypeForm,
 ) -> Result<EventTypeDto, AppError> {
     let parsed = parse(&form)?;
+    require_payments(db, host, &parsed).await?;
     let now = Utc::now();
     let mut model = event_type::ActiveModel {
         id: Set(EventTypeId::generate()),
@@ -240,6 +296,7 @@ pub async fn update(
 ) -> Result<EventTypeDto, AppError> {
     let existing = find_own(db, host, id).await?;
     let parsed = parse(&form)?;
+    require_payments(db, host, &parsed).await?;
     let mut model: event_type::ActiveModel = existing.into();
     apply(&mut model, parsed);
     let model = model.update(db).await.map_err(unique_or(slug_taken))?;

@@ -11,9 +11,11 @@ pub mod event_types;
 pub mod external_links;
 pub mod hubspot;
 pub mod passwords;
+pub mod payments;
 pub mod questions;
 pub mod resealing;
 pub mod retention;
+pub mod stripe;
 pub mod team;
 pub mod webhooks;
 

@@ -4,7 +4,7 @@
 //! the value read (a compare-and-swap), so a token refreshed meanwhile by a
 //! running server, already under the current key, is left as it is.
 use crate::ssr::crypto::{SealError, SecretBox};
-use crate::ssr::entities::{integration_connection as connection, job, webhook};
+use crate::ssr::entities::{integration_connection as connection, job, payment, webhook};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
@@ -32,6 +32,7 @@ pub struct Resealed {
     pub connections: u64,
     pub webhooks: u64,
     pub jobs: u64,
+    pub payments: u64,
 }
 
 pub async fn reseal_all(db: &DatabaseConnection, secrets: &SecretBox) -> Result<Resealed, ResealError> {
@@ -39,7 +40,28 @@ pub async fn reseal_all(db: &DatabaseConnection, secrets: &SecretBox) -> Result<
         connections: connections(db, secrets).await?,
         webhooks: webhooks(db, secrets).await?,
         jobs: jobs(db, secrets).await?,
+        payments: payments(db, secrets).await?,
     })
+}
+
+/// Held and paid bookings keep their manage link's secret for the
+/// confirmation e-mail and the checkout return page.
+async fn payments(db: &DatabaseConnection, secrets: &SecretBox) -> Result<u64, ResealError> {
+    let mut count = 0;
+    for found in payment::Entity::find().all(db).await? {
+        let what = || format!("the manage-link secret of payment {}", found.id);
+        let Some(resealed) = reseal(secrets, &found.manage_token_sealed, what)? else {
+            continue;
+        };
+        count += payment::Entity::update_many()
+            .col_expr(payment::Column::ManageTokenSealed, Expr::value(resealed))
+            .filter(payment::Column::Id.eq(&found.id))
+            .filter(payment::Column::ManageTokenSealed.eq(&found.manage_token_sealed))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    Ok(count)
 }
 
 fn reseal(secrets: &SecretBox, sealed: &str, what: impl FnOnce() -> String) -> Result<Option<String>, ResealError> {
@@ -53,11 +75,13 @@ async fn connections(db: &DatabaseConnection, secrets: &SecretBox) -> Result<u64
     for found in connection::Entity::find().all(db).await? {
         let what = || format!("the tokens of integration connection {}", found.id);
         let access = reseal(secrets, &found.access_token_sealed, what)?;
-        let refresh = match &found.refresh_token_sealed {
-            Some(sealed) => reseal(secrets, sealed, what)?,
-            None => None,
+        let optional = |sealed: &Option<String>| match sealed {
+            Some(sealed) => reseal(secrets, sealed, what),
+            None => Ok(None),
         };
-        if access.is_none() && refresh.is_none() {
+        let refresh = optional(&found.refresh_token_sealed)?;
+        let webhook_secret = optional(&found.webhook_secret_sealed)?;
+        if access.is_none() && refresh.is_none() && webhook_secret.is_none() {
             continue;
         }
         let mut update = connection::Entity::update_many()
@@ -70,6 +94,11 @@ async fn connections(db: &DatabaseConnection, secrets: &SecretBox) -> Result<u64
             update = update
                 .col_expr(connection::Column::RefreshTokenSealed, Expr::value(refresh))
                 .filter(connection::Column::RefreshTokenSealed.eq(old));
+        }
+        if let (Some(secret), Some(old)) = (webhook_secret, &found.webhook_secret_sealed) {
+            update = update
+                .col_expr(connection::Column::WebhookSecretSealed, Expr::value(secret))
+                .filter(connection::Column::WebhookSecretSealed.eq(old));
         }
         count += update.exec(db).await?.rows_affected;
     }

@@ -128,6 +128,21 @@ fn text_body(email: &BookingEmail, to: Recipient) -> String {
     {
         let _ = writeln!(body, "Reason: {reason}");
     }
+    if let Some(paid) = &email.paid {
+        let _ = writeln!(body, "Payment: {paid}");
+    }
+    match (
+        &email.refund,
+        email.paid.is_some() && email.kind == BookingEmailKind::Cancelled,
+    ) {
+        (Some(refund), _) => {
+            let _ = writeln!(body, "Refund: {refund}");
+        }
+        (None, true) => {
+            let _ = writeln!(body, "Refund: none under the refund policy");
+        }
+        (None, false) => {}
+    }
 
     body.push('\n');
     match (to, email.kind) {
@@ -280,6 +295,19 @@ mod tests {
         let body = text_body(&email, Recipient::Host);
         assert!(body.contains("Reason: Something came up"));
         assert!(text_body(&email, Recipient::Invitee).contains(&format!("Booking details: {}", email.manage_url)));
+    }
+
+    #[test]
+    fn a_paid_booking_says_what_was_paid_and_what_comes_back() {
+        let mut email = sample_email(BookingEmailKind::Confirmed);
+        email.paid = Some("$50.00 paid with Visa •••• 4242".to_owned());
+        let body = text_body(&email, Recipient::Invitee);
+        assert!(body.contains("Payment: $50.00 paid with Visa •••• 4242"));
+        assert!(!body.contains("Refund:"));
+        email.kind = BookingEmailKind::Cancelled;
+        assert!(text_body(&email, Recipient::Invitee).contains("Refund: none under the refund policy"));
+        email.refund = Some("$50.00 refund requested".to_owned());
+        assert!(text_body(&email, Recipient::Host).contains("Refund: $50.00 refund requested"));
     }
 
     #[test]

@@ -90,6 +90,10 @@ pub struct BookingEmail {
     pub manage_url: String,
     /// The host's dashboard link for the booking.
     pub host_booking_url: String,
+    /// For a paid booking: what was paid, `$50.00 paid with Visa •••• 4242`.
+    pub paid: Option<String>,
+    /// Once cancelled: what is refunded and where the refund stands.
+    pub refund: Option<String>,
 }
 
 impl BookingEmail {
@@ -150,5 +154,7 @@ fn sample_email(kind: BookingEmailKind) -> BookingEmail {
         cancel_reason: (kind == BookingEmailKind::Cancelled).then(|| "Something came up".to_owned()),
         manage_url: "http://127.0.0.1:3000/bookings/b8k2x9q4m1n7p3r6s0t5v2w8?token=MGT0k3nXYZ".to_owned(),
         host_booking_url: "http://127.0.0.1:3000/dashboard/bookings/b8k2x9q4m1n7p3r6s0t5v2w8".to_owned(),
+        paid: None,
+        refund: None,
     }
 }

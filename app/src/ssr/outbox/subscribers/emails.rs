@@ -13,7 +13,11 @@ impl Subscriber for BookingEmails {
             DomainEvent::BookingCreated(change) => (BookingNotice::Confirmed, change),
             DomainEvent::BookingRescheduled(change) => (BookingNotice::Rescheduled, change),
             DomainEvent::BookingCancelled(change) => (BookingNotice::Cancelled, change),
-            DomainEvent::ContactCreated(_) | DomainEvent::ContactUpdated(_) => return Ok(()),
+            // A paid booking's confirmation says what was paid: it is sent
+            // for the booking, created in the same transaction.
+            DomainEvent::ContactCreated(_) | DomainEvent::ContactUpdated(_) | DomainEvent::PaymentReceived(_) => {
+                return Ok(());
+            }
         };
         for job in SendBookingEmail::to_both(&change.booking.id, notice, change.manage_token_sealed) {
             enqueue(txn, &job).await?;

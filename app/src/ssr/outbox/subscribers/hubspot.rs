@@ -19,6 +19,8 @@ impl Subscriber for HubspotSync {
             DomainEvent::ContactCreated(change) | DomainEvent::ContactUpdated(change) => {
                 return push_contact(txn, change).await;
             }
+            // The booking it paid for is synced as a booking.
+            DomainEvent::PaymentReceived(_) => return Ok(()),
         };
         if !change.event_type.hubspot_sync {
             return Ok(());

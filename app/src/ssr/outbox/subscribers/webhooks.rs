@@ -2,7 +2,7 @@
 //! matching webhooks, with the body of CONTRACTS §3.
 use super::Subscriber;
 use crate::domain::webhooks::EventKey;
-use crate::ssr::outbox::payloads::{booking_data, contact_data};
+use crate::ssr::outbox::payloads::{booking_data, contact_data, payment_data};
 use crate::ssr::outbox::{BookingChange, DomainEvent};
 use crate::ssr::services::webhooks::fan_out::{Subject, fan_out};
 use sea_orm::{DatabaseTransaction, DbErr};
@@ -26,6 +26,14 @@ impl Subscriber for WebhookDeliveries {
             }
             // The contract has no event for an updated contact.
             DomainEvent::ContactUpdated(_) => Ok(()),
+            DomainEvent::PaymentReceived(change) => {
+                let subject = Subject {
+                    user_id: &change.host.id,
+                    id: change.payment.id.as_str(),
+                    event_type_id: Some(&change.event_type.id),
+                };
+                fan_out(txn, EventKey::PaymentReceived, subject, &payment_data(change.payment)).await
+            }
         }
     }
 }

@@ -7,8 +7,13 @@ use crate::ssr::crypto::SecretBox;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::booking;
 use crate::ssr::outbox::{BookingChange, DomainEvent, publish};
+use crate::ssr::services::payments;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+
+/// Why a booking held for payment cannot change: it has no time of its own yet.
+const AWAITING_PAYMENT: &str =
+    "This booking is waiting for its payment. Unpaid, it is released on its own when the hold ends.";
 
 /// Moves a booking to another free time of its event type.
 pub struct Reschedule {
@@ -41,6 +46,9 @@ pub async fn reschedule(
             "start",
             "This booking was cancelled and can no longer be rescheduled.",
         ));
+    }
+    if current.status == BookingStatus::PendingPayment {
+        return Err(BookingError::field("start", AWAITING_PAYMENT));
     }
     if !current.status.allows_change(current.end_at, Utc::now()) {
         return Err(BookingError::field(
@@ -117,6 +125,9 @@ pub async fn cancel(
             event_type: event,
         });
     }
+    if current.status == BookingStatus::PendingPayment {
+        return Err(BookingError::field("reason", AWAITING_PAYMENT));
+    }
     if !current.status.allows_change(current.end_at, Utc::now()) {
         return Err(BookingError::field(
             "reason",
@@ -131,8 +142,11 @@ pub async fn cancel(
         Actor::Host(_) => "host".to_owned(),
     }));
     model.sequence = Set(current.sequence + 1);
-    model.updated_at = Set(Utc::now());
+    let now = Utc::now();
+    model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
+    // Queued before the e-mails, which say what comes back.
+    payments::refund_on_cancel(&txn, &updated, &event, matches!(actor, Actor::Host(_)), now).await?;
     publish(
         &txn,
         &DomainEvent::BookingCancelled(BookingChange {

@@ -15,14 +15,17 @@ use crate::ssr::entities::{booking, event_type, user};
 use crate::ssr::ids::{hash_token, new_token};
 use crate::ssr::outbox::{BookingChange, ContactChange, DomainEvent, publish};
 use crate::ssr::phone::Phone;
-use crate::ssr::services::{FieldErrors, contacts, event_types, questions, team};
+use crate::ssr::services::payments::{self, HeldPayment};
+use crate::ssr::services::{FieldErrors, contacts, event_types, questions, stripe, team};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, Set};
 
-/// A new booking and the secret of its manage link.
+/// A new booking and the secret of its manage link; for a paid event type,
+/// the payment its slot is held for.
 pub struct Created {
     pub details: BookingDetails,
     pub token: String,
+    pub checkout: Option<Box<HeldPayment>>,
 }
 
 /// What a booking request says once every field is checked.
@@ -114,6 +117,20 @@ pub async fn create(
     claim: Option<&Claim>,
 ) -> Result<Created, BookingError> {
     let checked = check(db, &host, &event, &form).await?;
+    let price = event_types::price(&event);
+    if price.is_some() {
+        if source != BookingSource::Page {
+            return Err(BookingError::field(
+                "eventTypeId",
+                "This event type takes payment: invitees book it on its booking page, where they pay.",
+            ));
+        }
+        if stripe::connection_of_team(db, &host.team_id).await?.is_none() {
+            return Err(BookingError::Payments(
+                "This event type can’t take bookings right now: its payments are switched off.".to_owned(),
+            ));
+        }
+    }
     let txn = write_transaction(db).await?;
     lock_host_schedule(&txn, &host.id).await?;
     if let Some(claim) = claim
@@ -127,12 +144,14 @@ pub async fn create(
     if !is_free(&txn, &host, &event, checked.start, checked.minutes, None).await? {
         return Err(BookingError::SlotTaken);
     }
+    let contact_source = if price.is_some() { "payment" } else { "booking" };
     let contact = contacts::upsert_from_booking(
         &txn,
         &host.team_id,
         &checked.email,
         &checked.name,
         checked.phone.as_ref(),
+        contact_source,
     )
     .await?;
     let token = new_token();
@@ -145,7 +164,11 @@ pub async fn create(
         end_at: Set(checked.start + Duration::minutes(checked.minutes.into())),
         buffer_before_min: Set(event.buffer_before_min),
         buffer_after_min: Set(event.buffer_after_min),
-        status: Set(BookingStatus::Confirmed),
+        status: Set(if price.is_some() {
+            BookingStatus::PendingPayment
+        } else {
+            BookingStatus::Confirmed
+        }),
         source: Set(source),
         invitee_name: Set(checked.name.as_str().to_owned()),
         invitee_email: Set(checked.email.into_inner()),
@@ -159,6 +182,7 @@ pub async fn create(
         previous_start_at: Set(None),
         previous_end_at: Set(None),
         sequence: Set(0),
+        contact_is_new: Set(contact.created),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -169,13 +193,44 @@ pub async fn create(
         idempotency::store(&txn, claim, &booking.id, now).await?;
     }
     let sealed = secrets.seal(&token);
+    // A paid booking is announced once Stripe says it is paid.
+    let checkout = match price {
+        Some(price) => Some(Box::new(
+            payments::hold(&txn, &booking, &host.team_id, price, &sealed, now).await?,
+        )),
+        None => {
+            publish_created(&txn, (&booking, &host, &event), &sealed, &contact).await?;
+            None
+        }
+    };
+    txn.commit().await?;
+    tracing::info!(booking.id = %booking.id, "booking created");
+    Ok(Created {
+        details: BookingDetails {
+            booking,
+            host,
+            event_type: event,
+        },
+        token,
+        checkout,
+    })
+}
+
+/// Announces a booking made and paid for on the spot: its own event and
+/// its contact's.
+async fn publish_created(
+    txn: &DatabaseTransaction,
+    (booking, host, event): (&booking::Model, &user::Model, &event_type::Model),
+    manage_token_sealed: &str,
+    contact: &contacts::Upserted,
+) -> Result<(), DbErr> {
     publish(
-        &txn,
+        txn,
         &DomainEvent::BookingCreated(BookingChange {
-            booking: &booking,
-            host: &host,
-            event_type: &event,
-            manage_token_sealed: Some(&sealed),
+            booking,
+            host,
+            event_type: event,
+            manage_token_sealed: Some(manage_token_sealed),
         }),
     )
     .await?;
@@ -188,17 +243,7 @@ pub async fn create(
     } else {
         DomainEvent::ContactUpdated(change)
     };
-    publish(&txn, &contact_event).await?;
-    txn.commit().await?;
-    tracing::info!(booking.id = %booking.id, "booking created");
-    Ok(Created {
-        details: BookingDetails {
-            booking,
-            host,
-            event_type: event,
-        },
-        token,
-    })
+    publish(txn, &contact_event).await
 }
 
 /// Whether a booking was made now or by an earlier request with the key.

@@ -32,6 +32,9 @@ pub enum BookingError {
     /// Another request claimed the idempotency key meanwhile.
     #[error("another request claimed the idempotency key meanwhile")]
     KeyRace,
+    /// The booking needs a payment that cannot be taken now; says so.
+    #[error("{0}")]
+    Payments(String),
 }
 
 impl BookingError {
@@ -56,6 +59,7 @@ impl From<BookingError> for AppError {
             BookingError::Invalid(fields) => Self::Validation(fields),
             BookingError::SlotTaken => Self::SlotTaken,
             BookingError::NotFound => Self::NotFound,
+            BookingError::Payments(message) => Self::Unavailable(message),
             BookingError::Ended => Self::Gone(
                 "This booking has already taken place, so its link no longer works. To meet again, book a new time."
                     .to_owned(),

@@ -60,7 +60,7 @@ pub async fn find_host(db: &impl ConnectionTrait, host_slug: &str) -> Result<use
 }
 
 /// Serializes calendar changes of one host; must be the transaction's first statement.
-pub(super) async fn lock_host_schedule(txn: &DatabaseTransaction, host_id: &UserId) -> Result<(), BookingError> {
+pub(crate) async fn lock_host_schedule(txn: &DatabaseTransaction, host_id: &UserId) -> Result<(), BookingError> {
     user::Entity::update_many()
         .col_expr(
             user::Column::ScheduleVersion,

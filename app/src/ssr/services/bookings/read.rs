@@ -149,7 +149,8 @@ pub enum Narrow {
 }
 
 /// A contact's bookings with any host of the team that are still to come
-/// (confirmed, starting after `now`), soonest first, at most `limit`.
+/// (confirmed or awaiting payment, starting after `now`), soonest first, at
+/// most `limit`.
 pub async fn upcoming_of_contact(
     db: &impl ConnectionTrait,
     contact_id: &ContactId,
@@ -158,7 +159,7 @@ pub async fn upcoming_of_contact(
 ) -> Result<Vec<BookingDetails>, BookingError> {
     let rows = booking::Entity::find()
         .filter(booking::Column::ContactId.eq(contact_id))
-        .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+        .filter(booking::Column::Status.is_in([BookingStatus::Confirmed, BookingStatus::PendingPayment]))
         .filter(booking::Column::StartAt.gt(now))
         .order_by_asc(booking::Column::StartAt)
         .limit(limit)

@@ -39,7 +39,7 @@ pub async fn free_slots(
     // window, and every booking on the same day as one of its slots.
     let mut query = booking::Entity::find()
         .filter(booking::Column::HostId.eq(&host.id))
-        .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+        .filter(booking::Column::Status.is_in([BookingStatus::Confirmed, BookingStatus::PendingPayment]))
         .filter(booking::Column::StartAt.lt(to + Duration::days(2)))
         .filter(booking::Column::EndAt.gt(from - Duration::days(2)));
     if let Some(id) = exclude {

@@ -56,13 +56,15 @@ pub(crate) struct Fields {
 /// Creates the team's contact for an invitee, or fills in what an existing
 /// one lacks: what the contact already holds (a host may have typed it in)
 /// is never overwritten by what an invitee typed into a booking form. A
-/// contact archived earlier is back once they book again.
+/// contact archived earlier is back once they book again. `source` is what
+/// a new contact came from: `booking`, or `payment` for a paid booking.
 pub async fn upsert_from_booking(
     db: &impl ConnectionTrait,
     team_id: &TeamId,
     email: &Email,
     name: &PersonName,
     phone: Option<&Phone>,
+    source: &str,
 ) -> Result<Upserted, DbErr> {
     let now = Utc::now();
     let fields = Fields {
@@ -72,7 +74,7 @@ pub async fn upsert_from_booking(
         company: None,
         notes: None,
     };
-    let row = new_row(team_id, fields, "booking", now);
+    let row = new_row(team_id, fields, source, now);
     let id = row.id.clone().unwrap();
     contact::Entity::insert(row)
         .on_conflict(

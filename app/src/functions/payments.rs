@@ -1,0 +1,63 @@
+//! Payments: the Stripe card's connect and disconnect, the host's list of
+//! payments and a booking's payment, and the invitee's checkout status.
+use crate::domain::BookingId;
+use crate::dto::{CheckoutState, PaymentDto, PaymentRow, StripeCardDto, StripeKeysForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server]
+pub async fn stripe_card() -> Result<StripeCardDto, AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::stripe};
+    let state = state()?;
+    let user = require_user(&state.db).await?;
+    stripe::card(&state.db, &state.config.public_url, &user).await
+}
+
+#[server]
+pub async fn connect_stripe(form: StripeKeysForm) -> Result<(), AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::stripe};
+    let state = state()?;
+    let user = require_user(&state.db).await?;
+    stripe::connect(&state.db, &state.secrets, state.payments.as_ref(), &user, &form).await
+}
+
+#[server]
+pub async fn disconnect_stripe() -> Result<(), AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::stripe};
+    let state = state()?;
+    let user = require_user(&state.db).await?;
+    stripe::disconnect(&state.db, &user).await
+}
+
+/// The payments of the bookings the signed-in user manages, newest first.
+#[server]
+pub async fn host_payments() -> Result<Vec<PaymentRow>, AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::payments};
+    let state = state()?;
+    let user = require_user(&state.db).await?;
+    payments::list_for_team(&state.db, &user).await
+}
+
+/// A booking's payment with its refunds, for its host; none when unpaid.
+#[server]
+pub async fn booking_payment(id: BookingId) -> Result<Option<PaymentDto>, AppError> {
+    use crate::ssr::{auth::require_user, context::state, services::bookings, services::payments};
+    let state = state()?;
+    let user = require_user(&state.db).await?;
+    bookings::get(&state.db, &id, &bookings::Actor::Host(&user)).await?;
+    let found = payments::payment_of_booking(&state.db, &id).await?;
+    Ok(found.map(|(paid, refunds)| payments::payment_dto(&paid, &refunds, user.zone())))
+}
+
+/// Where the invitee's checkout stands; `left` when they came back from
+/// Stripe's page without paying, which ends the hold.
+#[server]
+pub async fn checkout_status(id: BookingId, key: String, from: String, left: bool) -> Result<CheckoutState, AppError> {
+    use crate::ssr::{context::state, jobs_ready, services::payments};
+    let state = state()?;
+    let status = payments::checkout_status(&state.db, &state.secrets, &id, &key, &from, left).await?;
+    if left {
+        jobs_ready(&state);
+    }
+    Ok(status)
+}
