@@ -12,6 +12,11 @@ const sandboxBin = process.env.HUBSPOT_SANDBOX_BIN ?? path.resolve(__dirname, ".
 const sandboxPort = Number(process.env.HUBSPOT_SANDBOX_E2E_PORT ?? 3901);
 /** The HubSpot sandbox the server is configured against. */
 export const sandboxURL = `http://127.0.0.1:${sandboxPort}`;
+const stripeSandboxBin =
+  process.env.STRIPE_SANDBOX_BIN ?? path.resolve(__dirname, "../target/release/stripe-sandbox");
+const stripeSandboxPort = Number(process.env.STRIPE_SANDBOX_E2E_PORT ?? 3911);
+/** The Stripe sandbox the server takes payments through. */
+export const stripeSandboxURL = `http://127.0.0.1:${stripeSandboxPort}`;
 /** The seeded demo host's password, fixed for these tests. */
 export const demoPassword = "demo-password-for-e2e";
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.resolve(__dirname, "../target/site");
@@ -54,6 +59,19 @@ export default defineConfig({
       env: { HUBSPOT_SANDBOX_ADDR: `127.0.0.1:${sandboxPort}`, RUST_LOG: "warn" },
     },
     {
+      command: `exec "${stripeSandboxBin}"`,
+      url: `${stripeSandboxURL}/_sandbox/state`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        STRIPE_SANDBOX_ADDR: `127.0.0.1:${stripeSandboxPort}`,
+        STRIPE_SANDBOX_WEBHOOK_URL: `${baseURL}/integrations/stripe/webhook`,
+        RUST_LOG: "warn",
+      },
+    },
+    {
       command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${serverBin}"`,
       url: `${baseURL}/healthz`,
       timeout: 60_000,
@@ -69,6 +87,7 @@ export default defineConfig({
         SLOTLINE_HUBSPOT_CLIENT_SECRET: "slotline-sandbox-secret",
         SLOTLINE_HUBSPOT_API_BASE: sandboxURL,
         SLOTLINE_HUBSPOT_AUTH_URL: `${sandboxURL}/oauth/authorize`,
+        SLOTLINE_STRIPE_API_BASE: stripeSandboxURL,
         SLOTLINE_PUBLIC_URL: baseURL,
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
         LEPTOS_SITE_ROOT: siteRoot,

@@ -1,6 +1,7 @@
 import { test as base, expect, Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { demoPassword } from "../playwright.config";
 
 /**
  * Collects uncaught page errors and console errors. Chrome also logs each
@@ -31,6 +32,15 @@ export { expect };
 export async function visit(page: Page, url: string) {
   await page.goto(url);
   await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 20_000 });
+}
+
+/** Logs in as the seeded demo host; ends on the dashboard. */
+export async function logInAsDemo(page: Page) {
+  await visit(page, "/login");
+  await page.getByLabel("Email").fill("demo@slotline.test");
+  await page.getByLabel("Password").fill(demoPassword);
+  await page.getByTestId("login-submit").click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 }
 
 /** Signs up a host named `name` whose page is `/{slug}`; ends on the dashboard. */

@@ -1,13 +1,5 @@
-import { test, expect, visit, shot, pickFirstSlot } from "./fixtures";
-import { sandboxURL, demoPassword } from "../playwright.config";
-
-async function logInAsDemo(page: import("@playwright/test").Page) {
-  await visit(page, "/login");
-  await page.getByLabel("Email").fill("demo@slotline.test");
-  await page.getByLabel("Password").fill(demoPassword);
-  await page.getByTestId("login-submit").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
+import { test, expect, visit, shot, pickFirstSlot, logInAsDemo } from "./fixtures";
+import { sandboxURL } from "../playwright.config";
 
 async function sandboxState(request: import("@playwright/test").APIRequestContext) {
   const response = await request.get(`${sandboxURL}/_sandbox/state`);

@@ -1,5 +1,5 @@
-import { test, expect, visit, shot, pickFirstSlot } from "./fixtures";
-import { sandboxURL, demoPassword } from "../playwright.config";
+import { test, expect, visit, shot, pickFirstSlot, logInAsDemo } from "./fixtures";
+import { sandboxURL } from "../playwright.config";
 
 // Runs after hubspot.spec.ts (files run in name order), which counts the
 // demo team's sync log lines from an empty log.
@@ -23,11 +23,7 @@ async function book(page: import("@playwright/test").Page, email: string, size: 
 }
 
 test("the owner maps answers to HubSpot contact and company properties; bookings fill them, one company per business domain", async ({ page, request, errors }) => {
-  await visit(page, "/login");
-  await page.getByLabel("Email").fill("demo@slotline.test");
-  await page.getByLabel("Password").fill(demoPassword);
-  await page.getByTestId("login-submit").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await logInAsDemo(page);
 
   // A new event type asking for the team size (a choice) and the head count.
   await visit(page, "/dashboard/event-types/new");

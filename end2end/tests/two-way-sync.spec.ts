@@ -1,5 +1,5 @@
-import { test, expect, visit, shot } from "./fixtures";
-import { baseURL, sandboxURL, demoPassword } from "../playwright.config";
+import { test, expect, visit, shot, logInAsDemo } from "./fixtures";
+import { baseURL, sandboxURL } from "../playwright.config";
 
 // Runs after hubspot.spec.ts and mapping.spec.ts (files run in name order),
 // which expect the demo team's HubSpot log to start empty.
@@ -33,11 +33,7 @@ test("the owner turns on two-way sync, watches the reconcile finish, filters by 
   });
   expect(hooked.ok()).toBeTruthy();
 
-  await visit(page, "/login");
-  await page.getByLabel("Email").fill("demo@slotline.test");
-  await page.getByLabel("Password").fill(demoPassword);
-  await page.getByTestId("login-submit").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await logInAsDemo(page);
   await visit(page, "/dashboard/integrations");
   await page.getByTestId("hubspot-connect").click();
   await page.getByTestId("grant-access").click();

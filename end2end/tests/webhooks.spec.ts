@@ -1,8 +1,7 @@
 import * as crypto from "node:crypto";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { test, expect, visit, shot, pickFirstSlot } from "./fixtures";
-import { demoPassword } from "../playwright.config";
+import { test, expect, visit, shot, pickFirstSlot, logInAsDemo } from "./fixtures";
 
 /** A webhook receiver on loopback that records requests and answers with the statuses it is given, then 200. */
 async function startReceiver() {
@@ -47,11 +46,7 @@ async function bookIntro(page: import("@playwright/test").Page, email: string, s
 test("a host makes an API key and a signed webhook; bookings reach it, retries and redeliveries show in the log", async ({ page, errors }) => {
   const receiver = await startReceiver();
   try {
-    await visit(page, "/login");
-    await page.getByLabel("Email").fill("demo@slotline.test");
-    await page.getByLabel("Password").fill(demoPassword);
-    await page.getByTestId("login-submit").click();
-    await expect(page).toHaveURL(/\/dashboard$/);
+    await logInAsDemo(page);
 
     // An API key, shown once.
     await visit(page, "/settings/api-keys");

@@ -65,6 +65,8 @@ pub struct Config {
     /// `SLOTLINE_OPERATOR_EMAILS`: comma-separated e-mails of the people who
     /// run this server; they alone set plans on the team page.
     pub operator_emails: Vec<String>,
+    /// `SLOTLINE_METRICS=1`: Prometheus metrics at `GET /metrics`.
+    pub metrics: bool,
 }
 
 /// A HubSpot public app and where HubSpot (or a stand-in) answers.
@@ -205,6 +207,7 @@ impl Config {
                     .context("SLOTLINE_RETENTION_DAYS must be a positive whole number")
             })?,
             operator_emails: var("SLOTLINE_OPERATOR_EMAILS").map_or_else(Vec::new, |list| operator_emails(&list)),
+            metrics: var("SLOTLINE_METRICS").is_some_and(|v| v == "1"),
         })
     }
 }
@@ -282,6 +285,7 @@ impl Config {
             access_limits: app::ssr::access::AccessLimits::default(),
             retention_days: DEFAULT_RETENTION_DAYS,
             operator_emails: Vec::new(),
+            metrics: false,
         }
     }
 }

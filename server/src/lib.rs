@@ -11,6 +11,7 @@ pub mod http;
 pub mod integrations;
 pub mod jobs;
 pub mod mcp;
+pub mod monitoring;
 pub mod shared_limits;
 pub mod startup;
 pub mod telemetry;

@@ -36,6 +36,8 @@ pub struct Application {
     job_workers: usize,
     /// Set when HubSpot is configured: how often contact sync pulls.
     contact_pull_interval: Option<std::time::Duration>,
+    /// `GET /metrics` answers (its recorder is installed).
+    metrics: bool,
 }
 
 pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -82,6 +84,9 @@ async fn schedule_contact_sync(state: AppState, interval: std::time::Duration) {
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+        if config.metrics {
+            crate::monitoring::handle();
+        }
         let db = connect(&config.database_url).await?;
         Migrator::up(&db, None).await.context("running migrations")?;
         let secrets = SecretBox::with_old_keys(&config.secret_key, &config.old_secret_keys);
@@ -204,6 +209,7 @@ impl Application {
             ),
             job_workers: config.job_workers,
             contact_pull_interval: config.hubspot.as_ref().map(|h| h.pull_interval),
+            metrics: config.metrics,
         })
     }
 
@@ -254,6 +260,7 @@ impl Application {
             leptos: self.leptos,
             hubspot: self.hubspot,
             rate_limits: self.rate_limits,
+            metrics: self.metrics,
         })?;
         // The peer address is the client IP the API's rate limits key on.
         let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())

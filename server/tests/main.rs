@@ -16,6 +16,7 @@ mod hubspot_mapping;
 mod hubspot_sync;
 mod jobs;
 mod mcp;
+mod metrics;
 mod migration;
 mod outbound;
 mod passwords;

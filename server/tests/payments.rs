@@ -140,6 +140,13 @@ async fn a_paid_booking_waits_for_stripe_and_then_announces_the_payment(app: Tes
         .expect("the session was opened with an idempotency key");
     assert_eq!(key, held.id.to_string(), "the booking's id is the idempotency key");
     assert!(
+        app.stripe
+            .requests()
+            .iter()
+            .all(|r| r.stripe_version.as_deref() == Some(server::integrations::stripe::API_VERSION)),
+        "every call names the API release it was written for"
+    );
+    assert!(
         events_of(&app, "booking.created").await.is_empty(),
         "nothing announced before payment"
     );

@@ -4,9 +4,12 @@
  * The app against a real Slotline server that this file starts (see
  * server.js): authentication, REST-hook subscriptions, real deliveries from
  * bookings made as an invitee, performList, the event type dropdown,
- * unsubscribing, and the OpenAPI document.
+ * a paid booking's payment through the Stripe sandbox, unsubscribing, and
+ * the OpenAPI document.
  *
- * Needs the server binary: SLOTLINE_SERVER_BIN, else ../target/release/server.
+ * Needs the server binary: SLOTLINE_SERVER_BIN, else ../target/release/server;
+ * and the Stripe sandbox's: STRIPE_SANDBOX_BIN, else
+ * ../target/release/stripe-sandbox.
  */
 
 // zapier-platform-core runs its output checks and stays quiet only under test.
@@ -23,11 +26,13 @@ const {
   DEMO,
   sleep,
   serverBinaryProblem,
+  stripeSandboxProblem,
   startSlotline,
   startReceiver,
   logInAsDemo,
   createApiKey,
   bookAsInvitee,
+  payCheckout,
 } = require('./server');
 
 const appTester = zapier.createAppTester(App);
@@ -85,6 +90,15 @@ if (missingServer) {
   });
 }
 
+// Without the Stripe sandbox: one failing test that says how to build it;
+// the rest runs without Stripe (no `consult`), the paid test is skipped.
+const missingStripe = missingServer ? null : stripeSandboxProblem();
+if (missingStripe) {
+  test('the Stripe sandbox binary is there', () => {
+    throw new Error(missingStripe);
+  });
+}
+
 describe('the Zapier app against a live Slotline server', { timeout: 240_000, skip: missingServer ? 'no server binary' : false }, () => {
   const runId = crypto.randomBytes(4).toString('hex');
   let slotline;
@@ -99,7 +113,7 @@ describe('the Zapier app against a live Slotline server', { timeout: 240_000, sk
 
   before(
     async () => {
-      slotline = await startSlotline();
+      slotline = await startSlotline({ stripe: !missingStripe });
       receiver = await startReceiver();
       const cookie = await logInAsDemo(slotline.baseUrl);
       const apiKey = await createApiKey(slotline.baseUrl, cookie, 'Zapier test');
@@ -152,6 +166,14 @@ describe('the Zapier app against a live Slotline server', { timeout: 240_000, sk
     assert.equal(bySlug.intro.duration, 30);
     assert.equal(bySlug['deep-dive'].name, 'Deep dive');
     assert.equal(bySlug['deep-dive'].duration, 60);
+    // The paid event type is seeded only when the demo team has Stripe keys.
+    if (slotline.stripe) {
+      assert.equal(bySlug.consult.name, DEMO.consult.name);
+      assert.equal(bySlug.consult.duration, DEMO.consult.duration);
+      assert.equal(list.length, 3, JSON.stringify(list.map((e) => e.slug)));
+    } else {
+      assert.equal(bySlug.consult, undefined);
+    }
   });
 
   it('subscribing returns the hook: booking_created, one filtered by event type, new_contact', async () => {
@@ -284,6 +306,107 @@ describe('the Zapier app against a live Slotline server', { timeout: 240_000, sk
       assert.deepEqual(removed, { id: created.id, deleted: true });
     });
   }
+
+  it(
+    'payment_received: paying a checkout in the Stripe sandbox is a real payment in performList and a signed delivery',
+    { skip: missingStripe ? 'no Stripe sandbox binary' : false },
+    async () => {
+      const key = 'payment_received';
+      const targetUrl = `${receiver.url}/${key}`;
+      const created = await appTester(trigger(key).performSubscribe, { authData, targetUrl, inputData: {} });
+      assert.equal(created.event, 'payment.received');
+
+      const email = `ada-paid-${runId}@example.com`;
+      const checkout = await payCheckout(slotline, {
+        name: 'Ada Paid',
+        email,
+        // Booking a paid event type only holds the slot until Stripe's word.
+        beforePay: async ({ opened, bookingId }) => {
+          assert.equal(opened.status, 'open');
+          assert.equal(opened.payment_status, 'unpaid');
+          assert.equal(opened.amount_total, DEMO.consult.amount);
+          assert.equal(opened.currency, DEMO.consult.currency);
+          assert.equal(typeof bookingId, 'string');
+          assert.equal(bookingId.length, 24, 'the session names the CUID2 booking id');
+          assert.equal(opened.metadata.booking_id, bookingId);
+          await sleep(1_000);
+          const early = receiver.deliveries.filter(
+            (d) => ['/booking_created', `/${key}`].includes(d.path) && (d.raw.includes(bookingId) || d.raw.includes(email)),
+          );
+          assert.deepEqual(early.map((d) => d.raw), [], 'no booking.created nor payment.received before paying');
+        },
+      });
+      const { bookingId, paid } = checkout;
+      assert.equal(paid.status, 'complete');
+      assert.equal(paid.payment_status, 'paid');
+      assert.match(paid.payment_intent, /^pi_/);
+      assert.ok(checkout.redirectUrl.startsWith(`${slotline.baseUrl}/bookings/${bookingId}/checkout?`), checkout.redirectUrl);
+
+      // The sandbox posts the signed checkout.session.completed to Slotline,
+      // which records the payment and fires payment.received: poll until
+      // performList's newest item is this payment.
+      const deadline = Date.now() + 20_000;
+      let list;
+      for (;;) {
+        list = await appTester(trigger(key).performList, { authData, inputData: {} });
+        if (list[0]?.bookingId === bookingId || Date.now() >= deadline) break;
+        await sleep(500);
+      }
+      const state = await slotline.stripe.state();
+      const completed = state.events.filter((e) => e.type === 'checkout.session.completed' && e.objectId === checkout.sessionId);
+      assert.ok(
+        Array.isArray(list) && list[0]?.bookingId === bookingId,
+        `performList's first payment should be booking ${bookingId}'s within 20 s; it returned ` +
+          `${JSON.stringify(list)}; the sandbox's checkout.session.completed: ${JSON.stringify(completed)}` +
+          `\nSlotline's last output:\n${slotline.output()}`,
+      );
+      assert.ok(list.length <= 3, JSON.stringify(list));
+      const payment = list[0];
+      assert.deepEqual(Object.keys(payment).sort(), [...DATA_KEYS['payment.received']].sort());
+      assert.equal(typeof payment.id, 'string');
+      assert.equal(payment.id.length, 24, 'CUID2 id');
+      assert.equal(payment.amount, DEMO.consult.amount);
+      assert.equal(payment.currency, DEMO.consult.currency);
+      assert.equal(payment.paymentMethod, 'card');
+      assert.match(payment.transactionId, /^pi_/);
+      assert.equal(payment.transactionId, paid.payment_intent, "the transaction is the sandbox's payment intent");
+      assert.equal(completed.length, 1, JSON.stringify(completed));
+      assert.equal(completed[0].delivery, 'delivered', JSON.stringify(completed[0]));
+      const intent = state.paymentIntents.find((i) => i.id === paid.payment_intent);
+      assert.ok(intent, `the sandbox has payment intent ${paid.payment_intent}`);
+      assert.equal(intent.status, 'succeeded');
+      assert.equal(intent.amount_received, DEMO.consult.amount);
+
+      // The hook subscribed before paying got the same payment, signed.
+      const delivery = await receiver.waitFor((d) => d.path === `/${key}` && d.json?.data?.bookingId === bookingId, {
+        what: 'payment.received delivery',
+      });
+      const envelope = assertDelivery(delivery, 'payment.received');
+      assert.deepEqual(envelope.data, payment);
+      const results = await appTester(trigger(key).perform, {
+        authData,
+        targetUrl,
+        cleanedRequest: envelope,
+        rawRequest: { method: 'POST', headers: delivery.headers, content: delivery.raw },
+      });
+      assert.deepEqual(results, [payment]);
+
+      // Paying confirmed the booking: booking.created followed, for consult.
+      const confirmed = await receiver.waitFor((d) => d.path === '/booking_created' && d.json?.data?.id === bookingId, {
+        what: 'booking.created delivery of the paid booking',
+      });
+      const booking = assertDelivery(confirmed, 'booking.created');
+      assertBookingShape(booking.data, 'paid booking.created delivery');
+      assert.equal(booking.data.status, 'confirmed');
+      assert.equal(booking.data.eventType.slug, DEMO.events.consult);
+      assert.equal(booking.data.eventType.id, eventTypes.consult);
+      assert.equal(booking.data.invitee.email, email);
+      assert.equal(booking.data.startTime, new Date(checkout.start).toISOString());
+
+      const removed = await appTester(trigger(key).performUnsubscribe, { authData, subscribeData: created });
+      assert.deepEqual(removed, { id: created.id, deleted: true });
+    },
+  );
 
   it('after unsubscribing, a new booking no longer reaches the receiver', async () => {
     for (const key of ['booking_created', 'deep_dive_only']) {

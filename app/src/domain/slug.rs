@@ -23,6 +23,7 @@ const RESERVED: &[&str] = &[
     "integrations",
     "login",
     "logout",
+    "metrics",
     "new",
     "oauth",
     "pkg",

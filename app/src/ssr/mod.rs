@@ -9,6 +9,7 @@ pub mod entities;
 pub mod free_email;
 pub mod ids;
 pub mod jobs;
+pub mod metrics;
 pub mod outbox;
 pub mod phone;
 pub mod services;

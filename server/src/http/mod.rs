@@ -4,6 +4,7 @@ mod client_ip;
 mod health;
 mod hubspot_oauth;
 mod hubspot_webhook;
+mod request_metrics;
 pub mod security;
 mod server_fn_status;
 mod stripe_webhook;
@@ -34,6 +35,8 @@ pub struct ServerState {
     /// Set when HubSpot app credentials are configured.
     pub hubspot: Option<Arc<HubspotOAuth>>,
     pub rate_limits: Arc<RateLimits>,
+    /// `SLOTLINE_METRICS=1`: `GET /metrics` answers.
+    pub metrics: bool,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -59,10 +62,16 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
     let leptos_options = state.leptos.clone();
     let site_root = std::path::PathBuf::from(state.leptos.site_root.as_ref());
     let (api, document) = crate::api::routes(&state);
+    let scrape = if state.metrics {
+        Router::new().route("/metrics", axum::routing::get(health::metrics))
+    } else {
+        Router::new()
+    };
     // Explicit static routes: the fallback alone would never see `/pkg/x.js`,
     // which the `/{host}/{event}` page route matches first.
     Ok(Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
+        .merge(scrape)
         .merge(api)
         .merge(crate::api::document_route(document))
         .merge(crate::mcp::routes(&state)?)
@@ -90,6 +99,7 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             app::shell(leptos_options.clone())
         })
+        .route_layer(axum::middleware::from_fn(request_metrics::name_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
             page_context,
             app::shell,
@@ -99,6 +109,7 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
         .layer(from_fn_with_state(public.clone(), security::same_origin_writes))
         .layer(from_fn_with_state(public, security::protective_headers))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn(request_metrics::record))
         .with_state(state))
 }
 

@@ -51,6 +51,13 @@ async fn deliver(ctx: &JobContext, delivery_id: &WebhookDeliveryId, attempt: Att
         record.next_retry_at = Some(now + delay);
     }
     webhooks::record_attempt(&ctx.db, &out, &record, now).await?;
+    let result = match (record.succeeded(), refused, record.next_retry_at.is_some()) {
+        (true, ..) => "delivered",
+        (false, true, _) => "refused",
+        (false, false, true) => "retrying",
+        (false, false, false) => "failed",
+    };
+    metrics::counter!(crate::monitoring::WEBHOOK_DELIVERIES, "result" => result).increment(1);
     if record.succeeded() {
         return Ok(());
     }

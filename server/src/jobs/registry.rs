@@ -67,7 +67,7 @@ impl Registry {
     }
 
     /// Every kind this server runs.
-    pub(super) fn kinds(&self) -> Vec<&'static str> {
+    pub fn kinds(&self) -> Vec<&'static str> {
         self.kinds.keys().copied().collect()
     }
 

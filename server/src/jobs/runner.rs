@@ -220,6 +220,9 @@ impl JobRunner {
             last: claimed.attempts >= claimed.max_attempts,
         };
         let kind = self.registry.get(&claimed.kind);
+        let started = std::time::Instant::now();
+        let waited = crate::monitoring::seconds(Utc::now() - claimed.run_at);
+        metrics::histogram!(crate::monitoring::JOB_WAIT, "kind" => claimed.kind.clone()).record(waited);
         let result = match kind {
             Some(kind) => self.supervise(&claimed, kind, attempt).await,
             None => Err(JobError::Permanent(anyhow!(
@@ -227,6 +230,8 @@ impl JobRunner {
                 claimed.kind
             ))),
         };
+        metrics::histogram!(crate::monitoring::JOB_DURATION, "kind" => claimed.kind.clone())
+            .record(started.elapsed().as_secs_f64());
         let now = Utc::now();
         let (outcome, run_at, error) = match result {
             Ok(()) => (Outcome::Done, claimed.run_at, None),
@@ -249,11 +254,12 @@ impl JobRunner {
             (Outcome::Dead, Some(error)) => tracing::error!(error = %error, "job failed for good; it is dead"),
             _ => {}
         }
-        let status = match outcome {
-            Outcome::Done => job::DONE,
-            Outcome::Retry => job::PENDING,
-            Outcome::Dead => job::DEAD,
+        let (status, label) = match outcome {
+            Outcome::Done => (job::DONE, "done"),
+            Outcome::Retry => (job::PENDING, "retried"),
+            Outcome::Dead => (job::DEAD, "dead"),
         };
+        metrics::counter!(crate::monitoring::JOB_RUNS, "kind" => claimed.kind.clone(), "outcome" => label).increment(1);
         let mut update = job::Entity::update_many()
             .col_expr(job::Column::Status, Expr::value(status))
             .col_expr(job::Column::RunAt, Expr::value(run_at))

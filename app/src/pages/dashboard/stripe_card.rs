@@ -16,6 +16,8 @@ const EVENTS: &str = "checkout.session.completed, checkout.session.expired, char
 pub fn StripeSection() -> impl IntoView {
     let connect = ServerAction::<ConnectStripe>::new();
     let disconnect = ServerAction::<DisconnectStripe>::new();
+    // What was typed outlives the card's redraw after a refused attempt.
+    let typed = Typed::default();
     let card = Resource::new(
         move || (connect.version().get(), disconnect.version().get()),
         |_| stripe_card(),
@@ -27,7 +29,7 @@ pub fn StripeSection() -> impl IntoView {
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match card.await {
-                        Ok(card) => view! { <StripeState card connect disconnect/> }.into_any(),
+                        Ok(card) => view! { <StripeState card connect disconnect typed/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
@@ -36,12 +38,21 @@ pub fn StripeSection() -> impl IntoView {
     }
 }
 
+/// The keys as typed so far.
+#[derive(Clone, Copy, Default)]
+struct Typed {
+    secret_key: RwSignal<String>,
+    webhook_secret: RwSignal<String>,
+}
+
 #[component]
 fn StripeState(
     card: StripeCardDto,
     connect: ServerAction<ConnectStripe>,
     disconnect: ServerAction<DisconnectStripe>,
+    typed: Typed,
 ) -> impl IntoView {
+    let keep = |signal: RwSignal<String>| Callback::new(move |v: String| signal.set(v));
     let endpoint = view! {
         <CopyField id="stripe-webhook-url" label="Webhook endpoint to add in Stripe (Developers › Webhooks)" value=card.webhook_url.clone()/>
         <p class="hint">"Send it these events: " {EVENTS} "."</p>
@@ -75,8 +86,8 @@ fn StripeState(
                 {endpoint}
                 <ActionForm action=connect attr:novalidate=true>
                     <FormAlert value/>
-                    <TextField id="stripe-secret-key" name="form[secret_key]" label="Secret key" kind="password" autocomplete="off" required=true hint="From Stripe’s Developers › API keys: sk_live_… (or sk_test_… to try it out)." error=field_error(value, "secret_key")/>
-                    <TextField id="stripe-webhook-secret" name="form[webhook_secret]" label="Webhook signing secret" kind="password" autocomplete="off" required=true hint="The endpoint’s signing secret in Stripe: whsec_…" error=field_error(value, "webhook_secret")/>
+                    <TextField id="stripe-secret-key" name="form[secret_key]" label="Secret key" kind="password" autocomplete="off" required=true hint="From Stripe’s Developers › API keys: sk_live_… (or sk_test_… to try it out)." value=typed.secret_key on_input=keep(typed.secret_key) error=field_error(value, "secret_key")/>
+                    <TextField id="stripe-webhook-secret" name="form[webhook_secret]" label="Webhook signing secret" kind="password" autocomplete="off" required=true hint="The endpoint’s signing secret in Stripe: whsec_…" value=typed.webhook_secret on_input=keep(typed.webhook_secret) error=field_error(value, "webhook_secret")/>
                     <button type="submit" class="button primary" data-testid="stripe-connect" disabled=move || connect.pending().get()>"Connect Stripe"</button>
                 </ActionForm>
             }

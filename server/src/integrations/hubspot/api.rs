@@ -210,6 +210,12 @@ impl HubspotApi {
     /// Waits for the portal's next turn: shared by every process when
     /// Redis is configured (or, should it fail, kept by this one).
     async fn pace(&self, portal: &str) {
+        let started = std::time::Instant::now();
+        self.wait_turn(portal).await;
+        metrics::histogram!(crate::monitoring::HUBSPOT_LIMITER_WAIT).record(started.elapsed().as_secs_f64());
+    }
+
+    async fn wait_turn(&self, portal: &str) {
         if let Some((limits, rate)) = &self.shared {
             match limits.until_ready(&format!("hubspot:portal:{portal}"), *rate).await {
                 Ok(()) => return,
@@ -272,11 +278,12 @@ impl HubspotApi {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| ApiError::Network(e.without_url().to_string()))?;
+        let response = request.send().await.map_err(|e| {
+            metrics::counter!(crate::monitoring::HUBSPOT_REQUESTS, "status" => "network").increment(1);
+            ApiError::Network(e.without_url().to_string())
+        })?;
         let status = response.status().as_u16();
+        metrics::counter!(crate::monitoring::HUBSPOT_REQUESTS, "status" => status.to_string()).increment(1);
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)

@@ -204,6 +204,9 @@ pub async fn create(
         }
     };
     txn.commit().await?;
+    if checkout.is_none() {
+        crate::ssr::metrics::booking_created(source);
+    }
     tracing::info!(booking.id = %booking.id, "booking created");
     Ok(Created {
         details: BookingDetails {

@@ -122,6 +122,7 @@ pub async fn record_paid(db: &DatabaseConnection, paid: PaidCheckout) -> Result<
         publish(&txn, &event).await?;
     }
     txn.commit().await?;
+    crate::ssr::metrics::booking_created(confirmed.source);
     tracing::info!(booking.id = %confirmed.id, payment.id = %payment.id, "payment received, booking confirmed");
     Ok(Recorded::Confirmed(payment.id))
 }
