@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use sea_orm::entity::prelude::StringLen;
 
+/// How long a paid booking holds its slot while the invitee pays.
+pub const PAYMENT_HOLD_MINUTES: i64 = 15;
+
 /// Stored as its name in `bookings.status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]

@@ -4,6 +4,7 @@ use super::{DashboardShell, use_current_user};
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, SelectField, TextArea, TextField};
 use crate::domain::Currency;
+use crate::domain::booking::PAYMENT_HOLD_MINUTES;
 use crate::domain::questions::PhoneField;
 use crate::dto::EventTypeDto;
 use crate::functions::event_types::{SaveEventType, SetEventTypeActive, get_event_type, list_event_types};
@@ -216,7 +217,7 @@ fn EventTypeForm(event: Option<EventTypeDto>) -> impl IntoView {
                 <SelectField id="event-phone" name="form[phone_field]" label="Phone number on the booking form" options=phone_options value=phone.as_str() error=field_error(value, "phone_field")/>
                 <fieldset>
                     <legend>"Payment"</legend>
-                    <p class="hint">"Invitees pay with Stripe before the booking is confirmed; the time is held for them for 15 minutes. Leave the price empty for a free event type. Connect Stripe under Integrations first."</p>
+                    <p class="hint">{format!("Invitees pay with Stripe before the booking is confirmed; the time is held for them for {PAYMENT_HOLD_MINUTES} minutes. Leave the price empty for a free event type. Connect Stripe under Integrations first.")}</p>
                     <TextField id="event-price" name="form[price]" label="Price" hint="In the currency’s usual units, e.g. 49.90." value=price error=field_error(value, "price")/>
                     <SelectField id="event-currency" name="form[currency]" label="Currency" options=currency_options value=currency error=field_error(value, "currency")/>
                     <TextField id="event-refund-window" name="form[refund_window]" label="Refund window (hours)" hint="Invitees who cancel at least this many hours before the start get a full refund, and none after. Cancelling as the host always refunds in full." kind="number" min="0" max="8760" required=true value=refund_window error=field_error(value, "refund_window")/>

@@ -7,6 +7,7 @@ use crate::components::calendar::Calendar;
 use crate::components::field::field_error;
 use crate::components::time_zone_select::TimeZoneSelect;
 use crate::components::{CheckboxesField, ChoiceField, ErrorNotice, FormAlert, Loading, TextArea, TextField};
+use crate::domain::booking::PAYMENT_HOLD_MINUTES;
 use crate::domain::questions::{PhoneField, Question, QuestionKind, YES_NO};
 use crate::dto::BookingPageDto;
 use crate::error::AppError;
@@ -405,7 +406,7 @@ fn DetailsForm(
                 {page.questions.iter().map(|question| view! { <AnswerField question=question.clone() answers=details.answers value/> }).collect_view()}
                 <TextArea id="notes" name="form[notes]" label="Anything to share before the meeting?" value=details.notes on_input=keep(details.notes) error=field_error(value, "notes")/>
                 {price.map(|price| view! {
-                    <p class="hint" data-testid="payment-note">{format!("You pay {price} on Stripe’s secure page next. The time is held for you for 15 minutes; your booking is confirmed once the payment arrives.")}</p>
+                    <p class="hint" data-testid="payment-note">{format!("You pay {price} on Stripe’s secure page next. The time is held for you for {PAYMENT_HOLD_MINUTES} minutes; your booking is confirmed once the payment arrives.")}</p>
                 })}
                 <button type="submit" class="button primary" data-testid="confirm-booking" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Booking…" } else { submit }}

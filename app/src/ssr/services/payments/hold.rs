@@ -1,15 +1,13 @@
 //! Holding a slot while its invitee pays: the booking waits as
 //! `pending_payment` beside an open payment, and the job that ends the
 //! hold is queued for when it runs out.
+use crate::domain::booking::PAYMENT_HOLD_MINUTES;
 use crate::domain::{Money, PaymentId, TeamId};
 use crate::ssr::entities::{booking, payment};
 use crate::ssr::ids::{hash_token, new_token};
 use crate::ssr::jobs::{ExpireCheckoutHold, enqueue_at};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
-
-/// How long a slot waits for its invitee to pay.
-pub const HOLD_MINUTES: i64 = 15;
 
 /// A held booking's payment, and the secret of the links Stripe sends the
 /// invitee back with.
@@ -29,7 +27,7 @@ pub async fn hold(
     now: DateTime<Utc>,
 ) -> Result<HeldPayment, DbErr> {
     let return_key = new_token();
-    let expires_at = now + Duration::minutes(HOLD_MINUTES);
+    let expires_at = now + Duration::minutes(PAYMENT_HOLD_MINUTES);
     let payment = payment::ActiveModel {
         id: Set(PaymentId::generate()),
         team_id: Set(team_id.clone()),

@@ -16,7 +16,7 @@ mod release;
 pub use checkout::{checkout_status, open_checkout};
 pub use confirm::{PaidCheckout, Recorded, record_paid};
 pub use gateway::{CheckoutRequest, GatewayError, OpenedCheckout, PaymentGateway};
-pub use hold::{HOLD_MINUTES, HeldPayment, hold};
+pub use hold::{HeldPayment, hold};
 pub use intake::take_in;
 pub use read::{list_for_team, payment_dto, payment_of_booking, refund_summary};
 pub use refunds::{
