@@ -5,7 +5,8 @@ use crate::on_both_databases;
 use crate::support::receiver::Receiver;
 use crate::webhooks::add_webhook;
 use app::ssr::entities::{
-    event, hubspot_sync_log, job, oauth_state, password_reset, team, user, webhook_attempt, webhook_delivery,
+    event, hubspot_sync_log, job, oauth_state, password_reset, stripe_event, team, user, webhook_attempt,
+    webhook_delivery,
 };
 use app::ssr::jobs::{PurgeExpiredData, schedule_once};
 use app::ssr::services::hubspot::{SyncRecord, record};
@@ -115,6 +116,17 @@ async fn the_daily_purge_keeps_only_what_is_recent_or_unfinished(app: TestApp) {
         .await
         .unwrap();
     }
+    for (id, received_at) in [("evt_old", now - Duration::days(100)), ("evt_new", now)] {
+        stripe_event::ActiveModel {
+            id: Set(id.to_owned()),
+            team_id: Set(host.team_id.clone()),
+            kind: Set("checkout.session.completed".to_owned()),
+            received_at: Set(received_at),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
     let events_before = count::<event::Entity>(&app).await;
     let deliveries_before = count::<webhook_delivery::Entity>(&app).await;
 
@@ -157,6 +169,12 @@ async fn the_daily_purge_keeps_only_what_is_recent_or_unfinished(app: TestApp) {
 
     let log = hubspot_sync_log::Entity::find().all(db).await.unwrap();
     assert_eq!(log.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(), ["new"]);
+    let taken_in = stripe_event::Entity::find().all(db).await.unwrap();
+    assert_eq!(
+        taken_in.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["evt_new"],
+        "Stripe stopped redelivering the old one long ago"
+    );
     let resets = password_reset::Entity::find().all(db).await.unwrap();
     assert_eq!(
         resets.iter().map(|r| r.token_hash.as_str()).collect::<Vec<_>>(),

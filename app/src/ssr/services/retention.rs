@@ -1,12 +1,14 @@
 //! What Slotline keeps, and for how long. Finished jobs, events with their
-//! webhook deliveries and attempts, and the HubSpot sync log go once older
-//! than the operator's retention (90 days unless set); OAuth states,
+//! webhook deliveries and attempts, the HubSpot sync log and the record of
+//! Stripe events taken in (Stripe redelivers for three days at most) go
+//! once older than the operator's retention (90 days unless set); OAuth states,
 //! password-reset links and idempotency keys as soon as they expire. Dead jobs stay until they
 //! are retried or dismissed; deliveries still being retried, and the
 //! events they carry, stay until they are done. Rows go in batches, so
 //! that no statement holds its table for long.
 use crate::ssr::entities::{
-    event, hubspot_sync_log, idempotency_key, job, oauth_state, password_reset, webhook_attempt, webhook_delivery,
+    event, hubspot_sync_log, idempotency_key, job, oauth_state, password_reset, stripe_event, webhook_attempt,
+    webhook_delivery,
 };
 use crate::ssr::services::bookings::KEY_LIFETIME_HOURS;
 use chrono::{DateTime, Duration, Utc};
@@ -28,6 +30,7 @@ pub struct Purged {
     pub oauth_states: u64,
     pub password_resets: u64,
     pub idempotency_keys: u64,
+    pub stripe_events: u64,
 }
 
 /// Deletes what is past its time at `now`.
@@ -91,8 +94,15 @@ pub async fn purge(db: &impl ConnectionTrait, retention: Duration, now: DateTime
         Condition::all().add(idempotency_key::Column::CreatedAt.lt(now - Duration::hours(KEY_LIFETIME_HOURS))),
     )
     .await?;
+    let stripe_events = in_batches::<stripe_event::Entity>(
+        db,
+        stripe_event::Column::Id,
+        Condition::all().add(stripe_event::Column::ReceivedAt.lt(cutoff)),
+    )
+    .await?;
     Ok(Purged {
         idempotency_keys,
+        stripe_events,
         jobs,
         events,
         webhook_deliveries,
