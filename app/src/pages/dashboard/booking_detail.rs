@@ -1,10 +1,13 @@
 //! `/dashboard/bookings/{id}`: one booking for its host, with its payment
 //! and refunds, and cancelling it.
 use super::DashboardShell;
-use super::payments::BookingPayment;
+use super::payments::PaymentPanel;
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, TextArea};
+use crate::domain::BookingId;
+use crate::error::AppError;
 use crate::functions::bookings::{CancelAsHost, host_booking};
+use crate::functions::payments::booking_payment;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,9 +28,17 @@ pub fn BookingDetailPage() -> impl IntoView {
 fn BookingDetail() -> impl IntoView {
     let params = use_params_map();
     let cancel = ServerAction::<CancelAsHost>::new();
+    // One resource for the booking and its payment: a second one nested
+    // under this one's Suspend would hydrate against a page rendered
+    // before or after it resolved, whichever came first.
     let booking = Resource::new(
         move || (params.read().get("id").unwrap_or_default(), cancel.version().get()),
-        |(id, _)| host_booking(id.into()),
+        |(id, _)| async move {
+            let id: BookingId = id.into();
+            let booking = host_booking(id.clone()).await?;
+            let payment = booking_payment(id).await?;
+            Ok::<_, AppError>((booking, payment))
+        },
     );
     let value = cancel.value();
     view! {
@@ -35,10 +46,9 @@ fn BookingDetail() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match booking.await {
-                    Ok(b) => {
+                    Ok((b, payment)) => {
                         let cancellable = b.can_change;
                         let paid = b.paid.is_some();
-                        let booking_id = b.id.clone();
                         view! {
                             <section class="card" aria-labelledby="booking-heading">
                                 <h1 id="booking-heading">{format!("{} with {}", b.event_name, b.invitee_name)}</h1>
@@ -63,7 +73,7 @@ fn BookingDetail() -> impl IntoView {
                                     </ActionForm>
                                 })}
                             </section>
-                            <BookingPayment id=booking_id refresh=cancel.version()/>
+                            {payment.map(|p| view! { <PaymentPanel p/> })}
                         }
                         .into_any()
                     }

@@ -62,7 +62,7 @@ fn EventTypeCard(event: EventTypeDto, host_slug: String, toggle: ServerAction<Se
             <h2>{event.name.clone()}</h2>
             <p class="muted">
                 {format!("{} min · /{}", event.duration_min, event.slug)}
-                {event.price.map(|price| format!(" · {price}"))}
+                {event.price.map(|price| view! { <span>{format!(" · {price}")}</span> })}
                 {(!event.active).then_some(" · inactive")}
             </p>
             <p class="actions">

@@ -2,9 +2,8 @@
 //! each refund stands; and the payment panel of a booking's page.
 use super::DashboardShell;
 use crate::components::{ErrorNotice, Loading};
-use crate::domain::BookingId;
 use crate::dto::{PaymentDto, PaymentRow};
-use crate::functions::payments::{booking_payment, host_payments};
+use crate::functions::payments::host_payments;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -73,23 +72,8 @@ fn PaymentsTable(rows: Vec<PaymentRow>) -> impl IntoView {
 /// A booking's payment for its host: amount, method, Stripe's ids and
 /// each refund with its attempts and last error.
 #[component]
-pub fn BookingPayment(id: BookingId, #[prop(into)] refresh: Signal<usize>) -> impl IntoView {
-    let payment = Resource::new(move || (id.clone(), refresh.get()), |(id, _)| booking_payment(id));
-    view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match payment.await {
-                    Ok(Some(p)) => view! { <PaymentPanel p/> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn PaymentPanel(p: PaymentDto) -> impl IntoView {
+pub fn PaymentPanel(p: PaymentDto) -> impl IntoView {
+    let no_refunds = p.refunds.is_empty();
     view! {
         <section class="card" aria-labelledby="payment-heading" data-testid="booking-payment">
             <h2 id="payment-heading">"Payment"</h2>
@@ -102,20 +86,30 @@ fn PaymentPanel(p: PaymentDto) -> impl IntoView {
                 {p.charge_id.clone().map(|id| view! { <dt>"Stripe charge"</dt><dd><code>{id}</code></dd> })}
                 {p.refunded.clone().map(|r| view! { <dt>"Refunded"</dt><dd>{r}</dd> })}
             </dl>
-            {(!p.refunds.is_empty()).then(|| view! {
+            // No optional nodes here: tachys has been seen to fail
+            // hydrating this list while a refund was in flux.
+            <div class="refunds" hidden=no_refunds>
                 <h3>"Refunds"</h3>
                 <ul class="plain-list">
-                    {p.refunds.into_iter().map(|r| view! {
-                        <li data-testid="booking-refund" data-status=r.status.clone()>
-                            <strong>{r.status_label.clone()}</strong>
-                            {format!(" · {} · asked {}", r.reason, r.requested_at)}
-                            {(r.attempts > 1).then(|| format!(" · {} attempts", r.attempts))}
-                            {r.stripe_refund_id.map(|id| view! { " · " <code>{id}</code> })}
-                            {r.last_error.map(|e| view! { <p class="field-error" data-testid="booking-refund-error">{e}</p> })}
-                        </li>
+                    {p.refunds.into_iter().map(|r| {
+                        let mut details = format!(" · {} · asked {}", r.reason, r.requested_at);
+                        if r.attempts > 1 {
+                            details.push_str(&format!(" · {} attempts", r.attempts));
+                        }
+                        if let Some(id) = &r.stripe_refund_id {
+                            details.push_str(&format!(" · {id}"));
+                        }
+                        let unfailed = r.last_error.is_none();
+                        view! {
+                            <li data-testid="booking-refund" data-status=r.status.clone()>
+                                <strong>{r.status_label.clone()}</strong>
+                                <span>{details}</span>
+                                <span class="field-error" data-testid="booking-refund-error" hidden=unfailed>{r.last_error.unwrap_or_default()}</span>
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
-            })}
+            </div>
         </section>
     }
 }

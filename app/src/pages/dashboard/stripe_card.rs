@@ -60,7 +60,7 @@ fn StripeState(
     match (card.account, card.refusal) {
         (Some(account), refusal) => view! {
             <p data-testid="stripe-status">"Connected: key " <strong data-testid="stripe-account">{account}</strong></p>
-            {card.connected_at.map(|at| view! { <p class="muted">"Since " {at}</p> })}
+            {card.connected_at.map(|at| view! { <p class="muted">{format!("Since {at}")}</p> })}
             {endpoint}
             <p><A href="/dashboard/payments">"See payments"</A></p>
             {match refusal {
