@@ -14,13 +14,13 @@ STRIPE_SANDBOX_BIN := $(TARGET_DIR)/release/stripe-sandbox
 # built once with one set of features rather than once per crate.
 SERVER_CRATES := -p app -p server -p migration -p sandbox-support -p hubspot-sandbox -p stripe-sandbox --features app/ssr
 
-.PHONY: setup run test fmt-check clippy test-rust test-e2e test-zapier test-api-fuzz build-release
+.PHONY: setup run test fmt-check clippy test-rust test-e2e test-zapier test-api-fuzz build-release bench
 
 setup:
 	@./scripts/setup.sh
 
 build-release: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	cargo build --release -p hubspot-sandbox -p stripe-sandbox
 
 # Serves the demo against the HubSpot sandbox on :3900 and the Stripe
@@ -52,3 +52,9 @@ test-api-fuzz: build-release
 	SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) ./scripts/api_fuzz.py
 
 test: setup fmt-check clippy test-rust test-e2e test-zapier test-api-fuzz
+
+# Every performance figure against the release build (HTTP under wrk, RSS,
+# wasm sizes, the booking, webhook and HubSpot benches): one table, and
+# target/bench/bench.json. BENCH_ONLY=http,sizes runs only those parts.
+bench: build-release
+	SLOTLINE_SERVER_BIN=$(abspath $(SERVER_BIN)) LEPTOS_SITE_ROOT=$(abspath $(LEPTOS_SITE_ROOT)) ./scripts/bench.py

@@ -31,7 +31,6 @@ import datetime
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from release_server import free_port, start_server, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get("API_FUZZ_VENV", Path.home() / ".cache/slotline/api-fuzz-venv"))
@@ -57,53 +58,6 @@ except ImportError:
     if Path(sys.prefix).resolve() != VENV.resolve() and (VENV / "bin/python").exists():
         os.execv(VENV / "bin/python", [str(VENV / "bin/python"), __file__, *sys.argv[1:]])
     sys.exit(f"schemathesis is not installed in {VENV}: run scripts/setup.sh")
-
-
-def server_binary() -> Path:
-    if bin_path := os.environ.get("SLOTLINE_SERVER_BIN"):
-        return Path(bin_path).resolve()
-    return Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")).resolve() / "release/server"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(tmp: Path, port: int, log) -> subprocess.Popen:
-    """The server on `port` with a fresh database in `tmp`; none of the caller's SLOTLINE_* / LEPTOS_* leak in."""
-    binary = server_binary()
-    if not os.access(binary, os.X_OK):
-        sys.exit(f"No server binary at {binary}: run `make build-release` or set SLOTLINE_SERVER_BIN")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLOTLINE_", "LEPTOS_")) and k != "RUST_LOG"}
-    env.update(
-        LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
-        LEPTOS_SITE_ROOT=os.environ.get("LEPTOS_SITE_ROOT", str(REPO / "target/site")),
-        SLOTLINE_PUBLIC_URL=f"http://127.0.0.1:{port}",
-        SLOTLINE_DATA_DIR=str(tmp),
-        SLOTLINE_DATABASE_URL=f"sqlite://{tmp}/slotline.db?mode=rwc",
-        SLOTLINE_SEED_DEMO="1",
-        SLOTLINE_DEMO_PASSWORD=DEMO_PASSWORD,
-        SLOTLINE_API_REQUESTS_PER_MINUTE="100000",
-        RUST_LOG="warn",
-    )
-    return subprocess.Popen([binary], cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.returncode} before it was healthy")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as res:
-                if res.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"GET /healthz did not answer 200 within {timeout:.0f} s")
 
 
 def call_server_fn(base: str, name: str, args: dict, cookie: str | None = None):
@@ -209,7 +163,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="slotline-api-fuzz-") as tmp:
         log_path = Path(tmp) / "server.log"
         with log_path.open("wb") as log:
-            server = start_server(Path(tmp), port, log)
+            server = start_server(Path(tmp), port, log, DEMO_PASSWORD, SLOTLINE_API_REQUESTS_PER_MINUTE="100000")
         try:
             wait_healthy(base, server)
             code = fuzz(base, api_key(base), Path(tmp), sys.argv[1:])

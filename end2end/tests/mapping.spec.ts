@@ -104,10 +104,13 @@ test("the owner maps answers to HubSpot contact and company properties; bookings
   expect(contact.properties.numemployees).toBe("5-25");
   const [company] = await acme();
   expect(company.properties.numberofemployees).toBe("40");
-  const linked = (await sandboxState(request)).associations.filter(
-    (a: any) => a.fromType === "contacts" && a.fromId === contact.id && a.toType === "companies",
-  );
-  expect(linked.map((a: any) => a.toId)).toEqual([company.id]);
+  // The association follows the company's creation in a later call.
+  const linksOf = async () =>
+    (await sandboxState(request)).associations.filter(
+      (a: any) => a.fromType === "contacts" && a.fromId === contact.id && a.toType === "companies",
+    );
+  await expect.poll(async () => (await linksOf()).map((a: any) => a.toId), { timeout: 15_000 }).toEqual([company.id]);
+  const linked = await linksOf();
   expect(linked[0].typeIds).toContain(1);
 
   // A colleague at the same domain joins the same company.

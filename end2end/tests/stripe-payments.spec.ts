@@ -109,9 +109,23 @@ test("an invitee pays for a paid event type on Stripe's page, the payment is ann
     await expect(row.getByTestId("payment-status")).toHaveText("Paid");
     await visit(page, `/dashboard/bookings/${bookingId}`);
     await expect(page.getByTestId("booking-payment-amount")).toHaveText("$40.00");
+    // Stripe fails the first refund attempt: the host sees it being retried.
+    await page.request.post(`${stripeSandboxURL}/_sandbox/faults`, { data: { kind: "refund_500" } });
     await page.getByLabel("Reason (sent to the invitee)").fill("I have to travel");
     await page.getByTestId("host-cancel-booking").click();
     await expect(page.getByTestId("booking-status")).toHaveText("cancelled");
+    await expect
+      .poll(
+        async () => {
+          await visit(page, `/dashboard/bookings/${bookingId}`);
+          return page.getByTestId("booking-refund-error").textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .toContain("(500)");
+    await expect(page.getByTestId("booking-refund")).toHaveAttribute("data-status", "requested");
+    await expect(page.getByTestId("booking-refund")).toContainText("refund being retried");
+    await shot(page, "p4-refund-retried");
     await expect
       .poll(
         async () => {
@@ -131,7 +145,7 @@ test("an invitee pays for a paid event type on Stripe's page, the payment is ann
       )
       .toBe("Refunded");
     await expect(page.getByTestId("payment-row").first()).toContainText("$40.00 refunded");
-    await shot(page, "p4-refunded");
+    await shot(page, "p5-refunded");
     await waitForEmail(email, "Refund: $40.00");
 
     // The receiver was this journey's alone.

@@ -2,24 +2,29 @@
 //! with `HUBSPOT_BENCH_BOOKINGS`) synced to the sandbox, which enforces 100
 //! requests per 10 s per portal like a strict HubSpot. Prints the request
 //! rate as a fraction of that limit (goal: at least 0.9) and how many
-//! requests the limiter rejected (goal: none).
+//! requests the limiter rejected (goal: none), also as a `BENCH_JSON` line
+//! for `make bench`.
 //!
 //! Run with `cargo bench -p server --bench hubspot_sync`. It takes about
 //! 3½ minutes at 1,000 bookings: the limit, not Slotline, sets the pace.
 use app::domain::{Email, PersonName};
-use app::ssr::entities::{external_link, user};
+use app::ssr::entities::external_link;
 use app::ssr::jobs::{SyncAction, SyncBookingToHubspot, enqueue};
-use app::ssr::services::{contacts, hubspot};
+use app::ssr::services::contacts;
 use chrono::{Duration, Utc};
 use hubspot_sandbox::{Sandbox, SandboxConfig};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::config::{Config, HubspotSettings};
-use server::integrations::hubspot::HubspotOAuth;
 use server::startup::Application;
 use std::time::Instant;
 
+#[path = "support/bench_json.rs"]
+mod bench_json;
 #[path = "support/booking_row.rs"]
 mod booking_row;
+#[path = "support/hubspot_connect.rs"]
+mod hubspot_connect;
+use hubspot_connect::connect_demo;
 
 const LIMIT: u32 = 100;
 const WINDOW_SECS: f64 = 10.0;
@@ -49,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config {
         seed_demo: true,
         demo_password: Some("bench-password".into()),
-        hubspot: Some(settings.clone()),
+        hubspot: Some(settings),
         ..Config::local(dir.clone())
     };
     let application = Application::build(config.clone()).await?;
@@ -57,35 +62,7 @@ async fn main() -> anyhow::Result<()> {
     let runner = application.runner();
     let db = state.db.clone();
 
-    // Connect the demo team as its owner would, through the code flow.
-    let host = user::Entity::find()
-        .filter(user::Column::Slug.eq("demo"))
-        .one(&db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo host"))?;
-    let oauth = HubspotOAuth::new(settings, &config.public_url)?;
-    let oauth_state = hubspot::begin_connect(&db, &host, "bench-session").await?;
-    let callback = url::Url::parse(&sandbox.grant(&oauth.authorize_url(oauth_state, false)).await)?;
-    let code = callback
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .ok_or_else(|| anyhow::anyhow!("no code"))?;
-    let tokens = oauth.exchange_code(&code).await?;
-    let (portal_id, scopes) = oauth.introspect(&tokens.access_token).await?;
-    hubspot::save_connection(
-        &db,
-        &state.secrets,
-        &host,
-        hubspot::IssuedTokens {
-            access_token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
-            expires_at: tokens.expires_at,
-            portal_id,
-            scopes,
-        },
-    )
-    .await?;
+    let host = connect_demo(&state, &config, &sandbox).await?;
 
     // The bookings themselves, with their sync jobs, as booking would leave them.
     let event = app::ssr::entities::event_type::Entity::find()
@@ -151,10 +128,17 @@ async fn main() -> anyhow::Result<()> {
         "hubspot_sync: {rate:.2} requests/s = {:.3} of the limit ({allowed:.0}/s)",
         rate / allowed
     );
-    println!(
-        "hubspot_sync: {} requests rejected by HubSpot's limiter",
-        sandbox.rate_limited_count()
-    );
+    let rejected = sandbox.rate_limited_count();
+    println!("hubspot_sync: {rejected} requests rejected by HubSpot's limiter");
+    bench_json::emit(
+        "hubspot_sync",
+        &serde_json::json!({
+            "fraction_of_limit": rate / allowed,
+            "rejected": rejected,
+            "requests_per_s": rate,
+            "n": bookings,
+        }),
+    )?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -193,6 +193,7 @@ impl Application {
             .output_name("slotline")
             .site_root(config.site_root.clone())
             .site_pkg_dir("pkg")
+            .hash_files(crate::http::assets::hashed_build())
             .site_addr(address)
             .build();
         Ok(Self {

@@ -7,7 +7,7 @@ use crate::helpers::{Answer, TestApp, browser};
 use crate::on_both_databases;
 use app::domain::BookingStatus;
 use app::functions::bookings::CancelAsHost;
-use app::functions::payments::{BookingPayment, CheckoutStatus, ConnectStripe};
+use app::functions::payments::{CheckoutStatus, ConnectStripe, HostBookingDetail};
 use app::ssr::entities::{booking, contact, event, payment, refund, stripe_event};
 use hmac::{Hmac, Mac};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -395,7 +395,7 @@ async fn a_refund_failing_at_stripe_is_retried_and_shown(app: TestApp) {
     assert_eq!(cancelled["status"], "cancelled");
     assert_eq!(cancelled["refund"], "$50.00 refund requested");
     app.runner.run_until_idle().await.unwrap();
-    let shown = app.call::<BookingPayment>(&owner, &[("id", &id)]).await.ok();
+    let shown = app.call::<HostBookingDetail>(&owner, &[("id", &id)]).await.ok()["payment"].clone();
     assert_eq!(shown["status_label"], "Refund pending");
     let refund_shown = &shown["refunds"][0];
     assert_eq!(refund_shown["status"], "requested");
@@ -412,7 +412,7 @@ async fn a_refund_failing_at_stripe_is_retried_and_shown(app: TestApp) {
     let at_stripe = app.stripe.refunds();
     assert_eq!(at_stripe.len(), 1, "one refund at Stripe, whatever the retries");
     assert_eq!(at_stripe[0].amount, 5_000);
-    let shown = app.call::<BookingPayment>(&owner, &[("id", &id)]).await.ok();
+    let shown = app.call::<HostBookingDetail>(&owner, &[("id", &id)]).await.ok()["payment"].clone();
     assert_eq!(shown["status_label"], "Refunded");
     assert_eq!(shown["refunds"][0]["status_label"], "$50.00 refunded");
 }

@@ -62,6 +62,13 @@ pub struct PaymentDto {
     pub refunds: Vec<RefundDto>,
 }
 
+/// A booking's page for its host: the booking and, when paid, its payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingWithPayment {
+    pub booking: super::BookingDto,
+    pub payment: Option<PaymentDto>,
+}
+
 /// One row of the host's Payments list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentRow {

@@ -1,7 +1,8 @@
 //! Payments: the Stripe card's connect and disconnect, the host's list of
-//! payments and a booking's payment, and the invitee's checkout status.
+//! payments and a booking with its payment, and the invitee's checkout
+//! status.
 use crate::domain::BookingId;
-use crate::dto::{CheckoutState, PaymentDto, PaymentRow, StripeCardDto, StripeKeysForm};
+use crate::dto::{BookingWithPayment, CheckoutState, PaymentRow, StripeCardDto, StripeKeysForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -38,15 +39,19 @@ pub async fn host_payments() -> Result<Vec<PaymentRow>, AppError> {
     payments::list_for_team(&state.db, &user).await
 }
 
-/// A booking's payment with its refunds, for its host; none when unpaid.
+/// A booking for its host with its payment and refunds (none when unpaid),
+/// in one call: the page's one resource reads the server's state once.
 #[server]
-pub async fn booking_payment(id: BookingId) -> Result<Option<PaymentDto>, AppError> {
+pub async fn host_booking_detail(id: BookingId) -> Result<BookingWithPayment, AppError> {
+    use super::booking_views::booking_dto_paid;
     use crate::ssr::{auth::require_user, context::state, services::bookings, services::payments};
     let state = state()?;
     let user = require_user(&state.db).await?;
-    bookings::get(&state.db, &id, &bookings::Actor::Host(&user)).await?;
+    let details = bookings::get(&state.db, &id, &bookings::Actor::Host(&user)).await?;
+    let booking = booking_dto_paid(&state.db, &details, chrono::Utc::now()).await?;
     let found = payments::payment_of_booking(&state.db, &id).await?;
-    Ok(found.map(|(paid, refunds)| payments::payment_dto(&paid, &refunds, user.zone())))
+    let payment = found.map(|(paid, refunds)| payments::payment_dto(&paid, &refunds, user.zone()));
+    Ok(BookingWithPayment { booking, payment })
 }
 
 /// Where the invitee's checkout stands; `left` when they came back from

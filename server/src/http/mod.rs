@@ -1,5 +1,6 @@
 //! The HTTP surface: health check, Leptos pages and server functions, and
 //! static files.
+pub mod assets;
 mod client_ip;
 mod health;
 mod hubspot_oauth;
@@ -18,7 +19,6 @@ use axum::middleware::from_fn_with_state;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 /// A request's log span: its method and path, never its query string,
@@ -91,11 +91,11 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
             app::ssr::services::stripe::WEBHOOK_PATH,
             axum::routing::post(stripe_webhook::receive),
         )
-        .nest_service(
-            "/pkg",
-            ServeDir::new(site_root.join(state.leptos.site_pkg_dir.as_ref())),
-        )
-        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
+        .merge(assets::routes(
+            &site_root,
+            state.leptos.site_pkg_dir.as_ref(),
+            state.leptos.hash_files,
+        ))
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             app::shell(leptos_options.clone())
         })
@@ -105,6 +105,7 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
             app::shell,
         ))
         .layer(axum::middleware::from_fn(server_fn_status::map_error_status))
+        .layer(axum::middleware::from_fn(assets::revalidate_pages))
         .layer(from_fn_with_state(state.rate_limits.clone(), client_ip::tag_client_ip))
         .layer(from_fn_with_state(public.clone(), security::same_origin_writes))
         .layer(from_fn_with_state(public, security::protective_headers))

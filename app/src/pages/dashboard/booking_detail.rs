@@ -4,10 +4,10 @@ use super::DashboardShell;
 use super::payments::PaymentPanel;
 use crate::components::field::field_error;
 use crate::components::{ErrorNotice, FormAlert, Loading, TextArea};
-use crate::domain::BookingId;
+use crate::dto::BookingWithPayment;
 use crate::error::AppError;
-use crate::functions::bookings::{CancelAsHost, host_booking};
-use crate::functions::payments::booking_payment;
+use crate::functions::bookings::CancelAsHost;
+use crate::functions::payments::host_booking_detail;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,37 +16,35 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn BookingDetailPage() -> impl IntoView {
+    // Made here, outside the shell's Suspend, so that the server renders
+    // and serializes one resource: one made inside could be made twice,
+    // and the first one's fetch outlives its owner (issue 15's note).
+    let params = use_params_map();
+    let cancel = ServerAction::<CancelAsHost>::new();
+    let booking = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), cancel.version().get()),
+        |(id, _)| host_booking_detail(id.into()),
+    );
     view! {
         <Title text="Booking"/>
         <DashboardShell>
-            <BookingDetail/>
+            <BookingDetail booking cancel/>
         </DashboardShell>
     }
 }
 
 #[component]
-fn BookingDetail() -> impl IntoView {
-    let params = use_params_map();
-    let cancel = ServerAction::<CancelAsHost>::new();
-    // One resource for the booking and its payment: a second one nested
-    // under this one's Suspend would hydrate against a page rendered
-    // before or after it resolved, whichever came first.
-    let booking = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), cancel.version().get()),
-        |(id, _)| async move {
-            let id: BookingId = id.into();
-            let booking = host_booking(id.clone()).await?;
-            let payment = booking_payment(id).await?;
-            Ok::<_, AppError>((booking, payment))
-        },
-    );
+fn BookingDetail(
+    booking: Resource<Result<BookingWithPayment, AppError>>,
+    cancel: ServerAction<CancelAsHost>,
+) -> impl IntoView {
     let value = cancel.value();
     view! {
         <p><A href="/dashboard">"← All bookings"</A></p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match booking.await {
-                    Ok((b, payment)) => {
+                    Ok(BookingWithPayment { booking: b, payment }) => {
                         let cancellable = b.can_change;
                         let paid = b.paid.is_some();
                         view! {

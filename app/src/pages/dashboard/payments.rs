@@ -86,8 +86,6 @@ pub fn PaymentPanel(p: PaymentDto) -> impl IntoView {
                 {p.charge_id.clone().map(|id| view! { <dt>"Stripe charge"</dt><dd><code>{id}</code></dd> })}
                 {p.refunded.clone().map(|r| view! { <dt>"Refunded"</dt><dd>{r}</dd> })}
             </dl>
-            // No optional nodes here: tachys has been seen to fail
-            // hydrating this list while a refund was in flux.
             <div class="refunds" hidden=no_refunds>
                 <h3>"Refunds"</h3>
                 <ul class="plain-list">

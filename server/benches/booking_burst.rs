@@ -1,0 +1,413 @@
+//! Fifty invitees booking at once, on SQLite and on PostgreSQL: the real
+//! server in-process with its job workers, 50 hosts seeded through the
+//! sign-up and event-type services (each with a team, weekday hours and a
+//! 30-minute event type), and two scenarios, each a burst of 50 bookings
+//! released together over HTTP, every request timing itself:
+//!
+//! - *across hosts*: one booking on each of the 50 hosts;
+//! - *one host*: all 50 on the first host, at 50 different free times, so
+//!   that they queue on that host's schedule lock.
+//!
+//! Each scenario runs 5 rounds (`BOOKING_BURST_ROUNDS`) on times still free
+//! when the round starts, after one uncounted warm-up burst. Before each
+//! burst the job queue (the previous bookings' emails) is left to drain:
+//! every burst meets a quiet server, and its own emails go out meanwhile.
+//! Rate limits are raised out of the way.
+//!
+//! The bookings are posted as the booking page posts them: the form to the
+//! `Book` server function (`POST /api/book`). That is the path of every
+//! invitee; `POST /api/v1/bookings` is an integrator's, booking through the
+//! same service behind an API key. The shared client keeps connections
+//! alive, as the invitee's browser has one open from loading the page.
+//!
+//! Prints p50/p99 per scenario and database as a table and as `BENCH_JSON`
+//! lines (`make bench` collects them). The goal is p99 ≤ 50 ms across hosts
+//! on PostgreSQL: the verdict is printed, and the run fails on it only with
+//! `BOOKING_BURST_ENFORCE=1`.
+//!
+//! PostgreSQL gets a database of its own on the server at
+//! `SLOTLINE_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`), dropped afterwards. When
+//! that server does not answer, PostgreSQL is skipped with a note, or the
+//! run fails with `SLOTLINE_REQUIRE_POSTGRES=1`.
+//!
+//! Run with `cargo bench -p server --bench booking_burst` (about 30 s).
+use app::dto::{EventTypeForm, SignupForm};
+use app::ssr::entities::{event_type, job, user};
+use app::ssr::services::bookings::{self, SlotWindow};
+use app::ssr::services::{accounts, event_types};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use server::config::Config;
+use server::startup::Application;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Barrier;
+
+#[path = "support/bench_json.rs"]
+mod bench_json;
+#[path = "support/book_on_page.rs"]
+mod book_on_page;
+#[path = "support/latency.rs"]
+mod latency;
+use latency::Latency;
+
+const HOSTS: usize = 50;
+const GOAL_P99_MS: f64 = 50.0;
+const EVENT: &str = "intro";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    AcrossHosts,
+    OneHost,
+}
+
+impl Scenario {
+    fn name(self) -> &'static str {
+        match self {
+            Self::AcrossHosts => "across_hosts",
+            Self::OneHost => "one_host",
+        }
+    }
+}
+
+struct Figure {
+    backend: Backend,
+    scenario: Scenario,
+    latency: Latency,
+}
+
+type Host = (user::Model, event_type::Model);
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let rounds: usize = std::env::var("BOOKING_BURST_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let enforce = std::env::var("BOOKING_BURST_ENFORCE").is_ok_and(|v| v == "1");
+
+    let sqlite_dir = scratch_dir();
+    let sqlite_url = format!("sqlite://{}/slotline.db?mode=rwc", sqlite_dir.display());
+    let mut figures = measure(Backend::Sqlite, sqlite_url, sqlite_dir, rounds).await?;
+    if let Some(postgres) = ScratchPostgres::create().await? {
+        let measured = measure(Backend::Postgres, postgres.url.clone(), scratch_dir(), rounds).await;
+        postgres.drop_database().await?;
+        figures.extend(measured?);
+    }
+
+    println!("booking_burst: {HOSTS} bookings at once over HTTP, {rounds} rounds per scenario");
+    println!(
+        "{:<10} {:<14} {:>8} {:>8} {:>8} {:>6}",
+        "database", "scenario", "p50 ms", "p99 ms", "max ms", "n"
+    );
+    for Figure {
+        backend,
+        scenario,
+        latency,
+    } in &figures
+    {
+        println!(
+            "{:<10} {:<14} {:>8.1} {:>8.1} {:>8.1} {:>6}",
+            backend.name(),
+            scenario.name(),
+            latency.p50_ms,
+            latency.p99_ms,
+            latency.max_ms,
+            latency.n
+        );
+    }
+    for figure in &figures {
+        let name = format!("booking_burst.{}.{}", figure.backend.name(), figure.scenario.name());
+        bench_json::emit(&name, &figure.latency)?;
+    }
+
+    let goal = figures
+        .iter()
+        .find(|f| f.backend == Backend::Postgres && f.scenario == Scenario::AcrossHosts);
+    match goal {
+        Some(Figure { latency, .. }) if latency.p99_ms <= GOAL_P99_MS => println!(
+            "booking_burst: goal met: p99 across hosts on PostgreSQL {:.1} ms ≤ {GOAL_P99_MS} ms",
+            latency.p99_ms
+        ),
+        Some(Figure { latency, .. }) => {
+            println!(
+                "booking_burst: goal missed: p99 across hosts on PostgreSQL {:.1} ms > {GOAL_P99_MS} ms",
+                latency.p99_ms
+            );
+            anyhow::ensure!(!enforce, "the goal is enforced (BOOKING_BURST_ENFORCE=1)");
+        }
+        None => println!("booking_burst: goal not checked: PostgreSQL was not measured"),
+    }
+    Ok(())
+}
+
+fn scratch_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("slotline-bench-{}", app::ssr::ids::new_id()))
+}
+
+/// Both scenarios on a server against `database_url`, which is fresh.
+async fn measure(
+    backend: Backend,
+    database_url: String,
+    dir: std::path::PathBuf,
+    rounds: usize,
+) -> anyhow::Result<Vec<Figure>> {
+    let config = Config {
+        database_url,
+        // As `server` runs by default: each burst's emails go out meanwhile.
+        job_workers: 4,
+        access_limits: book_on_page::unlimited(),
+        ..Config::local(dir.clone())
+    };
+    let app = Application::build(config).await?;
+    let base = format!("http://{}", app.address());
+    let db = app.state().db.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let measured = run_scenarios(backend, &db, &base, rounds).await;
+    let _ = stop.send(());
+    let served = server.await;
+    let _ = std::fs::remove_dir_all(&dir);
+    served??;
+    measured
+}
+
+async fn run_scenarios(
+    backend: Backend,
+    db: &DatabaseConnection,
+    base: &str,
+    rounds: usize,
+) -> anyhow::Result<Vec<Figure>> {
+    let mut bursts = Bursts {
+        db,
+        base,
+        hosts: seed_hosts(db).await?,
+        client: book_on_page::client()?,
+        fired: 0,
+    };
+    // Opens the client's connections and warms the database's caches.
+    bursts.fire(Scenario::AcrossHosts).await?;
+    let (mut across, mut one) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        across.extend(bursts.fire(Scenario::AcrossHosts).await?);
+        one.extend(bursts.fire(Scenario::OneHost).await?);
+    }
+    Ok(vec![
+        Figure {
+            backend,
+            scenario: Scenario::AcrossHosts,
+            latency: Latency::of(across)?,
+        },
+        Figure {
+            backend,
+            scenario: Scenario::OneHost,
+            latency: Latency::of(one)?,
+        },
+    ])
+}
+
+/// Bursts of bookings at the seeded hosts of one server.
+struct Bursts<'a> {
+    db: &'a DatabaseConnection,
+    base: &'a str,
+    hosts: Vec<Host>,
+    client: reqwest::Client,
+    /// Bursts so far, which number each burst's invitees.
+    fired: usize,
+}
+
+impl Bursts<'_> {
+    /// Books `scenario`'s 50 free times at once, once the queue is quiet;
+    /// answers each booking's time from request to answer, in milliseconds.
+    async fn fire(&mut self, scenario: Scenario) -> anyhow::Result<Vec<f64>> {
+        wait_for_quiet_queue(self.db).await?;
+        let mut starts = Vec::with_capacity(HOSTS);
+        match scenario {
+            Scenario::AcrossHosts => {
+                for host in &self.hosts {
+                    starts.push((host, free_starts(self.db, host, 1).await?[0]));
+                }
+            }
+            Scenario::OneHost => {
+                let host = &self.hosts[0];
+                for start in free_starts(self.db, host, HOSTS).await? {
+                    starts.push((host, start));
+                }
+            }
+        }
+        self.fired += 1;
+        let barrier = Arc::new(Barrier::new(starts.len()));
+        let requests: Vec<_> = starts
+            .iter()
+            .enumerate()
+            .map(|(i, ((host, _), start))| {
+                let request = book_on_page::request(
+                    &self.client,
+                    self.base,
+                    (&host.slug, EVENT),
+                    *start,
+                    (
+                        &format!("Invitee Number{i}"),
+                        &format!("invitee{}-{i}@example.com", self.fired),
+                    ),
+                );
+                let barrier = barrier.clone();
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    book_on_page::send_timed(request).await
+                })
+            })
+            .collect();
+        let mut millis = Vec::with_capacity(requests.len());
+        for request in requests {
+            millis.push(request.await??);
+        }
+        Ok(millis)
+    }
+}
+
+/// `host-00` … `host-49`, signed up as a host does, each with event type `intro`.
+async fn seed_hosts(db: &DatabaseConnection) -> anyhow::Result<Vec<Host>> {
+    let mut hosts = Vec::with_capacity(HOSTS);
+    for n in 0..HOSTS {
+        let slug = format!("host-{n:02}");
+        let host = accounts::sign_up(
+            db,
+            SignupForm {
+                name: format!("Host Number{n}"),
+                email: format!("{slug}@example.com"),
+                password: "correct horse battery".into(),
+                slug,
+                time_zone: "Europe/Berlin".into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("signing a host up: {e:?}"))?;
+        let created = event_types::create(
+            db,
+            &host,
+            EventTypeForm {
+                name: "Intro call".into(),
+                slug: EVENT.into(),
+                duration: "30".into(),
+                ..EventTypeForm::default()
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating an event type: {e:?}"))?;
+        let event = event_type::Entity::find_by_id(created.id)
+            .one(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the new event type"))?;
+        hosts.push((host, event));
+    }
+    Ok(hosts)
+}
+
+/// The first `count` times `host` offers now, as its booking page lists them.
+async fn free_starts(
+    db: &DatabaseConnection,
+    (host, event): &Host,
+    count: usize,
+) -> anyhow::Result<Vec<DateTime<Utc>>> {
+    let now = Utc::now();
+    let window = SlotWindow {
+        from: now,
+        to: now + Duration::days(event.horizon_days.into()),
+        minutes: event.duration_min as u32,
+        exclude: None,
+    };
+    let mut starts = bookings::free_slots(db, host, event, window, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    anyhow::ensure!(
+        starts.len() >= count,
+        "{} has {} free times left, fewer than {count}: run fewer rounds",
+        host.slug,
+        starts.len()
+    );
+    starts.truncate(count);
+    Ok(starts)
+}
+
+/// Waits until no job is left to run, so that a burst does not compete with
+/// the one before it.
+async fn wait_for_quiet_queue(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let pending = job::Entity::find()
+            .filter(job::Column::Status.eq(job::PENDING))
+            .count(db)
+            .await?;
+        if pending == 0 {
+            return Ok(());
+        }
+        anyhow::ensure!(Instant::now() < deadline, "{pending} jobs still pending after a minute");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A database of this run's own on the PostgreSQL server, dropped by
+/// [`ScratchPostgres::drop_database`].
+struct ScratchPostgres {
+    admin: DatabaseConnection,
+    name: String,
+    url: String,
+}
+
+impl ScratchPostgres {
+    /// `None` when no PostgreSQL answers and none is required.
+    async fn create() -> anyhow::Result<Option<Self>> {
+        let admin_url = std::env::var("SLOTLINE_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let mut url = url::Url::parse(&admin_url)?;
+        let admin = match sea_orm::Database::connect(&admin_url).await {
+            Ok(admin) => admin,
+            Err(error) => {
+                // Host and port only: the URL may carry a password.
+                let server = format!("{}:{}", url.host_str().unwrap_or_default(), url.port().unwrap_or(5432));
+                let required = std::env::var("SLOTLINE_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+                anyhow::ensure!(
+                    !required,
+                    "PostgreSQL is required (SLOTLINE_REQUIRE_POSTGRES=1) but {server} does not answer: {error}"
+                );
+                println!("booking_burst: PostgreSQL SKIPPED: nothing answers at {server} ({error})");
+                return Ok(None);
+            }
+        };
+        let name = format!("slotline_bench_{}", app::ssr::ids::new_id()).to_lowercase();
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
+        url.set_path(&format!("/{name}"));
+        Ok(Some(Self {
+            admin,
+            name,
+            url: url.to_string(),
+        }))
+    }
+
+    async fn drop_database(self) -> anyhow::Result<()> {
+        // FORCE: the stopped server's pool may still hold connections.
+        self.admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
+            .await?;
+        Ok(())
+    }
+}
