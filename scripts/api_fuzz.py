@@ -40,7 +40,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from release_server import free_port, start_server, wait_healthy
+from release_server import free_port, start_server, stop, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get("API_FUZZ_VENV", Path.home() / ".cache/slotline/api-fuzz-venv"))
@@ -171,12 +171,7 @@ def main() -> int:
             print(f"api-fuzz: {type(err).__name__}: {err}", file=sys.stderr)
             code = 1
         finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
         if code:
             last_lines = log_path.read_text(errors="replace").splitlines()[-40:]
             print("api-fuzz: the server's last log lines:", *last_lines, sep="\n")

@@ -42,7 +42,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from release_server import REPO, free_port, site_root, start_server, wait_healthy
+from release_server import REPO, free_port, site_root, start_server, stop, wait_healthy
 
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")).resolve()
 CARGO_BENCHES = ["booking_burst", "webhook_latency", "hubspot_sync", "booking_with_hubspot_down"]
@@ -149,12 +149,7 @@ def http_part(report: dict, rows: Rows) -> None:
                   sep="\n", file=sys.stderr)
             raise
         finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
     floor = loads["healthz"]
     labels = {"booking_page": "booking page, SSR", "static_asset": "static asset", "healthz": "a database query"}
     for name, load in loads.items():

@@ -61,3 +61,13 @@ def wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60) -> No
             pass
         time.sleep(0.25)
     raise RuntimeError(f"GET /healthz did not answer 200 within {timeout:.0f} s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Asks the server to stop, and makes it if it will not within 10 s."""
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
