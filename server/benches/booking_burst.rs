@@ -44,6 +44,9 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Barrier;
 
+#[path = "support/setting.rs"]
+mod setting;
+use setting::setting;
 #[path = "support/bench_json.rs"]
 mod bench_json;
 #[path = "support/book_on_page.rs"]
@@ -96,10 +99,7 @@ type Host = (user::Model, event_type::Model);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let rounds: usize = std::env::var("BOOKING_BURST_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+    let rounds: usize = setting("BOOKING_BURST_ROUNDS", 5);
     let enforce = std::env::var("BOOKING_BURST_ENFORCE").is_ok_and(|v| v == "1");
 
     let sqlite_dir = scratch_dir();

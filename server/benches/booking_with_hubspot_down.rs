@@ -28,6 +28,9 @@ use server::config::{Config, HubspotSettings};
 use server::startup::Application;
 use std::time::{Duration, Instant};
 
+#[path = "support/setting.rs"]
+mod setting;
+use setting::setting;
 #[path = "support/bench_json.rs"]
 mod bench_json;
 #[path = "support/book_on_page.rs"]
@@ -47,10 +50,7 @@ const MARGIN_MS: f64 = 1_500.0;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let per_phase: usize = std::env::var("HUBSPOT_DOWN_BENCH_BOOKINGS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let per_phase: usize = setting("HUBSPOT_DOWN_BENCH_BOOKINGS", 100);
     let sandbox = Sandbox::spawn(SandboxConfig::default()).await;
     let dir = std::env::temp_dir().join(format!("slotline-bench-{}", app::ssr::ids::new_id()));
     let config = Config {

@@ -18,6 +18,9 @@ use server::config::{Config, HubspotSettings};
 use server::startup::Application;
 use std::time::Instant;
 
+#[path = "support/setting.rs"]
+mod setting;
+use setting::setting;
 #[path = "support/bench_json.rs"]
 mod bench_json;
 #[path = "support/booking_row.rs"]
@@ -31,10 +34,7 @@ const WINDOW_SECS: f64 = 10.0;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let bookings: usize = std::env::var("HUBSPOT_BENCH_BOOKINGS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000);
+    let bookings: usize = setting("HUBSPOT_BENCH_BOOKINGS", 1_000);
     let sandbox = Sandbox::spawn(SandboxConfig {
         rate_limit: Some((LIMIT, std::time::Duration::from_secs(10))),
         ..SandboxConfig::default()

@@ -24,6 +24,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+#[path = "support/setting.rs"]
+mod setting;
+use setting::setting;
 #[path = "support/bench_json.rs"]
 mod bench_json;
 #[path = "support/demo_intro.rs"]
@@ -49,14 +52,8 @@ async fn receive(State(arrivals): State<Arrivals>, body: Bytes) -> &'static str 
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let count: usize = std::env::var("WEBHOOK_BENCH_BOOKINGS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000);
-    let rate: f64 = std::env::var("WEBHOOK_BENCH_RATE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20.0);
+    let count: usize = setting("WEBHOOK_BENCH_BOOKINGS", 1_000);
+    let rate: f64 = setting("WEBHOOK_BENCH_RATE", 20.0);
     let arrivals: Arrivals = Arc::default();
     let receiver = axum::Router::new()
         .fallback(axum::routing::post(receive))
