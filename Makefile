@@ -20,7 +20,7 @@ setup:
 	@./scripts/setup.sh
 
 build-release: setup
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	cargo build --release -p hubspot-sandbox -p stripe-sandbox
 
 # Serves the demo against the HubSpot sandbox on :3900 and the Stripe

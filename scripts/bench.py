@@ -15,9 +15,12 @@ The parts, all run by default (`BENCH_ONLY=http,sizes` runs only those):
   Requests/s and p99 of each, also as a ratio to /healthz's (a database
   query, the floor of what the server does); the server's memory (RSS)
   idle and after the load.
-- sizes: each file in the site's pkg dir a page may load (not the .d.ts
-  declarations): raw, gzip -9 and, when the build precompressed it, brotli
-  (its .br sibling).
+- sizes: the files in the site's pkg dir a page may load (not the .d.ts
+  declarations), grouped as a browser loads them (the main module and its
+  script, the split loader, the dashboard's chunks, the stylesheet): raw,
+  gzip -9 and, when the build precompressed it, brotli (.br siblings);
+  each file's figures go to the JSON. What each public page fetches is
+  measured in a browser by end2end/tests/wasm-budget.spec.ts.
 - booking_burst, webhook_latency, hubspot_sync, booking_with_hubspot_down:
   `cargo bench -p server --bench <part>`, collecting the `BENCH_JSON`
   lines each prints. webhook_latency books 300 times and hubspot_sync 200
@@ -173,34 +176,47 @@ def kib(n: int) -> str:
     return f"{n / 1024:,.1f} KiB"
 
 
+def file_size(file: Path) -> dict:
+    data = file.read_bytes()
+    brotli = file.with_name(file.name + ".br")
+    return {
+        "file": file.name,
+        "raw": len(data),
+        "gzip": len(gzip.compress(data, compresslevel=9)),
+        "brotli": brotli.stat().st_size if brotli.is_file() else None,
+    }
+
+
+def size_value(sizes: list[dict]) -> str:
+    value = f"{kib(sum(s['raw'] for s in sizes))} raw, {kib(sum(s['gzip'] for s in sizes))} gzip"
+    if sizes and all(s["brotli"] is not None for s in sizes):
+        value += f", {kib(sum(s['brotli'] for s in sizes))} br"
+    return value
+
+
 def sizes_part(report: dict, rows: Rows) -> None:
     pkg = site_root() / "pkg"
     # Not the precompressed siblings, nor wasm-bindgen's TypeScript declarations (no page loads them).
     files = sorted(f for f in pkg.glob("*") if f.is_file() and f.suffix not in (".br", ".gz", ".ts"))
     if not files:
         raise RuntimeError(f"no files in {pkg}: run `make build-release` or set LEPTOS_SITE_ROOT")
-    sizes = []
-    for file in files:
-        data = file.read_bytes()
-        brotli = file.with_name(file.name + ".br")
-        sizes.append({
-            "file": file.name,
-            "raw": len(data),
-            "gzip": len(gzip.compress(data, compresslevel=9)),
-            "brotli": brotli.stat().st_size if brotli.is_file() else None,
-        })
+    sizes = [file_size(f) for f in files]
     report["sizes"] = sizes
-    for size in sizes:
-        value = f"{kib(size['raw'])} raw, {kib(size['gzip'])} gzip"
-        if size["brotli"] is not None:
-            value += f", {kib(size['brotli'])} br"
-        rows.append((f"size of pkg/{size['file']}", value, ""))
+    # Every page loads the main module and its script (and, in a split
+    # build, the loader); the dashboard's pages add their chunks.
+    groups = [
+        ("main wasm + JS (all a public page loads)", lambda n: n.startswith("slotline.") and n.endswith((".wasm", ".js"))),
+        ("split loader JS", lambda n: n.startswith("__wasm_split.") and n.endswith(".js")),
+        ("dashboard chunks (loaded on demand)", lambda n: n.startswith(("split_", "chunk_")) and n.endswith(".wasm")),
+        ("stylesheet", lambda n: n.endswith(".css")),
+    ]
+    for label, matches in groups:
+        group = [s for s in sizes if matches(s["file"])]
+        if group:
+            count = f" ({len(group)} files)" if len(group) > 1 else ""
+            rows.append((f"size of {label}{count}", size_value(group), ""))
     code = [s for s in sizes if s["file"].endswith((".wasm", ".js"))]
-    if code:
-        value = f"{kib(sum(s['raw'] for s in code))} raw, {kib(sum(s['gzip'] for s in code))} gzip"
-        if all(s["brotli"] is not None for s in code):
-            value += f", {kib(sum(s['brotli'] for s in code))} br"
-        rows.append(("size of all wasm + JS", value, ""))
+    rows.append(("size of all wasm + JS", size_value(code), ""))
 
 
 # --- cargo benches ------------------------------------------------------

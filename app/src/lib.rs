@@ -8,6 +8,7 @@ pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod functions;
+mod lazy_pages;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -1,6 +1,18 @@
 //! The browser entry point: hydrates the server-rendered page.
+use leptos::prelude::document;
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Asynchronous hydration waits for the page's lazily loaded wasm chunk
+    // (`hydrate_body` would find it missing); `hydrate_lazy` is the same
+    // without a way to mark the page interactive once it is done.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
+        // Tests and people alike can tell when the page has become interactive.
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

@@ -12,6 +12,7 @@ mod stripe_webhook;
 
 use crate::api::rate_limit::RateLimits;
 use crate::integrations::hubspot::HubspotOAuth;
+use anyhow::Context;
 use app::ssr::AppState;
 use axum::Router;
 use axum::extract::FromRef;
@@ -91,11 +92,10 @@ pub fn router(state: ServerState) -> anyhow::Result<Router> {
             app::ssr::services::stripe::WEBHOOK_PATH,
             axum::routing::post(stripe_webhook::receive),
         )
-        .merge(assets::routes(
-            &site_root,
-            state.leptos.site_pkg_dir.as_ref(),
-            state.leptos.hash_files,
-        ))
+        .merge(
+            assets::routes(&site_root, state.leptos.site_pkg_dir.as_ref(), state.leptos.hash_files)
+                .with_context(|| format!("reading the site's files under {}", site_root.display()))?,
+        )
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
             app::shell(leptos_options.clone())
         })
