@@ -19,8 +19,15 @@ SERVER_CRATES := -p app -p server -p migration -p sandbox-support -p hubspot-san
 setup:
 	@./scripts/setup.sh
 
+# Two wasm bundles: the signed-in app, split into a chunk per page, and the
+# public pages' islands, built on their own and copied beside it. Leptos
+# reads the islands' hashes from hash-islands.txt, which also needs the
+# app's split manifest lines (its first page, whichever, records them).
 build-release: setup
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress --split --project slotline
+	LEPTOS_SITE_ROOT=$(CURDIR)/target/site-islands cargo leptos build --release --precompress --frontend-only --project islands
+	cp target/site-islands/pkg/islands.*.js* target/site-islands/pkg/islands.*.wasm* $(LEPTOS_SITE_ROOT)/pkg/
+	grep -E '^(manifest|split):' $(TARGET_DIR)/release/hash.txt >> $(TARGET_DIR)/release/hash-islands.txt
 	cargo build --release -p hubspot-sandbox -p stripe-sandbox
 
 # Serves the demo against the HubSpot sandbox on :3900 and the Stripe
@@ -31,11 +38,12 @@ run: build-release
 fmt-check:
 	cargo fmt --all -- --check
 
-# The app crate builds twice, for the server (ssr) and the browser
-# (hydrate), so each is linted in its own configuration.
+# The app crate builds three times, for the server (ssr) and the browser's
+# two bundles (hydrate, islands-bundle), so each is linted on its own.
 clippy:
 	cargo clippy $(SERVER_CRATES) --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p islands --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:
 	cargo test $(SERVER_CRATES)

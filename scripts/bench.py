@@ -16,8 +16,9 @@ The parts, all run by default (`BENCH_ONLY=http,sizes` runs only those):
   query, the floor of what the server does); the server's memory (RSS)
   idle and after the load.
 - sizes: the files in the site's pkg dir a page may load (not the .d.ts
-  declarations), grouped as a browser loads them (the main module and its
-  script, the split loader, the dashboard's chunks, the stylesheet): raw,
+  declarations), grouped as a browser loads them (the islands bundle a
+  public page loads; the app's main module, split loader and per-page
+  chunks the dashboard loads; the stylesheet): raw,
   gzip -9 and, when the build precompressed it, brotli (.br siblings);
   each file's figures go to the JSON. What each public page fetches is
   measured in a browser by end2end/tests/wasm-budget.spec.ts.
@@ -202,12 +203,13 @@ def sizes_part(report: dict, rows: Rows) -> None:
         raise RuntimeError(f"no files in {pkg}: run `make build-release` or set LEPTOS_SITE_ROOT")
     sizes = [file_size(f) for f in files]
     report["sizes"] = sizes
-    # Every page loads the main module and its script (and, in a split
-    # build, the loader); the dashboard's pages add their chunks.
+    # A public page loads the islands bundle, nothing else; the signed-in
+    # app loads its main module, script and split loader, then its pages' chunks.
     groups = [
-        ("main wasm + JS (all a public page loads)", lambda n: n.startswith("slotline.") and n.endswith((".wasm", ".js"))),
-        ("split loader JS", lambda n: n.startswith("__wasm_split.") and n.endswith(".js")),
-        ("dashboard chunks (loaded on demand)", lambda n: n.startswith(("split_", "chunk_")) and n.endswith(".wasm")),
+        ("islands wasm + JS (all a public page loads)", lambda n: n.startswith("islands.") and n.endswith((".wasm", ".js"))),
+        ("app main wasm + JS", lambda n: n.startswith("slotline.") and n.endswith((".wasm", ".js"))),
+        ("app split loader JS", lambda n: n.startswith("__wasm_split.") and n.endswith(".js")),
+        ("app page chunks (loaded on demand)", lambda n: n.startswith(("split_", "chunk_")) and n.endswith(".wasm")),
         ("stylesheet", lambda n: n.endswith(".css")),
     ]
     for label, matches in groups:

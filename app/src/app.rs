@@ -1,13 +1,18 @@
 //! The HTML shell and the route table.
+use crate::hydration::{bundle_for, is_islands_url};
 use crate::lazy_pages as lazy;
 use crate::pages::public;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::location::RequestUrl;
 use leptos_router::path;
 use leptos_router::{Lazy, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let url = use_context::<RequestUrl>().unwrap_or_default();
+    let islands = is_islands_url(url.as_ref());
+    let bundle = bundle_for(url.as_ref(), &options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -17,7 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options=bundle islands/>
                 <MetaTags/>
             </head>
             <body>

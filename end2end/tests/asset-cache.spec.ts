@@ -46,7 +46,7 @@ test("a returning invitee's booking page takes its scripts, wasm and styles from
   const files = [...headers.keys()];
   for (const kind of [/\.js$/, /\.wasm$/, /\.css$/]) {
     const file = files.find((f) => kind.test(f));
-    expect(file, `a ${kind} file under /pkg`).toMatch(/^\/pkg\/slotline\.[\w-]+\.\w+$/);
+    expect(file, `a ${kind} file under /pkg`).toMatch(/^\/pkg\/(islands|slotline)\.[\w-]+\.\w+$/);
     expect(headers.get(file!)!["cache-control"]).toBe("public, max-age=31536000, immutable");
   }
   const wasm = files.find((f) => f.endsWith(".wasm"))!;

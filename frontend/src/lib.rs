@@ -1,4 +1,6 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point of the signed-in app (dashboard, settings,
+//! sign-in): hydrates the whole server-rendered page. Public pages use
+//! `islands` instead.
 use leptos::prelude::document;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -12,7 +14,6 @@ pub fn hydrate() {
             return;
         };
         leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
-        // Tests and people alike can tell when the page has become interactive.
-        let _ = body.set_attribute("data-hydrated", "true");
+        app::hydration::mark_hydrated(&body);
     });
 }

@@ -1,8 +1,8 @@
 //! The booking page's month grid. Days with free times are links; the
 //! chosen day is marked for assistive technology with `aria-current`.
+//! Only the arrow keys need the browser: an island of their own.
 use crate::dto::CalendarDay;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 const WEEKDAYS: [(&str, &str); 7] = [
     ("Mon", "Monday"),
@@ -33,8 +33,7 @@ pub fn Calendar(
     let weeks: Vec<Vec<Option<CalendarDay>>> = cells.chunks(7).map(<[_]>::to_vec).collect();
     let nav = |href: Option<String>, label: &'static str, testid: &'static str, glyph: &'static str| match href {
         Some(href) => {
-            view! { <A href=href attr:class="month-nav" attr:aria-label=label attr:data-testid=testid>{glyph}</A> }
-                .into_any()
+            view! { <a href=href class="month-nav" aria-label=label data-testid=testid>{glyph}</a> }.into_any()
         }
         None => view! { <span class="month-nav disabled" aria-hidden="true">{glyph}</span> }.into_any(),
     };
@@ -45,7 +44,7 @@ pub fn Calendar(
                 <h2 id="calendar-heading" aria-live="polite" data-testid="month-label">{month_label}</h2>
                 {nav(next_href, "Next month", "next-month", "›")}
             </div>
-            <table class="calendar-grid" on:keydown=move_focus aria-describedby="calendar-keys">
+            <table class="calendar-grid" aria-describedby="calendar-keys">
                 <thead>
                     <tr>
                         {WEEKDAYS.map(|(short, long)| view! { <th scope="col"><abbr title=long>{short}</abbr></th> }).collect_view()}
@@ -68,8 +67,16 @@ pub fn Calendar(
                 </tbody>
             </table>
             <p id="calendar-keys" class="visually-hidden">"Use the arrow keys to move between days with free times."</p>
+            <ArrowKeys/>
         </section>
     }
+}
+
+/// The grid's only behaviour in the browser; the rest is server-rendered.
+#[island]
+fn ArrowKeys() -> impl IntoView {
+    // Dropping the handle keeps the listener, for as long as the page.
+    Effect::new(|| _ = window_event_listener(leptos::ev::keydown, move_focus));
 }
 
 /// Arrow keys move focus between days with free times: left and right to
@@ -120,16 +127,16 @@ fn day_cell(day: CalendarDay, selected: Option<&str>, day_href: Callback<String,
     if day.has_slots {
         let label = format!("{}, times available", day.label);
         view! {
-            <A
+            <a
                 href=day_href.run(day.date.clone())
-                attr:class=if is_selected { "day available selected" } else { "day available" }
-                attr:aria-label=label
-                attr:aria-current=is_selected.then_some("date")
-                attr:data-testid=format!("day-{}", day.date)
-                attr:data-available="true"
+                class=if is_selected { "day available selected" } else { "day available" }
+                aria-label=label
+                aria-current=is_selected.then_some("date")
+                data-testid=format!("day-{}", day.date)
+                data-available="true"
             >
                 {day.day}
-            </A>
+            </a>
         }
         .into_any()
     } else {

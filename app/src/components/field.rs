@@ -129,8 +129,16 @@ where
     T: 'static,
 {
     let message = move || value.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).map(ToString::to_string));
+    // Losing a race for a time is its own case to tell apart.
+    let testid = move || {
+        if value.with(|v| matches!(v, Some(Err(AppError::SlotTaken)))) {
+            "slot-taken"
+        } else {
+            "form-alert"
+        }
+    };
     view! {
-        <div class="form-alert" role="alert" data-testid="form-alert" hidden=move || message().is_none()>
+        <div class="form-alert" role="alert" data-testid=testid hidden=move || message().is_none()>
             {message}
         </div>
     }

@@ -4,6 +4,7 @@ pub mod copy_field;
 pub mod field;
 pub mod status;
 pub mod time_zone_select;
+pub mod typed;
 
 pub use copy_field::CopyField;
 pub use field::{CheckboxField, CheckboxesField, ChoiceField, FormAlert, SelectField, TextArea, TextField};

@@ -1,13 +1,16 @@
 //! `/{host}/{event}`: pick a day, then a time, then say who you are.
 //!
 //! The chosen month, day, slot and time zone live in the URL, so every step
-//! is a link: it works before the page hydrates, with the keyboard, and with
-//! the browser's back button.
+//! is a link the server renders: it works before the page hydrates, with the
+//! keyboard, and with the browser's back button. Only the time-zone picker
+//! and the forms are islands (`crate::hydration`).
 use crate::components::calendar::Calendar;
 use crate::components::field::field_error;
 use crate::components::time_zone_select::TimeZoneSelect;
+use crate::components::typed::typed_into;
 use crate::components::{CheckboxesField, ChoiceField, ErrorNotice, FormAlert, Loading, TextArea, TextField};
 use crate::domain::booking::PAYMENT_HOLD_MINUTES;
+use crate::domain::money::Money;
 use crate::domain::questions::{PhoneField, Question, QuestionKind, YES_NO};
 use crate::dto::BookingPageDto;
 use crate::error::AppError;
@@ -15,13 +18,11 @@ use crate::functions::bookings::{Book, BookingPageQuery, Reschedule, booking_pag
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use std::collections::BTreeMap;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
 
 /// The page's state as carried in its query string.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct UrlState {
     path: String,
     time_zone: Option<String>,
@@ -108,143 +109,62 @@ impl UrlState {
     }
 }
 
-/// The zone the browser runs in, e.g. `America/New_York`.
-#[cfg(feature = "hydrate")]
-fn browser_time_zone() -> Option<String> {
-    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
-    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
-        .ok()?
-        .as_string()
-}
-
-/// What the invitee typed, kept while the page re-renders around it.
-#[derive(Clone, Copy)]
-struct Details {
-    name: RwSignal<String>,
-    email: RwSignal<String>,
-    phone: RwSignal<String>,
-    notes: RwSignal<String>,
-    /// Keyed by question id.
-    answers: RwSignal<BTreeMap<String, String>>,
-}
-
 #[component]
 pub fn BookingPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let state = Memo::new(move |_| {
-        let (host, event) = params.with(|p| (p.get("host").unwrap_or_default(), p.get("event").unwrap_or_default()));
-        query.with(|q| UrlState {
-            path: format!("/{host}/{event}"),
-            time_zone: q.get("tz"),
-            month: q.get("month"),
-            date: q.get("date"),
-            slot: q.get("slot"),
-            duration: q.get("duration"),
-            reschedule: q.get("reschedule"),
-            token: q.get("token"),
-        })
-    });
-    let book = ServerAction::<Book>::new();
-    let reschedule = ServerAction::<Reschedule>::new();
     let page = Resource::new(
         move || {
-            let s = state.get();
             let (host, event) =
                 params.with(|p| (p.get("host").unwrap_or_default(), p.get("event").unwrap_or_default()));
+            let state = query.with(|q| UrlState {
+                path: format!("/{host}/{event}"),
+                time_zone: q.get("tz"),
+                month: q.get("month"),
+                date: q.get("date"),
+                slot: q.get("slot"),
+                duration: q.get("duration"),
+                reschedule: q.get("reschedule"),
+                token: q.get("token"),
+            });
             let key = BookingPageQuery {
                 host,
                 event,
-                time_zone: s.time_zone,
-                month: s.month,
-                date: s.date,
-                slot: s.slot,
-                duration: s.duration,
-                reschedule: s.reschedule.map(Into::into),
-                token: s.token,
+                time_zone: state.time_zone.clone(),
+                month: state.month.clone(),
+                date: state.date.clone(),
+                slot: state.slot.clone(),
+                duration: state.duration.clone(),
+                reschedule: state.reschedule.clone().map(Into::into),
+                token: state.token.clone(),
             };
-            (key, book.version().get(), reschedule.version().get())
+            (key, state)
         },
-        |(key, _, _)| booking_page(key),
+        |(key, state)| async move { booking_page(key).await.map(|page| (page, state)) },
     );
-
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let current = state.get();
-            if current.time_zone.is_none()
-                && let Some(tz) = browser_time_zone()
-            {
-                navigate(
-                    &current.with_time_zone(tz),
-                    NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &navigate;
-    });
-    // A new choice of slot clears the last attempt's error.
-    Effect::new(move |previous: Option<Option<String>>| {
-        let slot = state.with(|s| s.slot.clone());
-        if previous.is_some_and(|p| p != slot) {
-            book.clear();
-            reschedule.clear();
-        }
-        slot
-    });
-
-    let details = Details {
-        name: RwSignal::new(String::new()),
-        email: RwSignal::new(String::new()),
-        phone: RwSignal::new(String::new()),
-        notes: RwSignal::new(String::new()),
-        answers: RwSignal::new(BTreeMap::new()),
-    };
     view! {
-        <Transition fallback=Loading>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <BookingView page state=state.get_untracked() book reschedule details/> }.into_any(),
+                    Ok((page, state)) => view! { <BookingView page state/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
 #[component]
-fn BookingView(
-    page: BookingPageDto,
-    state: UrlState,
-    book: ServerAction<Book>,
-    reschedule: ServerAction<Reschedule>,
-    details: Details,
-) -> impl IntoView {
-    let navigate = use_navigate();
-    let tz_state = state.clone();
-    let on_tz = Callback::new(move |tz: String| navigate(&tz_state.with_time_zone(tz), NavigateOptions::default()));
+fn BookingView(page: BookingPageDto, state: UrlState) -> impl IntoView {
     let month = page.month.clone();
     let day_state = state.clone();
     let day_href = Callback::new(move |date: String| day_state.with_date(&month, date));
-    let taken = move || {
-        matches!(book.value().get(), Some(Err(AppError::SlotTaken)))
-            || matches!(reschedule.value().get(), Some(Err(AppError::SlotTaken)))
-    };
     let event = page.event.clone();
     let title = format!("{} with {}", event.name, page.host_name);
     let (host_href, host_name) = (format!("/{}", page.host_slug), page.host_name.clone());
     let picker = view! {
-            <section class="card picker" aria-label="Choose a time">
-            <div role="alert" class="form-alert" data-testid="slot-taken" hidden=move || !taken()>
-                "That time was just taken. Please choose another time."
-            </div>
-            <TimeZoneSelect id="time-zone" label="Your time zone" value=page.time_zone.clone() on_change=on_tz/>
+        <section class="card picker" aria-label="Choose a time">
+            <TimeZonePicker value=page.time_zone.clone() state=state.clone()/>
             <div class="picker-columns">
                 <Calendar
                     month_label=page.month_label.clone()
@@ -264,7 +184,7 @@ fn BookingView(
         <Title text=title/>
         <div class="booking-layout">
             <section class="card event-summary" aria-labelledby="event-heading">
-                <p class="muted"><A href=host_href>{host_name}</A></p>
+                <p class="muted"><a href=host_href>{host_name}</a></p>
                 <h1 id="event-heading">{event.name.clone()}</h1>
                 <p class="meta">
                     <span data-testid="event-duration">{format!("{} min", page.duration_min)}</span>
@@ -286,13 +206,64 @@ fn BookingView(
             {page.selected_slot.clone().map(|start| {
                 let label = page.selected_slot_label.clone().unwrap_or_default();
                 if let (Some(id), Some(token)) = (state.reschedule.clone(), state.token.clone()) {
-                    view! { <RescheduleForm action=reschedule id token start label/> }.into_any()
+                    view! { <RescheduleForm id token start label/> }.into_any()
                 } else {
-                    view! { <DetailsForm action=book page=page.clone() start label details/> }.into_any()
+                    let fixed = BookingFields {
+                        host: page.host_slug.clone(),
+                        event: page.event.slug.clone(),
+                        start,
+                        time_zone: page.time_zone.clone(),
+                        duration: page.duration_min,
+                    };
+                    view! {
+                        <DetailsForm
+                            fixed
+                            label
+                            questions=page.questions.clone()
+                            phone_field=page.event.phone_field
+                            price=page.event.price
+                        />
+                    }
+                    .into_any()
                 }
             })}
         </div>
     }
+}
+
+/// The invitee's time zone, as a searchable list. Choosing one loads the
+/// page in it; a first visit without one loads it in the browser's own.
+#[island]
+fn TimeZonePicker(value: String, state: UrlState) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let shown = value.clone();
+        let state = state.clone();
+        Effect::new(move || {
+            if state.time_zone.is_none()
+                && let Some(tz) = browser_time_zone()
+                && tz != shown
+            {
+                crate::hydration::leave_for(&state.with_time_zone(tz));
+            }
+        });
+    }
+    let on_change = Callback::new(move |tz: String| go_to(&state.with_time_zone(tz)));
+    view! { <TimeZoneSelect id="time-zone" label="Your time zone" value on_change/> }
+}
+
+/// The zone the browser runs in, e.g. `America/New_York`.
+#[cfg(feature = "hydrate")]
+fn browser_time_zone() -> Option<String> {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()?
+        .as_string()
+}
+
+/// Loads `href`, as following a link would.
+fn go_to(href: &str) {
+    _ = window().location().set_href(href);
 }
 
 /// The lengths an invitee may book, as links: each shows that length's times.
@@ -306,15 +277,15 @@ fn DurationChoice(durations: Vec<u32>, chosen: u32, state: UrlState) -> impl Int
                     let selected = minutes == chosen;
                     view! {
                         <li>
-                            <A
+                            <a
                                 href=state.with_duration(minutes)
-                                attr:class=if selected { "slot selected" } else { "slot" }
-                                attr:aria-current=selected.then_some("true")
-                                attr:data-testid="duration-option"
-                                attr:data-minutes=minutes.to_string()
+                                class=if selected { "slot selected" } else { "slot" }
+                                aria-current=selected.then_some("true")
+                                data-testid="duration-option"
+                                data-minutes=minutes.to_string()
                             >
                                 {format!("{minutes} min")}
-                            </A>
+                            </a>
                         </li>
                     }
                 }).collect_view()}
@@ -350,15 +321,15 @@ fn SlotList(page: BookingPageDto, state: UrlState) -> impl IntoView {
                             let selected = page.selected_slot.as_deref() == Some(slot.start.as_str());
                             view! {
                                 <li>
-                                    <A
-                                        href=state.with_slot(&month, &date, slot.start.clone())
-                                        attr:class=if selected { "slot selected" } else { "slot" }
-                                        attr:aria-current=selected.then_some("true")
-                                        attr:data-testid="slot"
-                                        attr:data-start=slot.start.clone()
+                                    <a
+                                        href=format!("{}#details-heading", state.with_slot(&month, &date, slot.start.clone()))
+                                        class=if selected { "slot selected" } else { "slot" }
+                                        aria-current=selected.then_some("true")
+                                        data-testid="slot"
+                                        data-start=slot.start.clone()
                                     >
                                         {slot.label}
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         }).collect_view()}
@@ -370,18 +341,36 @@ fn SlotList(page: BookingPageDto, state: UrlState) -> impl IntoView {
     .into_any()
 }
 
-#[component]
-fn DetailsForm(
-    action: ServerAction<Book>,
-    page: BookingPageDto,
+/// What the booking form sends that the invitee does not type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct BookingFields {
+    host: String,
+    event: String,
     start: String,
+    time_zone: String,
+    duration: u32,
+}
+
+#[island]
+fn DetailsForm(
+    fixed: BookingFields,
     label: String,
-    details: Details,
+    questions: Vec<Question>,
+    phone_field: PhoneField,
+    price: Option<Money>,
 ) -> impl IntoView {
+    let action = ServerAction::<Book>::new();
     let value = action.value();
+    // What was typed before this form hydrated stays typed.
+    let typed = typed_into(BOOKING_FORM);
+    let kept = move |field: &str| RwSignal::new(typed.get(field).cloned().unwrap_or_default());
+    let (name, email, phone, notes) = (
+        kept("form[name]"),
+        kept("form[email]"),
+        kept("form[phone]"),
+        kept("form[notes]"),
+    );
     let keep = |signal: RwSignal<String>| Callback::new(move |v: String| signal.set(v));
-    let phone_field = page.event.phone_field;
-    let price = page.event.price;
     let submit = if price.is_some() {
         "Continue to payment"
     } else {
@@ -391,20 +380,23 @@ fn DetailsForm(
         <section class="card details" aria-labelledby="details-heading">
             <h2 id="details-heading">"Enter your details"</h2>
             <p class="selected-time" data-testid="selected-time">{label}</p>
-            <ActionForm action attr:novalidate=true>
-                <input type="hidden" name="form[host]" value=page.host_slug.clone()/>
-                <input type="hidden" name="form[event]" value=page.event.slug.clone()/>
-                <input type="hidden" name="form[start]" value=start/>
-                <input type="hidden" name="form[time_zone]" value=page.time_zone.clone()/>
-                <input type="hidden" name="form[duration]" value=page.duration_min.to_string()/>
+            <ActionForm action attr:novalidate=true attr:id=BOOKING_FORM>
+                <input type="hidden" name="form[host]" value=fixed.host/>
+                <input type="hidden" name="form[event]" value=fixed.event/>
+                <input type="hidden" name="form[start]" value=fixed.start/>
+                <input type="hidden" name="form[time_zone]" value=fixed.time_zone/>
+                <input type="hidden" name="form[duration]" value=fixed.duration.to_string()/>
                 <FormAlert value/>
-                <TextField id="name" name="form[name]" label="Your name" autocomplete="name" required=true value=details.name on_input=keep(details.name) error=field_error(value, "name")/>
-                <TextField id="email" name="form[email]" label="Email" kind="email" autocomplete="email" required=true value=details.email on_input=keep(details.email) error=field_error(value, "email")/>
+                <TextField id="name" name="form[name]" label="Your name" autocomplete="name" required=true value=name on_input=keep(name) error=field_error(value, "name")/>
+                <TextField id="email" name="form[email]" label="Email" kind="email" autocomplete="email" required=true value=email on_input=keep(email) error=field_error(value, "email")/>
                 {(phone_field != PhoneField::Hidden).then(|| view! {
-                    <TextField id="phone" name="form[phone]" label="Phone" kind="tel" autocomplete="tel" required=phone_field == PhoneField::Required value=details.phone on_input=keep(details.phone) error=field_error(value, "phone")/>
+                    <TextField id="phone" name="form[phone]" label="Phone" kind="tel" autocomplete="tel" required=phone_field == PhoneField::Required value=phone on_input=keep(phone) error=field_error(value, "phone")/>
                 })}
-                {page.questions.iter().map(|question| view! { <AnswerField question=question.clone() answers=details.answers value/> }).collect_view()}
-                <TextArea id="notes" name="form[notes]" label="Anything to share before the meeting?" value=details.notes on_input=keep(details.notes) error=field_error(value, "notes")/>
+                {questions.into_iter().map(|question| {
+                    let answer = kept(&answer_name(&question));
+                    view! { <AnswerField question answer value/> }
+                }).collect_view()}
+                <TextArea id="notes" name="form[notes]" label="Anything to share before the meeting?" value=notes on_input=keep(notes) error=field_error(value, "notes")/>
                 {price.map(|price| view! {
                     <p class="hint" data-testid="payment-note">{format!("You pay {price} on Stripe’s secure page next. The time is held for you for {PAYMENT_HOLD_MINUTES} minutes; your booking is confirmed once the payment arrives.")}</p>
                 })}
@@ -416,19 +408,23 @@ fn DetailsForm(
     }
 }
 
+const BOOKING_FORM: &str = "booking-form";
+
+fn answer_name(question: &Question) -> String {
+    format!("form[answers][{}]", question.id)
+}
+
 /// The input for one of the host's questions, named `form[answers][{id}]`.
 #[component]
 fn AnswerField(
     question: Question,
-    answers: RwSignal<BTreeMap<String, String>>,
+    answer: RwSignal<String>,
     value: MappedSignal<Option<Result<(), AppError>>>,
 ) -> impl IntoView {
     let field = question.field();
-    let name = format!("form[answers][{}]", question.id);
-    let key = question.id.clone();
-    let current = Signal::derive(move || answers.with(|a| a.get(key.as_str()).cloned().unwrap_or_default()));
-    let key = question.id.clone();
-    let keep = Callback::new(move |v: String| answers.update(|a| _ = a.insert(key.to_string(), v)));
+    let name = answer_name(&question);
+    let current: Signal<String> = answer.into();
+    let keep = Callback::new(move |v: String| answer.set(v));
     let error = field_error(value, field.clone());
     match question.kind {
         QuestionKind::ShortText => view! {
@@ -462,14 +458,9 @@ fn AnswerField(
     }
 }
 
-#[component]
-fn RescheduleForm(
-    action: ServerAction<Reschedule>,
-    id: String,
-    token: String,
-    start: String,
-    label: String,
-) -> impl IntoView {
+#[island]
+fn RescheduleForm(id: String, token: String, start: String, label: String) -> impl IntoView {
+    let action = ServerAction::<Reschedule>::new();
     let value = action.value();
     view! {
         <section class="card details" aria-labelledby="reschedule-heading">

@@ -1,15 +1,14 @@
 //! `/bookings/{id}/checkout?key=…&from=…`: where Stripe's page sends the
 //! invitee back. The booking is confirmed only by Stripe's own event, so the
-//! page says it is waiting and asks again every two seconds; once confirmed
-//! it moves on to the manage page. Coming back with `left=1` (from Stripe's
-//! "back" link) releases the held time at once.
+//! page says it is waiting and loads itself again every two seconds; once
+//! confirmed it moves on to the manage page. Coming back with `left=1`
+//! (from Stripe's "back" link) releases the held time at once.
 use crate::components::{ErrorNotice, Loading};
 use crate::dto::CheckoutState;
 use crate::functions::payments::checkout_status;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_secs(2);
@@ -18,7 +17,6 @@ const POLL: Duration = Duration::from_secs(2);
 pub fn CheckoutReturnPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let tick = RwSignal::new(0_u32);
     let state = Resource::new(
         move || {
             let q = query.read();
@@ -27,33 +25,33 @@ pub fn CheckoutReturnPage() -> impl IntoView {
                 q.get("key").unwrap_or_default(),
                 q.get("from").unwrap_or_default(),
                 q.get("left").is_some(),
-                tick.get(),
             )
         },
-        |(id, key, from, left, _)| checkout_status(id.into(), key, from, left),
+        |(id, key, from, left)| checkout_status(id.into(), key, from, left),
     );
-    let navigate = use_navigate();
-    Effect::new(move |_| match state.get() {
-        Some(Ok(CheckoutState::Waiting { .. })) => set_timeout(move || tick.update(|n| *n += 1), POLL),
-        Some(Ok(CheckoutState::Confirmed { manage_url })) => navigate(
-            &manage_url,
-            leptos_router::NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        ),
-        _ => {}
-    });
     view! {
-        <Transition fallback=Loading>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match state.await {
                     Ok(state) => view! { <CheckoutView state/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
+}
+
+/// Asks again: loads this page anew after [`POLL`].
+#[island]
+fn PollAgain() -> impl IntoView {
+    Effect::new(|| set_timeout(|| _ = window().location().reload(), POLL));
+}
+
+/// Moves on to `href` as soon as the page is interactive, leaving no entry
+/// in the history; the link beside it serves until then.
+#[island]
+fn MoveOn(href: String) -> impl IntoView {
+    Effect::new(move || crate::hydration::leave_for(&href));
 }
 
 #[component]
@@ -72,6 +70,7 @@ fn CheckoutView(state: CheckoutState) -> impl IntoView {
                     "This page moves on by itself as soon as it arrives, usually within seconds."
                 </p>
                 <p class="muted">"Your time stays held for you meanwhile."</p>
+                <PollAgain/>
             </section>
         }
         .into_any(),
@@ -79,7 +78,8 @@ fn CheckoutView(state: CheckoutState) -> impl IntoView {
             <Title text="Payment received"/>
             <section class="card narrow" aria-labelledby="checkout-heading">
                 <h1 id="checkout-heading">"Payment received"</h1>
-                <p role="status"><A href=manage_url>"See your booking"</A></p>
+                <p role="status"><a href=manage_url.clone()>"See your booking"</a></p>
+                <MoveOn href=manage_url/>
             </section>
         }
         .into_any(),
@@ -88,7 +88,7 @@ fn CheckoutView(state: CheckoutState) -> impl IntoView {
             <section class="card narrow" aria-labelledby="checkout-heading" data-testid="checkout-released">
                 <h1 id="checkout-heading">"Payment not completed"</h1>
                 <p>"Nothing was charged, and the time is no longer held for you."</p>
-                <p><A href=booking_page attr:class="button primary" attr:data-testid="checkout-book-again">"Choose a time again"</A></p>
+                <p><a href=booking_page class="button primary" data-testid="checkout-book-again">"Choose a time again"</a></p>
             </section>
         }
         .into_any(),

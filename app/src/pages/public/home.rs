@@ -1,7 +1,6 @@
 use crate::components::set_not_found_status;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -11,8 +10,8 @@ pub fn HomePage() -> impl IntoView {
             <h1>"Slotline"</h1>
             <p class="lead">"Share a link, let people pick a time that suits you both, and have every booking flow into your tools."</p>
             <p class="actions">
-                <A href="/signup" attr:class="button primary">"Create your booking page"</A>
-                <A href="/login" attr:class="button">"Log in"</A>
+                <a href="/signup" class="button primary">"Create your booking page"</a>
+                <a href="/login" class="button">"Log in"</a>
             </p>
         </section>
     }
@@ -26,7 +25,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="card narrow">
             <h1>"Page not found"</h1>
             <p>"This link doesn’t lead anywhere. Check it for typos, or ask the person who shared it for a new one."</p>
-            <p><A href="/">"Go to the home page"</A></p>
+            <p><a href="/">"Go to the home page"</a></p>
         </section>
     }
 }

@@ -2,7 +2,6 @@ use crate::components::{ErrorNotice, Loading};
 use crate::functions::bookings::host_page;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// `/{host}`: the host's active event types.
@@ -24,10 +23,10 @@ pub fn HostPage() -> impl IntoView {
                                 <ul class="event-list">
                                     {page.event_types.into_iter().map(|e| view! {
                                         <li>
-                                            <A href=format!("/{slug}/{}", e.slug) attr:data-testid=format!("event-{}", e.slug)>
+                                            <a href=format!("/{slug}/{}", e.slug) data-testid=format!("event-{}", e.slug)>
                                                 <strong>{e.name}</strong>
                                                 <span class="muted">{format!(" · {} min", e.duration_min)}</span>
-                                            </A>
+                                            </a>
                                             <p class="muted">{e.description}</p>
                                         </li>
                                     }).collect_view()}

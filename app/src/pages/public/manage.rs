@@ -1,5 +1,6 @@
 //! `/bookings/{id}?token=…`: the invitee's confirmation and manage page.
 use crate::components::field::field_error;
+use crate::components::typed::typed_into;
 use crate::components::{ErrorNotice, FormAlert, Loading, TextArea};
 use crate::domain::BookingStatus;
 use crate::dto::BookingDto;
@@ -8,21 +9,19 @@ use crate::functions::bookings::{CancelAsInvitee, managed_booking};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ManagePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let cancel = ServerAction::<CancelAsInvitee>::new();
     let booking = Resource::new(
         move || {
             let id = params.read().get("id").unwrap_or_default();
             let token = query.read().get("token").unwrap_or_default();
-            (id, token, cancel.version().get())
+            (id, token)
         },
-        |(id, token, _)| async move {
+        |(id, token)| async move {
             if token.is_empty() {
                 Err(AppError::NotFound)
             } else {
@@ -33,28 +32,50 @@ pub fn ManagePage() -> impl IntoView {
     let confirmed = move || query.read().get("confirmed").is_some();
     let rescheduled = move || query.read().get("rescheduled").is_some();
     view! {
-        <Transition fallback=Loading>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match booking.await {
                     Ok(b) => {
                         let token = query.read_untracked().get("token").unwrap_or_default();
-                        view! { <ManageView booking=b token cancel confirmed=confirmed() rescheduled=rescheduled()/> }.into_any()
+                        view! { <ManageView booking=b token confirmed=confirmed() rescheduled=rescheduled()/> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
+/// Cancelling reloads the page, which then shows the booking cancelled.
+#[island]
+fn CancelForm(id: String, token: String, refund_note: Option<String>) -> impl IntoView {
+    let cancel = ServerAction::<CancelAsInvitee>::new();
+    let value = cancel.value();
+    let reason = RwSignal::new(typed_into(CANCEL_FORM).remove("reason").unwrap_or_default());
+    Effect::new(move || {
+        if value.with(|v| matches!(v, Some(Ok(_)))) {
+            _ = window().location().reload();
+        }
+    });
+    view! {
+        <details class="cancel-box">
+            <summary data-testid="cancel-toggle">"Cancel this booking"</summary>
+            <ActionForm action=cancel attr:novalidate=true attr:id=CANCEL_FORM>
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="token" value=token/>
+                <FormAlert value/>
+                {refund_note.map(|note| view! { <p class="hint" data-testid="cancel-refund-note">{note}</p> })}
+                <TextArea id="cancel-reason-input" name="reason" label="Reason for cancelling" value=reason on_input=Callback::new(move |v| reason.set(v)) error=field_error(value, "reason") rows=3/>
+                <button type="submit" class="button danger" data-testid="cancel-booking" disabled=move || cancel.pending().get()>"Cancel booking"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+const CANCEL_FORM: &str = "cancel-form";
+
 #[component]
-fn ManageView(
-    booking: BookingDto,
-    token: String,
-    cancel: ServerAction<CancelAsInvitee>,
-    confirmed: bool,
-    rescheduled: bool,
-) -> impl IntoView {
+fn ManageView(booking: BookingDto, token: String, confirmed: bool, rescheduled: bool) -> impl IntoView {
     let cancelled = booking.status == BookingStatus::Cancelled;
     let heading = if cancelled {
         "This booking is cancelled"
@@ -70,7 +91,6 @@ fn ManageView(
         "/{}/{}?reschedule={}&token={}&tz={}",
         booking.host_slug, booking.event_slug, booking.id, token, booking.invitee_time_zone
     );
-    let value = cancel.value();
     view! {
         <Title text=heading/>
         <section class="card narrow" aria-labelledby="manage-heading">
@@ -101,22 +121,12 @@ fn ManageView(
             </dl>
             {can_change.then(|| view! {
                 <div class="manage-actions">
-                    <A href=reschedule_href attr:class="button" attr:data-testid="reschedule-link">"Reschedule"</A>
+                    <a href=reschedule_href class="button" data-testid="reschedule-link">"Reschedule"</a>
                 </div>
-                <details class="cancel-box">
-                    <summary data-testid="cancel-toggle">"Cancel this booking"</summary>
-                    <ActionForm action=cancel attr:novalidate=true>
-                        <input type="hidden" name="id" value=booking.id.to_string()/>
-                        <input type="hidden" name="token" value=token.clone()/>
-                        <FormAlert value/>
-                        {booking.cancel_refund.clone().map(|note| view! { <p class="hint" data-testid="cancel-refund-note">{note}</p> })}
-                        <TextArea id="cancel-reason-input" name="reason" label="Reason for cancelling" error=field_error(value, "reason") rows=3/>
-                        <button type="submit" class="button danger" data-testid="cancel-booking">"Cancel booking"</button>
-                    </ActionForm>
-                </details>
+                <CancelForm id=booking.id.to_string() token=token.clone() refund_note=booking.cancel_refund.clone()/>
             })}
             {cancelled.then(|| view! {
-                <p><A href=format!("/{}/{}", booking.host_slug, booking.event_slug)>"Book a new time"</A></p>
+                <p><a href=format!("/{}/{}", booking.host_slug, booking.event_slug)>"Book a new time"</a></p>
             })}
         </section>
     }
