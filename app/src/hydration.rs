@@ -44,7 +44,7 @@ pub fn bundle_for(url: &str, options: &LeptosOptions) -> LeptosOptions {
     options
 }
 
-pub use browser::{leave_for, mark_hydrated};
+pub use browser::{go_to, leave_for, mark_hydrated};
 
 mod browser {
     //! The browser's side: when the page is ready, and leaving it.
@@ -59,6 +59,11 @@ mod browser {
         if !body.has_attribute(LEAVING_ATTR) {
             _ = body.set_attribute("data-hydrated", "true");
         }
+    }
+
+    /// Loads `href`, as following a link would.
+    pub fn go_to(href: &str) {
+        _ = leptos::prelude::window().location().set_href(href);
     }
 
     /// Loads `href` in place of this page (no history entry).

@@ -15,6 +15,7 @@ use crate::domain::questions::{PhoneField, Question, QuestionKind, YES_NO};
 use crate::dto::BookingPageDto;
 use crate::error::AppError;
 use crate::functions::bookings::{Book, BookingPageQuery, Reschedule, booking_page};
+use crate::hydration::go_to;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -259,11 +260,6 @@ fn browser_time_zone() -> Option<String> {
     js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
         .ok()?
         .as_string()
-}
-
-/// Loads `href`, as following a link would.
-fn go_to(href: &str) {
-    _ = window().location().set_href(href);
 }
 
 /// The lengths an invitee may book, as links: each shows that length's times.
