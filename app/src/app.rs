@@ -10,9 +10,8 @@ use leptos_router::path;
 use leptos_router::{Lazy, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let url = use_context::<RequestUrl>().unwrap_or_default();
-    let islands = is_islands_url(url.as_ref());
-    let bundle = bundle_for(url.as_ref(), &options);
+    let islands = use_context::<RequestUrl>().is_some_and(|url| is_islands_url(url.as_ref()));
+    let bundle = bundle_for(islands, &options);
     view! {
         <!DOCTYPE html>
         <html lang="en">

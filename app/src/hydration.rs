@@ -34,10 +34,11 @@ pub fn is_islands_url(url: &str) -> bool {
     })
 }
 
-/// The options that name the bundle a page at `url` hydrates from.
-pub fn bundle_for(url: &str, options: &LeptosOptions) -> LeptosOptions {
+/// The options that name the bundle a page hydrates from: the islands
+/// bundle for an islands page (see [`is_islands_url`]), else the whole app.
+pub fn bundle_for(islands: bool, options: &LeptosOptions) -> LeptosOptions {
     let mut options = options.clone();
-    if is_islands_url(url) {
+    if islands {
         options.output_name = ISLANDS_OUTPUT_NAME.into();
         options.hash_file = ISLANDS_HASH_FILE.into();
     }
