@@ -1,7 +1,7 @@
 //! Background jobs as types: each kind is a payload struct implementing
 //! [`Job`] (its name, attempt limit, ordering and concurrency keys), queued
-//! by [`enqueue`] inside the caller's transaction, so a job exists exactly
-//! when the change it follows committed. The server crate runs them: each
+//! by [`enqueue`] or a [`JobBatch`] inside the caller's transaction, so a
+//! job exists exactly when the change it follows committed. The server crate runs them: each
 //! kind's `run` is a file under `server/src/jobs/`, registered in one list.
 mod kinds;
 
@@ -70,6 +70,26 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 pub async fn enqueue<J: Job>(db: &impl ConnectionTrait, job: &J) -> Result<(), DbErr> {
     row(job, new_id(), Utc::now())?.insert(db).await?;
     Ok(())
+}
+
+/// Jobs gathered while a change is published, queued together in one
+/// statement: a booking's emails, syncs and deliveries cost one round trip.
+#[derive(Default)]
+pub struct JobBatch(Vec<job::ActiveModel>);
+
+impl JobBatch {
+    pub fn push<J: Job>(&mut self, job: &J) -> Result<(), DbErr> {
+        self.0.push(row(job, new_id(), Utc::now())?);
+        Ok(())
+    }
+
+    /// Queues every gathered job on `db`, the transaction of the change.
+    pub async fn enqueue(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        if !self.0.is_empty() {
+            job::Entity::insert_many(self.0).exec_without_returning(db).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Adds a job to the queue on `db` that waits until `run_at`.

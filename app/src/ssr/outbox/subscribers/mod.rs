@@ -6,12 +6,19 @@ mod hubspot;
 mod webhooks;
 
 use super::DomainEvent;
+use crate::ssr::jobs::JobBatch;
 use sea_orm::{DatabaseTransaction, DbErr};
 
 #[async_trait::async_trait]
 pub trait Subscriber: Sync {
-    /// Queues this subscriber's work for `event`, in `txn`.
-    async fn handle(&self, txn: &DatabaseTransaction, event: &DomainEvent<'_>) -> Result<(), DbErr>;
+    /// Adds this subscriber's jobs for one change's `events` to `jobs`;
+    /// rows of its own it writes in `txn`.
+    async fn handle(
+        &self,
+        txn: &DatabaseTransaction,
+        events: &[DomainEvent<'_>],
+        jobs: &mut JobBatch,
+    ) -> Result<(), DbErr>;
 }
 
 /// Every subscriber, in the order their work is queued.

@@ -83,12 +83,12 @@ pub async fn reschedule(
     };
     publish(
         &txn,
-        &DomainEvent::BookingRescheduled(BookingChange {
+        &[DomainEvent::BookingRescheduled(BookingChange {
             booking: &updated,
             host: &host,
             event_type: &event,
             manage_token_sealed: sealed.as_deref(),
-        }),
+        })],
     )
     .await?;
     txn.commit().await?;
@@ -149,12 +149,12 @@ pub async fn cancel(
     payments::refund_on_cancel(&txn, &updated, &event, matches!(actor, Actor::Host(_)), now).await?;
     publish(
         &txn,
-        &DomainEvent::BookingCancelled(BookingChange {
+        &[DomainEvent::BookingCancelled(BookingChange {
             booking: &updated,
             host: &host,
             event_type: &event,
             manage_token_sealed: None,
-        }),
+        })],
     )
     .await?;
     txn.commit().await?;

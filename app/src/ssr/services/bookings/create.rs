@@ -50,15 +50,19 @@ async fn check(
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
     let email = errors.check("email", Email::parse(&form.email));
-    let region = team::phone_region_of(db, host).await?;
     let phone = match event_types::phone_field(event) {
         PhoneField::Hidden => Some(None),
-        PhoneField::Optional => errors.check("phone", Phone::parse_optional(&form.phone, region)),
-        PhoneField::Required => errors.check(
-            "phone",
-            Phone::parse_optional(&form.phone, region)
-                .and_then(|p| p.map(Some).ok_or_else(|| "Enter a phone number.".to_owned())),
-        ),
+        // The team's region is a read: only a form with a phone needs it.
+        asked => {
+            let parsed = Phone::parse_optional(&form.phone, team::phone_region_of(db, host).await?);
+            let parsed = match asked {
+                PhoneField::Required => {
+                    parsed.and_then(|p| p.map(Some).ok_or_else(|| "Enter a phone number.".to_owned()))
+                }
+                _ => parsed,
+            };
+            errors.check("phone", parsed)
+        }
     };
     let notes = errors.check("notes", Notes::parse_optional(&form.notes));
     let time_zone = errors.check("time_zone", TimeZoneName::parse(&form.time_zone));
@@ -227,16 +231,6 @@ async fn publish_created(
     manage_token_sealed: &str,
     contact: &contacts::Upserted,
 ) -> Result<(), DbErr> {
-    publish(
-        txn,
-        &DomainEvent::BookingCreated(BookingChange {
-            booking,
-            host,
-            event_type: event,
-            manage_token_sealed: Some(manage_token_sealed),
-        }),
-    )
-    .await?;
     let change = ContactChange {
         contact: &contact.model,
         user_id: &host.id,
@@ -246,7 +240,13 @@ async fn publish_created(
     } else {
         DomainEvent::ContactUpdated(change)
     };
-    publish(txn, &contact_event).await
+    let booking_event = DomainEvent::BookingCreated(BookingChange {
+        booking,
+        host,
+        event_type: event,
+        manage_token_sealed: Some(manage_token_sealed),
+    });
+    publish(txn, &[booking_event, contact_event]).await
 }
 
 /// Whether a booking was made now or by an earlier request with the key.

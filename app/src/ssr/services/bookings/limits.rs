@@ -6,8 +6,8 @@ use super::BookingError;
 use crate::domain::Email;
 use crate::ssr::entities::{booking, user};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::SimpleExpr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Order, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 
 /// Bookings an hour; settable by the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,44 +33,64 @@ pub(super) async fn check(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
-    let by_email = booking::Column::InviteeEmail.eq(email.as_str());
-    if let Some(wait) = full_until(db, by_email, limits.per_email_per_hour, now).await? {
+    let [by_email, by_host] = limits_reached_at(
+        db,
+        [
+            (
+                booking::Column::InviteeEmail.eq(email.as_str()),
+                limits.per_email_per_hour,
+            ),
+            (booking::Column::HostId.eq(&host.id), limits.per_host_per_hour),
+        ],
+        now,
+    )
+    .await?;
+    let hour = Duration::hours(1);
+    if let Some(oldest) = by_email {
         return Err(BookingError::TooMany {
             message: "This e-mail address has made too many bookings in the last hour.".to_owned(),
-            wait,
+            wait: oldest + hour - now,
         });
     }
-    let by_host = booking::Column::HostId.eq(&host.id);
-    if let Some(wait) = full_until(db, by_host, limits.per_host_per_hour, now).await? {
+    if let Some(oldest) = by_host {
         return Err(BookingError::TooMany {
             message: format!("{} is taking no more bookings for the moment.", host.name),
-            wait,
+            wait: oldest + hour - now,
         });
     }
     Ok(())
 }
 
-/// How long until the bookings matching `filter` in the last hour drop
-/// below `limit`, if they are at it: the `limit`-th newest leaves the hour.
-async fn full_until(
+/// For each filter and its limit, the `limit`-th newest booking matching
+/// it in the hour before `now`, when there are that many: the limit is
+/// reached until it leaves the hour. One statement for both, as every
+/// booking asks.
+async fn limits_reached_at(
     db: &impl ConnectionTrait,
-    filter: SimpleExpr,
-    limit: u32,
+    counted: [(SimpleExpr, u32); 2],
     now: DateTime<Utc>,
-) -> Result<Option<Duration>, DbErr> {
-    let hour = Duration::hours(1);
-    let newest: Vec<DateTime<Utc>> = booking::Entity::find()
-        .select_only()
-        .column(booking::Column::CreatedAt)
-        .filter(filter)
-        .filter(booking::Column::CreatedAt.gt(now - hour))
-        .order_by_desc(booking::Column::CreatedAt)
-        .limit(u64::from(limit))
-        .into_tuple()
-        .all(db)
-        .await?;
-    if newest.len() < limit as usize {
-        return Ok(None);
+) -> Result<[Option<DateTime<Utc>>; 2], DbErr> {
+    const COLUMNS: [&str; 2] = ["first", "second"];
+    let since = now - Duration::hours(1);
+    let mut select = Query::select();
+    for ((filter, limit), column) in counted.into_iter().zip(COLUMNS) {
+        let nth_newest = Query::select()
+            .column(booking::Column::CreatedAt)
+            .from(booking::Entity)
+            .and_where(filter)
+            .and_where(booking::Column::CreatedAt.gt(since))
+            .order_by(booking::Column::CreatedAt, Order::Desc)
+            .limit(1)
+            .offset(u64::from(limit.saturating_sub(1)))
+            .to_owned();
+        select.expr_as(
+            SimpleExpr::SubQuery(None, Box::new(nth_newest.into())),
+            Alias::new(column),
+        );
     }
-    Ok(newest.last().map(|oldest| *oldest + hour - now))
+    let row = db
+        .query_one(&select)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the booking limits".to_owned()))?;
+    Ok([row.try_get("", COLUMNS[0])?, row.try_get("", COLUMNS[1])?])
 }

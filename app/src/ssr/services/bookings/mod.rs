@@ -40,15 +40,18 @@ pub async fn find_public_event(
     host_slug: &str,
     event_slug: &str,
 ) -> Result<(user::Model, event_type::Model), BookingError> {
-    let host = find_host(db, host_slug).await?;
-    let event = event_type::Entity::find()
-        .filter(event_type::Column::UserId.eq(&host.id))
+    // One query: every booking request starts here.
+    let found = event_type::Entity::find()
+        .find_also_related(user::Entity)
+        .filter(user::Column::Slug.eq(host_slug.to_lowercase()))
         .filter(event_type::Column::Slug.eq(event_slug.to_lowercase()))
         .filter(event_type::Column::Active.eq(true))
         .one(db)
-        .await?
-        .ok_or(BookingError::NotFound)?;
-    Ok((host, event))
+        .await?;
+    match found {
+        Some((event, Some(host))) => Ok((host, event)),
+        _ => Err(BookingError::NotFound),
+    }
 }
 
 pub async fn find_host(db: &impl ConnectionTrait, host_slug: &str) -> Result<user::Model, BookingError> {

@@ -8,10 +8,11 @@ use crate::ssr::entities::{contact, user};
 use crate::ssr::outbox::{ContactChange, DomainEvent, publish};
 use crate::ssr::phone::Phone;
 use crate::ssr::services::{FieldErrors, unique_or};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TryIntoModel,
 };
 
 use super::{find, to_dto};
@@ -66,7 +67,8 @@ pub async fn upsert_from_booking(
     phone: Option<&Phone>,
     source: &str,
 ) -> Result<Upserted, DbErr> {
-    let now = Utc::now();
+    // As the database keeps it, since a new contact is not read back.
+    let now = Utc::now().trunc_subsecs(6);
     let fields = Fields {
         name: name.as_str().to_owned(),
         email: email.as_str().to_owned(),
@@ -74,9 +76,10 @@ pub async fn upsert_from_booking(
         company: None,
         notes: None,
     };
+    // One statement for a new contact, whose row is the one written; an
+    // existing one is read after.
     let row = new_row(team_id, fields, source, now);
-    let id = row.id.clone().unwrap();
-    contact::Entity::insert(row)
+    let inserted = contact::Entity::insert(row.clone())
         .on_conflict(
             OnConflict::columns([contact::Column::TeamId, contact::Column::Email])
                 .do_nothing()
@@ -84,6 +87,12 @@ pub async fn upsert_from_booking(
         )
         .exec_without_returning(db)
         .await?;
+    if inserted == 1 {
+        return Ok(Upserted {
+            created: true,
+            model: row.try_into_model()?,
+        });
+    }
     let mut contact = contact::Entity::find()
         .filter(contact::Column::TeamId.eq(team_id))
         .filter(contact::Column::Email.eq(email.as_str()))
@@ -93,7 +102,7 @@ pub async fn upsert_from_booking(
     let fill_name = contact.name.trim().is_empty();
     let fill_phone = phone.is_some() && contact.phone.as_deref().is_none_or(|p| p.trim().is_empty());
     let unarchive = contact.archived_at.is_some();
-    if contact.id != id && (fill_name || fill_phone || unarchive) {
+    if fill_name || fill_phone || unarchive {
         let mut model: contact::ActiveModel = contact.into();
         if fill_name {
             model.name = Set(name.as_str().to_owned());
@@ -107,9 +116,8 @@ pub async fn upsert_from_booking(
         model.updated_at = Set(now);
         contact = model.update(db).await?;
     }
-    // A conflict keeps the existing row's id: only a new row has ours.
     Ok(Upserted {
-        created: contact.id == id,
+        created: false,
         model: contact,
     })
 }
@@ -157,10 +165,10 @@ pub async fn create_manual(
         .map_err(unique_or(taken))?;
     publish(
         &txn,
-        &DomainEvent::ContactCreated(ContactChange {
+        &[DomainEvent::ContactCreated(ContactChange {
             contact: &model,
             user_id: &host.id,
-        }),
+        })],
     )
     .await?;
     txn.commit().await?;
@@ -202,10 +210,10 @@ pub async fn update(
     let saved = model.update(&txn).await.map_err(unique_or(taken))?;
     publish(
         &txn,
-        &DomainEvent::ContactUpdated(ContactChange {
+        &[DomainEvent::ContactUpdated(ContactChange {
             contact: &saved,
             user_id: &host.id,
-        }),
+        })],
     )
     .await?;
     txn.commit().await?;

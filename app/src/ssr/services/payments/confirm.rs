@@ -89,38 +89,33 @@ pub async fn record_paid(db: &DatabaseConnection, paid: PaidCheckout) -> Result<
     model.updated_at = Set(now);
     let confirmed = model.update(&txn).await?;
 
-    publish(
-        &txn,
-        &DomainEvent::BookingCreated(BookingChange {
+    let payer = contact::Entity::find_by_id(&confirmed.contact_id).one(&txn).await?;
+    let mut events = vec![
+        DomainEvent::BookingCreated(BookingChange {
             booking: &confirmed,
             host: &host,
             event_type: &event_type,
             manage_token_sealed: Some(&payment.manage_token_sealed),
         }),
-    )
-    .await?;
-    publish(
-        &txn,
-        &DomainEvent::PaymentReceived(PaymentChange {
+        DomainEvent::PaymentReceived(PaymentChange {
             payment: &payment,
             booking: &confirmed,
             host: &host,
             event_type: &event_type,
         }),
-    )
-    .await?;
-    if let Some(payer) = contact::Entity::find_by_id(&confirmed.contact_id).one(&txn).await? {
+    ];
+    if let Some(payer) = &payer {
         let change = ContactChange {
-            contact: &payer,
+            contact: payer,
             user_id: &host.id,
         };
-        let event = if confirmed.contact_is_new {
+        events.push(if confirmed.contact_is_new {
             DomainEvent::ContactCreated(change)
         } else {
             DomainEvent::ContactUpdated(change)
-        };
-        publish(&txn, &event).await?;
+        });
     }
+    publish(&txn, &events).await?;
     txn.commit().await?;
     crate::ssr::metrics::booking_created(confirmed.source);
     tracing::info!(booking.id = %confirmed.id, payment.id = %payment.id, "payment received, booking confirmed");

@@ -1,6 +1,6 @@
 //! Examples of each event: Zapier's performList (the user's latest real
 //! events, or one realistic example) and the dashboard's test delivery.
-use super::fan_out::{Subject, record_test};
+use super::fan_out::{Announcement, Subject, record_test};
 use super::{event_types_of, own, stored_events};
 use crate::domain::webhooks::EventKey;
 use crate::domain::{EventTypeId, WebhookId};
@@ -24,18 +24,12 @@ pub async fn send_test(db: &DatabaseConnection, user: &user::Model, id: &Webhook
         .unwrap_or(EventKey::BookingCreated);
     let data = example(db, user, key, hook.event_type_id.as_ref()).await?;
     let txn = write_transaction(db).await?;
-    record_test(
-        &txn,
-        &hook.id,
-        key,
-        Subject {
-            user_id: &user.id,
-            id: data["id"].as_str().unwrap_or_default(),
-            event_type_id: hook.event_type_id.as_ref(),
-        },
-        &data,
-    )
-    .await?;
+    let subject = Subject {
+        user_id: &user.id,
+        id: data["id"].as_str().unwrap_or_default(),
+        event_type_id: hook.event_type_id.as_ref(),
+    };
+    record_test(&txn, &hook.id, Announcement::new(key, subject, &data)?).await?;
     txn.commit().await?;
     Ok(())
 }

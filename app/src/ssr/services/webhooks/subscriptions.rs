@@ -18,7 +18,7 @@ use sea_orm::{
 };
 
 /// Whether `hook` wants an event of `key` about a booking of `event_type_id`.
-fn wants(hook: &webhook::Model, key: EventKey, event_type_id: Option<&EventTypeId>) -> bool {
+pub(super) fn wants(hook: &webhook::Model, key: EventKey, event_type_id: Option<&EventTypeId>) -> bool {
     stored_events(hook).contains(&key)
         && match (&hook.event_type_id, key.is_booking()) {
             (Some(filter), true) => event_type_id == Some(filter),
@@ -26,21 +26,13 @@ fn wants(hook: &webhook::Model, key: EventKey, event_type_id: Option<&EventTypeI
         }
 }
 
-/// The user's active webhooks that an event of `key` goes to.
-pub async fn listening(
-    db: &impl ConnectionTrait,
-    user_id: &UserId,
-    key: EventKey,
-    event_type_id: Option<&EventTypeId>,
-) -> Result<Vec<webhook::Model>, DbErr> {
-    Ok(webhook::Entity::find()
+/// The user's active webhooks: those an event of theirs may go to.
+pub(super) async fn active_hooks(db: &impl ConnectionTrait, user_id: &UserId) -> Result<Vec<webhook::Model>, DbErr> {
+    webhook::Entity::find()
         .filter(webhook::Column::UserId.eq(user_id))
         .filter(webhook::Column::Active.eq(true))
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|hook| wants(hook, key, event_type_id))
-        .collect())
+        .await
 }
 
 pub async fn page(db: &DatabaseConnection, user: &user::Model) -> Result<WebhooksDto, AppError> {
