@@ -34,6 +34,9 @@ async function removeWebhook(page: Page, url: string) {
 }
 
 test("an invitee pays for a paid event type on Stripe's page, the payment is announced, and the host's cancel refunds it", async ({ page, errors }) => {
+  // The longest journey: it waits out a real refund retry (5 to 10 s of
+  // back-off) and two emails; on a loaded CI machine it ran past 60 s.
+  test.slow();
   const receiver = await startReceiver();
   try {
     await logInAsDemo(page);

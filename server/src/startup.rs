@@ -13,7 +13,7 @@ use crate::webhooks::WebhookClient;
 use anyhow::Context;
 use app::ssr::access::AccessGuards;
 use app::ssr::crypto::SecretBox;
-use app::ssr::jobs::{CheckHubspotConnections, PurgeExpiredData, schedule_once};
+use app::ssr::jobs::{CheckHubspotConnections, JobsReady, PurgeExpiredData, schedule_once};
 use app::ssr::services::hubspot::mappings::PropertySource;
 use app::ssr::{AppConfig, AppState};
 use leptos::prelude::LeptosOptions;
@@ -23,7 +23,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 pub struct Application {
     listener: TcpListener,
@@ -114,7 +114,7 @@ impl Application {
             &config.data_dir.join("outbox"),
             &config.mail_from,
         )?;
-        let ready = Arc::new(Notify::new());
+        let ready = Arc::new(JobsReady::default());
         let hubspot = config
             .hubspot
             .clone()

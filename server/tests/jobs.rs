@@ -39,7 +39,11 @@ pub(crate) fn context(app: &TestApp, smtp_url: &str) -> JobContext {
 }
 
 fn runner_with(app: &TestApp, smtp_url: &str, lease: chrono::Duration) -> JobRunner {
-    JobRunner::new(context(app, smtp_url), Arc::new(tokio::sync::Notify::new()), lease)
+    JobRunner::new(
+        context(app, smtp_url),
+        Arc::new(app::ssr::jobs::JobsReady::default()),
+        lease,
+    )
 }
 
 async fn book_one(app: &TestApp) -> String {

@@ -5,6 +5,7 @@ mod access;
 mod agent_api;
 mod api;
 mod auth;
+mod availability;
 mod booking_limits;
 mod bookings;
 mod contact_sync;

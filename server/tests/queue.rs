@@ -125,7 +125,7 @@ fn runner(app: &TestApp, lease: Duration) -> JobRunner {
         .with::<Panics>();
     JobRunner::with_registry(
         context(app, &app.smtp.url()),
-        Arc::new(tokio::sync::Notify::new()),
+        Arc::new(app::ssr::jobs::JobsReady::default()),
         chrono::Duration::from_std(lease).unwrap(),
         registry,
     )

@@ -3,11 +3,11 @@
 use crate::error::AppError;
 use crate::ssr::access::{AccessGuards, ClientIp};
 use crate::ssr::crypto::SecretBox;
+use crate::ssr::jobs::JobsReady;
 use crate::ssr::services::hubspot::mappings::PropertySource;
 use crate::ssr::services::payments::PaymentGateway;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -41,7 +41,7 @@ pub struct AppState {
     /// Seals secrets stored in the database (OAuth tokens).
     pub secrets: SecretBox,
     /// Woken after a transaction enqueued jobs, so workers start at once.
-    pub jobs_ready: Arc<Notify>,
+    pub jobs_ready: Arc<JobsReady>,
     /// Limits on log-in and sign-up attempts.
     pub access: Arc<AccessGuards>,
     /// HubSpot's property lists, when HubSpot is configured.

@@ -19,5 +19,5 @@ pub use context::{AppConfig, AppState};
 
 /// Tells the job workers that a committed transaction enqueued work.
 pub fn jobs_ready(state: &AppState) {
-    state.jobs_ready.notify_waiters();
+    state.jobs_ready.notify();
 }

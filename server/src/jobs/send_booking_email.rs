@@ -2,10 +2,8 @@
 use super::{Attempt, JobContext, JobError, RunJob};
 use crate::email::templates::{BookingEmail, BookingEmailKind, Recipient, booking_message};
 use anyhow::Context;
-use app::ssr::entities::booking;
 use app::ssr::jobs::{BookingNotice, NoticeRecipient, SendBookingEmail};
 use app::ssr::services::{bookings, payments};
-use sea_orm::EntityTrait;
 
 impl RunJob for SendBookingEmail {
     #[tracing::instrument(skip_all, fields(booking.id = %self.booking_id))]
@@ -20,19 +18,21 @@ async fn send(ctx: &JobContext, job: &SendBookingEmail) -> anyhow::Result<()> {
         .as_deref()
         .map(|sealed| open_token(ctx, sealed))
         .transpose()?;
-    let booking = booking::Entity::find_by_id(&job.booking_id)
-        .one(&ctx.db)
+    let (details, payment) = bookings::details_and_payment(&ctx.db, &job.booking_id)
         .await?
-        .context("booking no longer exists")?;
-    let (host, event) = bookings::host_and_event(&ctx.db, &booking)
-        .await
-        .context("host or event type no longer exists")?;
+        .context("booking, its host or its event type no longer exists")?;
+    let bookings::BookingDetails {
+        booking,
+        host,
+        event_type: event,
+    } = details;
     let manage_url = match manage_token.as_deref() {
         Some(token) => format!("{}/bookings/{}?token={token}", ctx.public_url, booking.id),
         None => format!("{}/{}/{}", ctx.public_url, host.slug, event.slug),
     };
-    let (paid, refund) = match payments::payment_of_booking(&ctx.db, &booking.id).await? {
-        Some((payment, refunds)) if payment.paid_at.is_some() => {
+    let (paid, refund) = match payment {
+        Some(payment) if payment.paid_at.is_some() => {
+            let refunds = payments::refunds_of(&ctx.db, &payment).await?;
             let (paid, refund) = payments::refund_summary(&payment, &refunds);
             (Some(paid), refund)
         }

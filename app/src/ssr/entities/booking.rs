@@ -41,6 +41,27 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::event_type::Entity",
+        from = "Column::EventTypeId",
+        to = "super::event_type::Column::Id"
+    )]
+    EventType,
+    #[sea_orm(has_one = "super::payment::Entity")]
+    Payment,
+}
+
+impl Related<super::event_type::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::EventType.def()
+    }
+}
+
+impl Related<super::payment::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Payment.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,32 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tokio::sync::Notify;
+
+/// Wakes job workers after a transaction queued jobs: one idle worker of
+/// each pool, rather than all of them. A worker that claims a job wakes a
+/// peer of its pool in turn, so a pool's workers join in while jobs remain,
+/// and a burst of bookings does not send every worker looking at once.
+#[derive(Debug, Default)]
+pub struct JobsReady {
+    pools: [Notify; Queue::ALL.len()],
+}
+
+impl JobsReady {
+    pub fn notify(&self) {
+        for pool in &self.pools {
+            pool.notify_one();
+        }
+    }
+
+    /// What wakes the workers of `queue`'s pool.
+    pub fn pool(&self, queue: Queue) -> &Notify {
+        match queue {
+            Queue::Default => &self.pools[0],
+            Queue::Webhooks => &self.pools[1],
+        }
+    }
+}
 
 /// Which pool of workers runs a job: webhook deliveries wait on receivers
 /// Slotline does not control, so they never hold up emails or HubSpot sync.

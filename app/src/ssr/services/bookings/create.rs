@@ -52,9 +52,13 @@ async fn check(
     let email = errors.check("email", Email::parse(&form.email));
     let phone = match event_types::phone_field(event) {
         PhoneField::Hidden => Some(None),
-        // The team's region is a read: only a form with a phone needs it.
         asked => {
-            let parsed = Phone::parse_optional(&form.phone, team::phone_region_of(db, host).await?);
+            // The team's region is a read: only a number given needs it.
+            let region = match form.phone.trim() {
+                "" => None,
+                _ => team::phone_region_of(db, host).await?,
+            };
+            let parsed = Phone::parse_optional(&form.phone, region);
             let parsed = match asked {
                 PhoneField::Required => {
                     parsed.and_then(|p| p.map(Some).ok_or_else(|| "Enter a phone number.".to_owned()))

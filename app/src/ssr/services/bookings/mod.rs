@@ -28,11 +28,11 @@ pub use slots::{SlotWindow, free_slots};
 
 use crate::domain::questions::Answer;
 use crate::domain::{BookingId, UserId};
-use crate::ssr::entities::{booking, event_type, user};
+use crate::ssr::entities::{booking, event_type, payment, user};
 use crate::ssr::ids::hash_token;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 /// An active event type and its host, found by their public slugs.
 pub async fn find_public_event(
@@ -172,6 +172,30 @@ pub async fn hosts_managed_by(db: &impl ConnectionTrait, user: &user::Model) -> 
 }
 
 /// The host and event type a booking belongs to.
+/// A booking with its host, event type and payment (if it took one), in
+/// one query: every email about a booking starts with this read.
+pub async fn details_and_payment(
+    db: &impl ConnectionTrait,
+    id: &BookingId,
+) -> Result<Option<(BookingDetails, Option<payment::Model>)>, DbErr> {
+    let found = booking::Entity::find_by_id(id)
+        .find_also_related(event_type::Entity)
+        .and_also_related(user::Entity)
+        .find_also(booking::Entity, payment::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(booking, event_type, host, payment)| {
+        Some((
+            BookingDetails {
+                booking,
+                host: host?,
+                event_type: event_type?,
+            },
+            payment,
+        ))
+    }))
+}
+
 pub async fn host_and_event(
     db: &impl ConnectionTrait,
     booking: &booking::Model,

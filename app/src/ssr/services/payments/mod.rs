@@ -18,7 +18,7 @@ pub use confirm::{PaidCheckout, Recorded, record_paid};
 pub use gateway::{CheckoutRequest, GatewayError, OpenedCheckout, PaymentGateway};
 pub use hold::{HeldPayment, hold};
 pub use intake::take_in;
-pub use read::{list_for_team, payment_dto, payment_of_booking, refund_summary};
+pub use read::{list_for_team, payment_dto, payment_of_booking, refund_summary, refunds_of};
 pub use refunds::{
     RefundOutcome, cancel_refund_note, record_refund, refund_on_cancel, refund_status_label, settle_refund,
 };

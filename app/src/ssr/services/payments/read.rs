@@ -26,12 +26,17 @@ pub async fn payment_of_booking(
     else {
         return Ok(None);
     };
-    let refunds = refund::Entity::find()
-        .filter(refund::Column::PaymentId.eq(&found.id))
+    let refunds = refunds_of(db, &found).await?;
+    Ok(Some((found, refunds)))
+}
+
+/// A payment's refunds, oldest first.
+pub async fn refunds_of(db: &impl ConnectionTrait, payment: &payment::Model) -> Result<Vec<refund::Model>, DbErr> {
+    refund::Entity::find()
+        .filter(refund::Column::PaymentId.eq(&payment.id))
         .order_by_asc(refund::Column::CreatedAt)
         .all(db)
-        .await?;
-    Ok(Some((found, refunds)))
+        .await
 }
 
 fn refund_dto(r: &refund::Model, tz: Tz) -> RefundDto {
