@@ -66,18 +66,18 @@ pub async fn load(db: &impl ConnectionTrait, host_id: &UserId) -> Result<Schedul
 fn schedule_of(rows: Vec<ScheduleRow>) -> Schedule {
     let mut weekly = WeeklyHours::default();
     let mut overrides: BTreeMap<NaiveDate, DateOverride> = BTreeMap::new();
-    for row in rows {
-        let range = match (row.2, row.3) {
+    for (weekday, date, start, end) in rows {
+        let range = match (start, end) {
             (Some(s), Some(e)) => MinuteRange::new(s as u16, e as u16).ok(),
             _ => None,
         };
-        match row {
-            (Some(weekday), None, ..) => {
+        match (weekday, date) {
+            (Some(weekday), None) => {
                 if let (Some(day), Some(range)) = (weekly.days.get_mut(weekday as usize), range) {
                     day.push(range);
                 }
             }
-            (None, Some(date), ..) => {
+            (None, Some(date)) => {
                 let entry = overrides.entry(date).or_insert(DateOverride::Hours(Vec::new()));
                 match (range, entry) {
                     (Some(range), DateOverride::Hours(ranges)) => ranges.push(range),
