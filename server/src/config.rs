@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// `SLOTLINE_DATABASE_POOL`: database connections this process keeps
+    /// at most; [`default_database_pool`] unless set.
+    pub database_pool: u32,
     pub site_addr: SocketAddr,
     pub site_root: String,
     pub public_url: String,
@@ -169,6 +172,8 @@ impl Config {
             seed_demo: var("SLOTLINE_SEED_DEMO").is_some_and(|v| v == "1"),
             demo_password: var("SLOTLINE_DEMO_PASSWORD"),
             demo_stripe: var("SLOTLINE_DEMO_STRIPE_SECRET_KEY").zip(var("SLOTLINE_DEMO_STRIPE_WEBHOOK_SECRET")),
+            database_pool: var("SLOTLINE_DATABASE_POOL")
+                .map_or(Ok(default_database_pool()), |size| parse_pool(&size))?,
             job_workers: var("SLOTLINE_JOB_WORKERS").and_then(|v| v.parse().ok()).unwrap_or(4),
             job_lease: std::time::Duration::from_secs(
                 var("SLOTLINE_JOB_LEASE_SECS")
@@ -261,6 +266,7 @@ impl Config {
     pub fn local(data_dir: PathBuf) -> Self {
         Self {
             database_url: format!("sqlite://{}/slotline.db?mode=rwc", data_dir.display()),
+            database_pool: default_database_pool(),
             site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: "target/site".into(),
             public_url: "http://slotline.test".into(),
@@ -287,6 +293,24 @@ impl Config {
             operator_emails: Vec::new(),
             metrics: false,
         }
+    }
+}
+
+/// Twice the cores plus one, from 4 to 16: enough connections to keep the
+/// cores busy while others wait on the network or a disk sync, few enough
+/// that they do not queue for the CPU inside the database. A burst of 50
+/// bookings on 2 cores answered in 92 ms at p99 with 16 connections and in
+/// 55 ms with 5 on PostgreSQL; SQLite's writers, which take turns anyway,
+/// went from 940 ms to 100 ms (README, Performance).
+pub fn default_database_pool() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    u32::try_from(2 * cores + 1).unwrap_or(u32::MAX).clamp(4, 16)
+}
+
+fn parse_pool(size: &str) -> anyhow::Result<u32> {
+    match size.trim().parse::<u32>() {
+        Ok(size) if size > 0 => Ok(size),
+        _ => bail!("SLOTLINE_DATABASE_POOL must be a whole number of connections above 0, not {size:?}"),
     }
 }
 
@@ -362,6 +386,16 @@ mod tests {
         assert_eq!(proxies.len(), 3);
         assert!(proxies[1].contains(&"192.168.4.5".parse::<std::net::IpAddr>().unwrap()));
         assert!(parse_proxies("10.0.0.1, nonsense").is_err());
+    }
+
+    #[test]
+    fn a_pool_is_a_count_of_connections() {
+        assert_eq!(parse_pool(" 8 ").unwrap(), 8);
+        for bad in ["0", "-1", "eight", ""] {
+            let error = parse_pool(bad).unwrap_err().to_string();
+            assert!(error.contains("SLOTLINE_DATABASE_POOL"), "{error}");
+        }
+        assert!((4..=16).contains(&default_database_pool()));
     }
 
     #[test]

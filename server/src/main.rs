@@ -23,11 +23,11 @@ async fn main() -> anyhow::Result<()> {
     match args.split_first() {
         None => {}
         Some((command, rest)) if command == "jobs" => {
-            let db = startup::connect(&config.database_url).await?;
+            let db = startup::connect(&config.database_url, config.database_pool).await?;
             return admin::jobs(&db, rest).await;
         }
         Some((command, rest)) if command == "admin" => {
-            let db = startup::connect(&config.database_url).await?;
+            let db = startup::connect(&config.database_url, config.database_pool).await?;
             let secrets = SecretBox::with_old_keys(&config.secret_key, &config.old_secret_keys);
             return admin::admin(&db, &secrets, rest).await;
         }

@@ -40,10 +40,11 @@ pub struct Application {
     metrics: bool,
 }
 
-pub async fn connect(database_url: &str) -> anyhow::Result<DatabaseConnection> {
+/// A pool of at most `pool` connections to `database_url`.
+pub async fn connect(database_url: &str, pool: u32) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(database_url.to_owned());
     options
-        .max_connections(16)
+        .max_connections(pool)
         .sqlx_logging(false)
         // Write-ahead logging: pages and job workers read while a booking
         // writes, instead of waiting for it (measured in the README).
@@ -87,7 +88,7 @@ impl Application {
         if config.metrics {
             crate::monitoring::handle();
         }
-        let db = connect(&config.database_url).await?;
+        let db = connect(&config.database_url, config.database_pool).await?;
         Migrator::up(&db, None).await.context("running migrations")?;
         let secrets = SecretBox::with_old_keys(&config.secret_key, &config.old_secret_keys);
         let demo_stripe =

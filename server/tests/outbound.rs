@@ -28,7 +28,7 @@ async fn webhooks_ignore_the_environments_proxy() {
         ("NO_PROXY", String::new()),
     ];
     let server = ServerProcess::start(&url, &database.dir, &smtp.url(), 1, &env).await;
-    let db = server::startup::connect(&url).await.unwrap();
+    let db = server::startup::connect(&url, 2).await.unwrap();
     let demo = user::Entity::find()
         .filter(user::Column::Slug.eq("demo"))
         .one(&db)

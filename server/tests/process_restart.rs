@@ -20,7 +20,7 @@ async fn a_job_survives_the_death_of_its_process(backend: Backend) {
 
     // The first process takes the booking but runs no jobs, then is killed.
     let mut first = start(&url, &database.dir, &smtp, 0).await;
-    let db = server::startup::connect(&url).await.unwrap();
+    let db = server::startup::connect(&url, 2).await.unwrap();
     first.book_demo(&db, "grace@example.com").await;
     first.kill();
     assert_eq!(job::Entity::find().all(&db).await.unwrap().len(), 2);

@@ -73,7 +73,7 @@ async fn no_secret_reaches_the_logs_or_stored_errors() {
     let log = database.dir.join("server.log");
     let server = ServerProcess::start_logging(&url, &database.dir, &smtp.url(), 2, &env, Some(&log)).await;
     let base = server.base.clone();
-    let db = server::startup::connect(&url).await.unwrap();
+    let db = server::startup::connect(&url, 2).await.unwrap();
 
     let host = browser();
     let logged_in = call_at::<LogIn>(

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LockBehavior, LockType, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement, Value,
+    Statement, UpdateMany, Value,
 };
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -31,6 +31,9 @@ pub struct JobRunner {
     lease: Duration,
     ready: Arc<JobsReady>,
 }
+
+/// The update that records how a run of a job ended.
+struct Finished(UpdateMany<job::Entity>);
 
 /// How one run of a job ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,26 +198,58 @@ impl JobRunner {
 
     /// Takes the next due job of any pool, if any, for this worker.
     pub async fn claim(&self) -> Result<Option<job::Model>, DbErr> {
-        self.claim_from(None).await
+        self.record_and_claim(None, None).await
     }
 
-    async fn claim_from(&self, queue: Option<Queue>) -> Result<Option<job::Model>, DbErr> {
+    /// Records a finished job, when given, and claims the next due job of
+    /// `queue` (any pool for `None`): on PostgreSQL in one bookkeeping
+    /// transaction, so a busy worker's turn costs one commit, not two.
+    async fn record_and_claim(
+        &self,
+        finished: Option<&Finished>,
+        queue: Option<Queue>,
+    ) -> Result<Option<job::Model>, DbErr> {
         let db = &self.ctx.db;
         if db.get_database_backend() == DatabaseBackend::Postgres {
             let txn = bookkeeping_transaction(db).await?;
+            if let Some(finished) = finished {
+                finished.0.clone().exec(&txn).await?;
+            }
             let claimed = self.try_claim(&txn, true, queue).await?;
             txn.commit().await?;
             Ok(claimed)
         } else {
+            if let Some(finished) = finished {
+                finished.0.clone().exec(db).await?;
+            }
             // One conditional UPDATE is atomic on SQLite; a read-then-write
             // transaction would only add lock upgrades that fail when busy.
             self.try_claim(db, false, queue).await
         }
     }
 
+    /// Writes how a job ended, on its own.
+    async fn record(&self, finished: Finished) -> Result<(), DbErr> {
+        let db = &self.ctx.db;
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            let txn = bookkeeping_transaction(db).await?;
+            finished.0.exec(&txn).await?;
+            txn.commit().await
+        } else {
+            finished.0.exec(db).await.map(drop)
+        }
+    }
+
     /// Runs a claimed job and records how it went.
-    #[tracing::instrument(skip_all, fields(job.id = %claimed.id, job.kind = %claimed.kind, job.attempt = claimed.attempts))]
     pub async fn execute(&self, claimed: job::Model) -> Result<Outcome, DbErr> {
+        let (outcome, finished) = self.run(claimed).await;
+        self.record(finished).await?;
+        Ok(outcome)
+    }
+
+    /// Runs a claimed job: how it went, and the update that records it.
+    #[tracing::instrument(skip_all, fields(job.id = %claimed.id, job.kind = %claimed.kind, job.attempt = claimed.attempts))]
+    async fn run(&self, claimed: job::Model) -> (Outcome, Finished) {
         let attempt = Attempt {
             number: claimed.attempts,
             last: claimed.attempts >= claimed.max_attempts,
@@ -282,15 +317,7 @@ impl JobRunner {
         let update = update
             .filter(job::Column::Id.eq(&claimed.id))
             .filter(job::Column::LockedBy.eq(&self.worker_id));
-        let db = &self.ctx.db;
-        if db.get_database_backend() == DatabaseBackend::Postgres {
-            let txn = bookkeeping_transaction(db).await?;
-            update.exec(&txn).await?;
-            txn.commit().await?;
-        } else {
-            update.exec(db).await?;
-        }
-        Ok(outcome)
+        (outcome, Finished(update))
     }
 
     /// Runs the job in a task of its own, so that a panic fails only this
@@ -356,23 +383,15 @@ impl JobRunner {
         Ok(renewed.rows_affected == 1)
     }
 
-    async fn run_one_from(&self, queue: Option<Queue>) -> Result<bool, DbErr> {
-        match self.claim_from(queue).await? {
+    /// Claims and runs one job of any pool; false when none was due.
+    pub async fn run_one(&self) -> Result<bool, DbErr> {
+        match self.claim().await? {
             Some(claimed) => {
-                if let Some(queue) = queue {
-                    // More may be due: an idle peer looks while this one works.
-                    self.ready.pool(queue).notify_one();
-                }
                 self.execute(claimed).await?;
                 Ok(true)
             }
             None => Ok(false),
         }
-    }
-
-    /// Claims and runs one job of any pool; false when none was due.
-    pub async fn run_one(&self) -> Result<bool, DbErr> {
-        self.run_one_from(None).await
     }
 
     /// Runs due jobs until none is left; returns how many ran. Tests use it
@@ -405,15 +424,25 @@ impl JobRunner {
                 let runner = self.clone();
                 let mut stop = stop.clone();
                 tokio::spawn(async move {
+                    // The last job's outcome, written with the next claim.
+                    let mut finished: Option<Finished> = None;
                     while !*stop.borrow() {
                         // Listening before looking, so that work queued
                         // while this worker finds none still wakes it.
                         let woken = runner.ready.pool(queue).notified();
                         tokio::pin!(woken);
                         woken.as_mut().enable();
-                        match runner.run_one_from(Some(queue)).await {
-                            Ok(true) => continue,
-                            Ok(false) => {}
+                        match runner.record_and_claim(finished.as_ref(), Some(queue)).await {
+                            Ok(claimed) => {
+                                finished = None;
+                                if let Some(claimed) = claimed {
+                                    // More may be due: an idle peer looks while this one works.
+                                    runner.ready.pool(queue).notify_one();
+                                    finished = Some(runner.run(claimed).await.1);
+                                    continue;
+                                }
+                            }
+                            // The outcome is kept and written with the next claim.
                             Err(error) => tracing::error!(error = %error, "job queue unavailable"),
                         }
                         tokio::select! {
@@ -421,6 +450,11 @@ impl JobRunner {
                             () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
                             _ = stop.changed() => {}
                         }
+                    }
+                    if let Some(finished) = finished
+                        && let Err(error) = runner.record(finished).await
+                    {
+                        tracing::error!(error = %error, "recording a job's outcome failed; it runs again once its lease is over");
                     }
                 })
             })
@@ -432,9 +466,9 @@ impl JobRunner {
 /// outcomes) that commits without waiting for its WAL flush. A crash of
 /// PostgreSQL can lose the last fraction of a second of it, which at worst
 /// runs a job again, as a crash of this process during a job does anyway;
-/// a job's own writes and every booking still wait for the flush. Two of
-/// these per job otherwise outnumbered the bookings' flushes four to one
-/// during a burst, and each is a disk sync.
+/// a job's own writes and every booking still wait for the flush. A
+/// burst's jobs otherwise synced the disk four times for every sync of
+/// its bookings.
 async fn bookkeeping_transaction(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     let txn = app::ssr::db::write_transaction(db).await?;
     txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;

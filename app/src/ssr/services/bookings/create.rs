@@ -5,7 +5,7 @@
 use super::idempotency::{self, Claim};
 use super::limits::{self, BookingLimits};
 use super::slots::is_free;
-use super::{BookingDetails, BookingError, lock_host_schedule, parse_start};
+use super::{BookingDetails, BookingError, parse_start};
 use crate::domain::questions::{PhoneField, check_answers};
 use crate::domain::{BookingId, BookingSource, BookingStatus, Email, Notes, PersonName, TimeZoneName};
 use crate::dto::BookingForm;
@@ -140,15 +140,14 @@ pub async fn create(
         }
     }
     let txn = write_transaction(db).await?;
-    lock_host_schedule(&txn, &host.id).await?;
+    let now = Utc::now();
+    let counted = limits::lock_schedule_and_count(&txn, limits, &host, &checked.email, now).await?;
     if let Some(claim) = claim
         && let Some(existing) = idempotency::claimed(&txn, claim).await?
     {
         return Err(BookingError::AlreadyBooked(Box::new(existing)));
     }
-    let now = Utc::now();
-    // Under the host's lock, so that concurrent bookings count each other.
-    limits::check(&txn, limits, &host, &checked.email, now).await?;
+    counted.refuse_past(&host, now)?;
     if !is_free(&txn, &host, &event, checked.start, checked.minutes, None).await? {
         return Err(BookingError::SlotTaken);
     }
