@@ -104,6 +104,7 @@ async fn main() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     anyhow::ensure!(slots.len() >= count, "only {} free slots", slots.len());
 
+    let bookable = bookings::Bookable::read(db, host.clone(), intro.clone()).await?;
     let mut committed = HashMap::with_capacity(count);
     let started = Instant::now();
     let mut pace = tokio::time::interval(std::time::Duration::from_secs_f64(1.0 / rate));
@@ -117,7 +118,7 @@ async fn main() -> anyhow::Result<()> {
                 per_email_per_hour: u32::MAX,
                 per_host_per_hour: u32::MAX,
             },
-            (host.clone(), intro.clone()),
+            bookable.clone(),
             BookingForm {
                 host: "demo".into(),
                 event: "intro".into(),

@@ -173,6 +173,67 @@ async fn bookings_are_limited_per_invitee_email_and_per_host_on_postgres() {
     bookings_are_limited_per_invitee_email_and_per_host(Backend::Postgres).await;
 }
 
+/// Bookings by one address that queue for the host's schedule lock count
+/// each other once they hold it. The test holds the lock while three line
+/// up behind it, then lets go: exactly the limit of two goes through. (On
+/// PostgreSQL a count taken in the locking statement itself would see none
+/// of the others, and all three would.)
+async fn queued_bookings_of_one_address_stop_at_its_limit(backend: Backend) {
+    use app::ssr::entities::user;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let limits = AccessLimits {
+        bookings: BookingLimits {
+            per_email_per_hour: 2,
+            ..BookingLimits::default()
+        },
+        ..AccessLimits::default()
+    };
+    let Some(app) = limited(backend, limits).await else {
+        return;
+    };
+    let ada = app.sign_up("ada").await;
+    app.create_event_type(&ada, "intro", 30).await;
+    let (_, slots) = first_day_slots(&app).await;
+    let held = app::ssr::db::write_transaction(&app.state.db).await.unwrap();
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::ScheduleVersion,
+            Expr::col(user::Column::ScheduleVersion).add(1),
+        )
+        .filter(user::Column::Slug.eq("ada"))
+        .exec(&held)
+        .await
+        .unwrap();
+    let queued = async {
+        tokio::join!(
+            book_from(&app, "198.51.100.1", &slots[0], "mallory@example.com"),
+            book_from(&app, "198.51.100.2", &slots[1], "mallory@example.com"),
+            book_from(&app, "198.51.100.3", &slots[2], "mallory@example.com"),
+        )
+    };
+    let release = async {
+        // Long enough for all three to reach the lock, well within
+        // SQLite's busy timeout of 5 s.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        held.commit().await.unwrap();
+    };
+    let ((a, b, c), ()) = tokio::join!(queued, release);
+    let answers = [a, b, c];
+    assert_eq!(answers.iter().filter(|s| went_through(**s)).count(), 2, "{answers:?}");
+    assert!(answers.contains(&StatusCode::TOO_MANY_REQUESTS), "{answers:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn queued_bookings_of_one_address_stop_at_its_limit_on_sqlite() {
+    queued_bookings_of_one_address_stop_at_its_limit(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn queued_bookings_of_one_address_stop_at_its_limit_on_postgres() {
+    queued_bookings_of_one_address_stop_at_its_limit(Backend::Postgres).await;
+}
+
 /// Saves Ada's availability with a daily cap, as the page does.
 async fn save_cap(app: &TestApp, client: &reqwest::Client, cap: u32) -> reqwest::Response {
     use app::ssr::entities::user;

@@ -39,7 +39,7 @@ async fn redis_url() -> Option<String> {
 
 /// The first `count` free start times of `host`'s `event`, as RFC 3339.
 async fn free_starts(app: &TestApp, host: &str, event: &str, count: usize) -> Vec<String> {
-    let (host, event) = bookings::find_public_event(&app.state.db, host, event).await.unwrap();
+    let bookings::Bookable { host, event, .. } = bookings::find_public_event(&app.state.db, host, event).await.unwrap();
     let now = Utc::now();
     let window = bookings::SlotWindow {
         from: now,

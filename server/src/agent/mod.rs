@@ -87,9 +87,12 @@ impl Agent {
         self.require(ApiScope::BookingsRead)?;
         let (host, event) = match (&request.event_type_id, &request.host, &request.event) {
             (Some(id), _, _) if !id.trim().is_empty() => self.own_event(id).await?,
-            (_, Some(host), Some(event)) => bookings::find_public_event(&self.state.db, host, event)
-                .await
-                .map_err(AppError::from)?,
+            (_, Some(host), Some(event)) => {
+                let found = bookings::find_public_event(&self.state.db, host, event)
+                    .await
+                    .map_err(AppError::from)?;
+                (found.host, found.event)
+            }
             _ => return Err(field("eventTypeId", "Give eventTypeId, or host and event.")),
         };
         let tz = parse_zone("timeZone", &request.time_zone)?;
@@ -157,7 +160,9 @@ impl Agent {
             &state.db,
             &state.secrets,
             state.access.booking_limits(),
-            (host.clone(), event.clone()),
+            bookings::Bookable::read(&state.db, host.clone(), event.clone())
+                .await
+                .map_err(AppError::from)?,
             form,
             self.source,
             &claim,

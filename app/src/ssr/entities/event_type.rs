@@ -1,3 +1,4 @@
+//! An event type: what invitees book on a host's page, and how.
 use crate::domain::{EventTypeId, UserId};
 use sea_orm::entity::prelude::*;
 
@@ -44,6 +45,14 @@ pub enum Relation {
         to = "super::user::Column::Id"
     )]
     User,
+    #[sea_orm(has_many = "super::event_type_question::Entity")]
+    Questions,
+}
+
+impl Related<super::event_type_question::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Questions.def()
+    }
 }
 
 impl Related<super::user::Entity> for Entity {

@@ -1,3 +1,4 @@
+//! A question an event type's booking form asks.
 use crate::domain::{EventTypeId, QuestionId};
 use sea_orm::entity::prelude::*;
 
@@ -19,6 +20,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::event_type::Entity",
+        from = "Column::EventTypeId",
+        to = "super::event_type::Column::Id"
+    )]
+    EventType,
+}
+
+impl Related<super::event_type::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::EventType.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

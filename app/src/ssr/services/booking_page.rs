@@ -1,7 +1,7 @@
 //! What the public booking page shows: a month of days with free slots and
 //! the slots of one day, all in the invitee's time zone.
-use super::bookings::{SlotWindow, find_by_token, find_public_event, free_slots};
-use super::{event_types, questions};
+use super::bookings::{Bookable, SlotWindow, find_by_token, find_public_event, free_slots};
+use super::event_types;
 use crate::domain::{BookingId, TimeZoneName};
 use crate::dto::{BookingPageDto, CalendarDay, SlotDto};
 use crate::error::AppError;
@@ -53,7 +53,7 @@ pub async fn load(
     event_slug: &str,
     query: PageQuery,
 ) -> Result<BookingPageDto, AppError> {
-    let (host, event) = find_public_event(db, host_slug, event_slug).await?;
+    let Bookable { host, event, questions } = find_public_event(db, host_slug, event_slug).await?;
     let excluded: Option<booking::Model> = match &query.reschedule {
         Some((id, token)) => {
             let b = find_by_token(db, id, token).await?;
@@ -148,7 +148,7 @@ pub async fn load(
         host_slug: host.slug.clone(),
         host_time_zone: host_zone.name().to_owned(),
         event: event_types::to_dto(&event),
-        questions: questions::for_event(db, &event.id).await?,
+        questions,
         time_zone: tz.name().to_owned(),
         month: month.format("%Y-%m").to_string(),
         month_label: month.format("%B %Y").to_string(),

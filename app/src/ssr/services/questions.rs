@@ -12,7 +12,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-fn to_question(model: question::Model) -> Question {
+pub(crate) fn to_question(model: question::Model) -> Question {
     Question {
         kind: QuestionKind::parse(&model.kind).unwrap_or_default(),
         options: model.options.lines().map(str::to_owned).collect(),

@@ -5,7 +5,7 @@
 use super::idempotency::{self, Claim};
 use super::limits::{self, BookingLimits};
 use super::slots::is_free;
-use super::{BookingDetails, BookingError, parse_start};
+use super::{Bookable, BookingDetails, BookingError, lock_host_schedule, parse_start};
 use crate::domain::questions::{PhoneField, check_answers};
 use crate::domain::{BookingId, BookingSource, BookingStatus, Email, Notes, PersonName, TimeZoneName};
 use crate::dto::BookingForm;
@@ -16,7 +16,7 @@ use crate::ssr::ids::{hash_token, new_token};
 use crate::ssr::outbox::{BookingChange, ContactChange, DomainEvent, publish};
 use crate::ssr::phone::Phone;
 use crate::ssr::services::payments::{self, HeldPayment};
-use crate::ssr::services::{FieldErrors, contacts, event_types, questions, stripe, team};
+use crate::ssr::services::{FieldErrors, contacts, event_types, stripe, team};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, Set};
 
@@ -40,13 +40,9 @@ struct Checked {
     answers: String,
 }
 
-/// Checks every field of `form` against `event`, naming each one that is off.
-async fn check(
-    db: &DatabaseConnection,
-    host: &user::Model,
-    event: &event_type::Model,
-    form: &BookingForm,
-) -> Result<Checked, BookingError> {
+/// Checks every field of `form` against `bookable`, naming each one that is off.
+async fn check(db: &DatabaseConnection, bookable: &Bookable, form: &BookingForm) -> Result<Checked, BookingError> {
+    let Bookable { host, event, questions } = bookable;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&form.name));
     let email = errors.check("email", Email::parse(&form.email));
@@ -83,7 +79,7 @@ async fn check(
             .map_err(|_| "Choose one of the offered durations.".to_owned()),
     };
     let minutes = errors.check("duration", asked.and_then(|asked| durations.pick(asked)));
-    let answers = match check_answers(&questions::for_event(db, &event.id).await?, &form.answers) {
+    let answers = match check_answers(questions, &form.answers) {
         Ok(answers) => Some(answers),
         Err(list) => {
             for (field, message) in list {
@@ -111,20 +107,21 @@ async fn check(
     })
 }
 
-/// Books `form` on `event` of `host`. With a `claim`, a booking already made
+/// Books `form` on `bookable`. With a `claim`, a booking already made
 /// under the claim's key is [`BookingError::AlreadyBooked`], and the key is
 /// claimed with the new booking.
-#[tracing::instrument(skip_all, fields(host.id = %host.id, event_type.id = %event.id, source = source.as_str()))]
+#[tracing::instrument(skip_all, fields(host.id = %bookable.host.id, event_type.id = %bookable.event.id, source = source.as_str()))]
 pub async fn create(
     db: &DatabaseConnection,
     secrets: &SecretBox,
     limits: BookingLimits,
-    (host, event): (user::Model, event_type::Model),
+    bookable: Bookable,
     form: BookingForm,
     source: BookingSource,
     claim: Option<&Claim>,
 ) -> Result<Created, BookingError> {
-    let checked = check(db, &host, &event, &form).await?;
+    let checked = check(db, &bookable, &form).await?;
+    let Bookable { host, event, .. } = bookable;
     let price = event_types::price(&event);
     if price.is_some() {
         if source != BookingSource::Page {
@@ -140,14 +137,18 @@ pub async fn create(
         }
     }
     let txn = write_transaction(db).await?;
-    let now = Utc::now();
-    let counted = limits::lock_schedule_and_count(&txn, limits, &host, &checked.email, now).await?;
+    lock_host_schedule(&txn, &host.id).await?;
     if let Some(claim) = claim
         && let Some(existing) = idempotency::claimed(&txn, claim).await?
     {
         return Err(BookingError::AlreadyBooked(Box::new(existing)));
     }
-    counted.refuse_past(&host, now)?;
+    let now = Utc::now();
+    // Under the host's lock, so that concurrent bookings count each other,
+    // and in a statement after the lock's: a PostgreSQL statement sees only
+    // what committed before it began, so counting in the lock's own UPDATE
+    // would miss the bookings it waited for.
+    limits::check(&txn, limits, &host, &checked.email, now).await?;
     if !is_free(&txn, &host, &event, checked.start, checked.minutes, None).await? {
         return Err(BookingError::SlotTaken);
     }
@@ -264,7 +265,7 @@ pub async fn book_once(
     db: &DatabaseConnection,
     secrets: &SecretBox,
     limits: BookingLimits,
-    event: (user::Model, event_type::Model),
+    bookable: Bookable,
     form: BookingForm,
     source: BookingSource,
     claim: &Claim,
@@ -276,7 +277,7 @@ pub async fn book_once(
         if let Some(existing) = idempotency::claimed(db, claim).await? {
             return Ok(Booked::Replayed(existing));
         }
-        match create(db, secrets, limits, event.clone(), form.clone(), source, Some(claim)).await {
+        match create(db, secrets, limits, bookable.clone(), form.clone(), source, Some(claim)).await {
             Ok(created) => return Ok(Booked::Created(created)),
             Err(BookingError::AlreadyBooked(existing)) => return Ok(Booked::Replayed(*existing)),
             Err(BookingError::KeyRace) => continue,

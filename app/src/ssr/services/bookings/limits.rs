@@ -6,8 +6,8 @@ use super::BookingError;
 use crate::domain::Email;
 use crate::ssr::entities::{booking, user};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr};
+use sea_orm::sea_query::{Alias, Order, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 
 /// Bookings an hour; settable by the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,49 +25,56 @@ impl Default for BookingLimits {
     }
 }
 
-/// When each hourly limit was reached, if it is: the booking that reached it.
-#[must_use = "a booking past a limit is refused by `refuse_past`"]
-pub(super) struct Counted {
-    by_email: Option<DateTime<Utc>>,
-    by_host: Option<DateTime<Utc>>,
-}
-
-impl Counted {
-    /// Refuses a booking past either hourly limit, saying when the next may be made.
-    pub(super) fn refuse_past(self, host: &user::Model, now: DateTime<Utc>) -> Result<(), BookingError> {
-        let hour = Duration::hours(1);
-        if let Some(oldest) = self.by_email {
-            return Err(BookingError::TooMany {
-                message: "This e-mail address has made too many bookings in the last hour.".to_owned(),
-                wait: oldest + hour - now,
-            });
-        }
-        if let Some(oldest) = self.by_host {
-            return Err(BookingError::TooMany {
-                message: format!("{} is taking no more bookings for the moment.", host.name),
-                wait: oldest + hour - now,
-            });
-        }
-        Ok(())
-    }
-}
-
-/// Takes `host`'s schedule lock, as [`super::lock_host_schedule`] does, and
-/// counts both limits in the same statement: every booking asks, and under
-/// the lock concurrent bookings count each other. Must be the
-/// transaction's first statement.
-pub(super) async fn lock_schedule_and_count(
-    txn: &DatabaseTransaction,
+/// Refuses a booking past either hourly limit, saying when the next may be made.
+pub(super) async fn check(
+    db: &impl ConnectionTrait,
     limits: BookingLimits,
     host: &user::Model,
     email: &Email,
     now: DateTime<Utc>,
-) -> Result<Counted, DbErr> {
+) -> Result<(), BookingError> {
+    let [by_email, by_host] = limits_reached_at(
+        db,
+        [
+            (
+                booking::Column::InviteeEmail.eq(email.as_str()),
+                limits.per_email_per_hour,
+            ),
+            (booking::Column::HostId.eq(&host.id), limits.per_host_per_hour),
+        ],
+        now,
+    )
+    .await?;
+    let hour = Duration::hours(1);
+    if let Some(oldest) = by_email {
+        return Err(BookingError::TooMany {
+            message: "This e-mail address has made too many bookings in the last hour.".to_owned(),
+            wait: oldest + hour - now,
+        });
+    }
+    if let Some(oldest) = by_host {
+        return Err(BookingError::TooMany {
+            message: format!("{} is taking no more bookings for the moment.", host.name),
+            wait: oldest + hour - now,
+        });
+    }
+    Ok(())
+}
+
+/// For each filter and its limit, the `limit`-th newest booking matching
+/// it in the hour before `now`, when there are that many: the limit is
+/// reached until it leaves the hour. One statement for both, as every
+/// booking asks.
+async fn limits_reached_at(
+    db: &impl ConnectionTrait,
+    counted: [(SimpleExpr, u32); 2],
+    now: DateTime<Utc>,
+) -> Result<[Option<DateTime<Utc>>; 2], DbErr> {
+    const COLUMNS: [&str; 2] = ["first", "second"];
     let since = now - Duration::hours(1);
-    // For each filter and its limit, the `limit`-th newest booking matching
-    // it in the hour: the limit is reached until that one leaves the hour.
-    let nth_newest = |filter: SimpleExpr, limit: u32| {
-        let select = Query::select()
+    let mut select = Query::select();
+    for ((filter, limit), column) in counted.into_iter().zip(COLUMNS) {
+        let nth_newest = Query::select()
             .column(booking::Column::CreatedAt)
             .from(booking::Entity)
             .and_where(filter)
@@ -76,29 +83,14 @@ pub(super) async fn lock_schedule_and_count(
             .limit(1)
             .offset(u64::from(limit.saturating_sub(1)))
             .to_owned();
-        SimpleExpr::SubQuery(None, Box::new(select.into()))
-    };
-    let lock_and_count = Query::update()
-        .table(user::Entity)
-        .value(
-            user::Column::ScheduleVersion,
-            Expr::col(user::Column::ScheduleVersion).add(1),
-        )
-        .and_where(user::Column::Id.eq(&host.id))
-        .returning(Query::returning().exprs([
-            nth_newest(
-                booking::Column::InviteeEmail.eq(email.as_str()),
-                limits.per_email_per_hour,
-            ),
-            nth_newest(booking::Column::HostId.eq(&host.id), limits.per_host_per_hour),
-        ]))
-        .to_owned();
-    let row = txn
-        .query_one(&lock_and_count)
+        select.expr_as(
+            SimpleExpr::SubQuery(None, Box::new(nth_newest.into())),
+            Alias::new(column),
+        );
+    }
+    let row = db
+        .query_one(&select)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("host {}", host.id)))?;
-    Ok(Counted {
-        by_email: row.try_get_by_index(0)?,
-        by_host: row.try_get_by_index(1)?,
-    })
+        .ok_or_else(|| DbErr::RecordNotFound("the booking limits".to_owned()))?;
+    Ok([row.try_get("", COLUMNS[0])?, row.try_get("", COLUMNS[1])?])
 }

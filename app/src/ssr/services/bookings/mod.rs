@@ -26,31 +26,61 @@ pub use limits::BookingLimits;
 pub use read::{Cursor, Narrow, Search, get, list_for_host, search, starting_at, upcoming_of_contact};
 pub use slots::{SlotWindow, free_slots};
 
-use crate::domain::questions::Answer;
+use crate::domain::questions::{Answer, Question};
 use crate::domain::{BookingId, UserId};
-use crate::ssr::entities::{booking, event_type, payment, user};
+use crate::ssr::entities::{booking, event_type, event_type_question as question, payment, user};
 use crate::ssr::ids::hash_token;
+use crate::ssr::services::questions;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
-/// An active event type and its host, found by their public slugs.
+/// An active event type with its host and questions, found by their public slugs.
 pub async fn find_public_event(
     db: &impl ConnectionTrait,
     host_slug: &str,
     event_slug: &str,
-) -> Result<(user::Model, event_type::Model), BookingError> {
-    // One query: every booking request starts here.
-    let found = event_type::Entity::find()
+) -> Result<Bookable, BookingError> {
+    // One query, as every booking request starts here: a row per question
+    // (one without a question when the form asks none).
+    let rows = event_type::Entity::find()
         .find_also_related(user::Entity)
+        .find_also_related(question::Entity)
         .filter(user::Column::Slug.eq(host_slug.to_lowercase()))
         .filter(event_type::Column::Slug.eq(event_slug.to_lowercase()))
         .filter(event_type::Column::Active.eq(true))
-        .one(db)
+        .order_by_asc(question::Column::Position)
+        .order_by_asc(question::Column::CreatedAt)
+        .all(db)
         .await?;
-    match found {
-        Some((event, Some(host))) => Ok((host, event)),
-        _ => Err(BookingError::NotFound),
+    let mut rows = rows.into_iter();
+    let Some((event, Some(host), first)) = rows.next() else {
+        return Err(BookingError::NotFound);
+    };
+    let questions = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, _, question)| question))
+        .map(questions::to_question)
+        .collect();
+    Ok(Bookable { host, event, questions })
+}
+
+/// An event type with its host and the questions its booking form asks:
+/// what a booking is checked against.
+#[derive(Debug, Clone)]
+pub struct Bookable {
+    pub host: user::Model,
+    pub event: event_type::Model,
+    pub questions: Vec<Question>,
+}
+
+impl Bookable {
+    /// `event` of `host`, with its questions read.
+    pub async fn read(db: &impl ConnectionTrait, host: user::Model, event: event_type::Model) -> Result<Self, DbErr> {
+        let questions = questions::for_event(db, &event.id).await?;
+        Ok(Self { host, event, questions })
     }
 }
 
