@@ -23,6 +23,17 @@ async fn limited(backend: Backend, limits: AccessLimits) -> Option<TestApp> {
     .await
 }
 
+/// Bookings an hour per invitee e-mail and per host; the rest as by default.
+fn hourly(per_email_per_hour: u32, per_host_per_hour: u32) -> AccessLimits {
+    AccessLimits {
+        bookings: BookingLimits {
+            per_email_per_hour,
+            per_host_per_hour,
+        },
+        ..AccessLimits::default()
+    }
+}
+
 /// The free starts of the first day with any, as the booking page offers them.
 /// A day with at least five free times, and those times. Today may have
 /// only a few left, depending on when the test runs, so later days and the
@@ -111,14 +122,7 @@ async fn bookings_are_limited_per_client_ip() {
 }
 
 async fn bookings_are_limited_per_invitee_email_and_per_host(backend: Backend) {
-    let limits = AccessLimits {
-        bookings: BookingLimits {
-            per_email_per_hour: 2,
-            per_host_per_hour: 3,
-        },
-        ..AccessLimits::default()
-    };
-    let Some(app) = limited(backend, limits).await else {
+    let Some(app) = limited(backend, hourly(2, 3)).await else {
         return;
     };
     let ada = app.sign_up("ada").await;
@@ -182,14 +186,7 @@ async fn queued_bookings_of_one_address_stop_at_its_limit(backend: Backend) {
     use app::ssr::entities::user;
     use sea_orm::sea_query::{Expr, ExprTrait};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let limits = AccessLimits {
-        bookings: BookingLimits {
-            per_email_per_hour: 2,
-            ..BookingLimits::default()
-        },
-        ..AccessLimits::default()
-    };
-    let Some(app) = limited(backend, limits).await else {
+    let Some(app) = limited(backend, hourly(2, BookingLimits::default().per_host_per_hour)).await else {
         return;
     };
     let ada = app.sign_up("ada").await;
