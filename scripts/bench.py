@@ -22,7 +22,8 @@ The parts, all run by default (`BENCH_ONLY=http,sizes` runs only those):
   gzip -9 and, when the build precompressed it, brotli (.br siblings);
   each file's figures go to the JSON. What each public page fetches is
   measured in a browser by end2end/tests/wasm-budget.spec.ts.
-- booking_burst, webhook_latency, hubspot_sync, booking_with_hubspot_down:
+- booking_burst, busy_host, webhook_latency, hubspot_sync,
+  booking_with_hubspot_down:
   `cargo bench -p server --bench <part>`, collecting the `BENCH_JSON`
   lines each prints. webhook_latency books 300 times and hubspot_sync 200
   (about 3 minutes less than their defaults); WEBHOOK_BENCH_BOOKINGS and
@@ -49,7 +50,13 @@ from pathlib import Path
 from release_server import REPO, free_port, site_root, start_server, stop, wait_healthy
 
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")).resolve()
-CARGO_BENCHES = ["booking_burst", "webhook_latency", "hubspot_sync", "booking_with_hubspot_down"]
+CARGO_BENCHES = [
+    "booking_burst",
+    "busy_host",
+    "webhook_latency",
+    "hubspot_sync",
+    "booking_with_hubspot_down",
+]
 PARTS = ["http", "sizes", *CARGO_BENCHES]
 BROWSER_HEADERS = {"Accept-Encoding": "br, gzip"}
 WRK_ARGS = ["-t2", "-c10", "-d10s", "--latency"]

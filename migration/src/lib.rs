@@ -26,6 +26,7 @@ mod m20261203_000019_hubspot_mappings;
 mod m20261203_000020_agent_api;
 mod m20261203_000021_contact_sync;
 mod m20261204_000022_payments;
+mod m20261205_000023_bookings_host_created_at;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_agent_api::Migration),
             Box::new(m20261203_000021_contact_sync::Migration),
             Box::new(m20261204_000022_payments::Migration),
+            Box::new(m20261205_000023_bookings_host_created_at::Migration),
         ]
     }
 }

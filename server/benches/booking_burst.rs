@@ -34,14 +34,9 @@
 //! `SLOTLINE_REQUIRE_POSTGRES=1`.
 //!
 //! Run with `cargo bench -p server --bench booking_burst` (about 30 s).
-use app::dto::{EventTypeForm, SignupForm};
 use app::ssr::entities::{event_type, job, user};
-use app::ssr::services::bookings::{self, SlotWindow};
-use app::ssr::services::{accounts, event_types};
-use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::config::Config;
-use server::startup::Application;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Barrier;
@@ -56,6 +51,15 @@ mod book_on_page;
 #[path = "support/latency.rs"]
 mod latency;
 use latency::Latency;
+#[path = "support/hosts.rs"]
+mod hosts;
+use hosts::{free_starts, seed_host};
+#[path = "support/in_process.rs"]
+mod in_process;
+use in_process::{scratch_dir, with_server};
+#[path = "support/scratch_postgres.rs"]
+mod scratch_postgres;
+use scratch_postgres::ScratchPostgres;
 
 const HOSTS: usize = 50;
 const GOAL_P99_MS: f64 = 50.0;
@@ -107,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
     let sqlite_dir = scratch_dir();
     let sqlite_url = format!("sqlite://{}/slotline.db?mode=rwc", sqlite_dir.display());
     let mut figures = measure(Backend::Sqlite, sqlite_url, sqlite_dir, rounds).await?;
-    if let Some(postgres) = ScratchPostgres::create().await? {
+    if let Some(postgres) = ScratchPostgres::create("booking_burst").await? {
         let measured = measure(Backend::Postgres, postgres.url.clone(), scratch_dir(), rounds).await;
         postgres.drop_database().await?;
         figures.extend(measured?);
@@ -159,10 +163,6 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn scratch_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("slotline-bench-{}", app::ssr::ids::new_id()))
-}
-
 /// Both scenarios on a server against `database_url`, which is fresh.
 async fn measure(
     backend: Backend,
@@ -175,21 +175,12 @@ async fn measure(
         // As `server` runs by default: each burst's emails go out meanwhile.
         job_workers: 4,
         access_limits: book_on_page::unlimited(),
-        ..Config::local(dir.clone())
+        ..Config::local(dir)
     };
-    let app = Application::build(config).await?;
-    let base = format!("http://{}", app.address());
-    let db = app.state().db.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
-    let measured = run_scenarios(backend, &db, &base, rounds).await;
-    let _ = stop.send(());
-    let served = server.await;
-    let _ = std::fs::remove_dir_all(&dir);
-    served??;
-    measured
+    with_server(config, |base, db| async move {
+        run_scenarios(backend, &db, &base, rounds).await
+    })
+    .await
 }
 
 async fn run_scenarios(
@@ -290,64 +281,9 @@ impl Bursts<'_> {
 async fn seed_hosts(db: &DatabaseConnection) -> anyhow::Result<Vec<Host>> {
     let mut hosts = Vec::with_capacity(HOSTS);
     for n in 0..HOSTS {
-        let slug = format!("host-{n:02}");
-        let host = accounts::sign_up(
-            db,
-            SignupForm {
-                name: format!("Host Number{n}"),
-                email: format!("{slug}@example.com"),
-                password: "correct horse battery".into(),
-                slug,
-                time_zone: "Europe/Berlin".into(),
-            },
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("signing a host up: {e:?}"))?;
-        let created = event_types::create(
-            db,
-            &host,
-            EventTypeForm {
-                name: "Intro call".into(),
-                slug: EVENT.into(),
-                duration: "30".into(),
-                ..EventTypeForm::default()
-            },
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("creating an event type: {e:?}"))?;
-        let event = event_type::Entity::find_by_id(created.id)
-            .one(db)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("the new event type"))?;
-        hosts.push((host, event));
+        hosts.push(seed_host(db, &format!("host-{n:02}"), &format!("Host Number{n}"), EVENT).await?);
     }
     Ok(hosts)
-}
-
-/// The first `count` times `host` offers now, as its booking page lists them.
-async fn free_starts(
-    db: &DatabaseConnection,
-    (host, event): &Host,
-    count: usize,
-) -> anyhow::Result<Vec<DateTime<Utc>>> {
-    let now = Utc::now();
-    let window = SlotWindow {
-        from: now,
-        to: now + Duration::days(event.horizon_days.into()),
-        minutes: event.duration_min as u32,
-        exclude: None,
-    };
-    let mut starts = bookings::free_slots(db, host, event, window, now)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    anyhow::ensure!(
-        starts.len() >= count,
-        "{} has {} free times left, fewer than {count}: run fewer rounds",
-        host.slug,
-        starts.len()
-    );
-    starts.truncate(count);
-    Ok(starts)
 }
 
 /// Waits until no job is left to run, so that a burst does not compete with
@@ -364,52 +300,5 @@ async fn wait_for_quiet_queue(db: &impl ConnectionTrait) -> anyhow::Result<()> {
         }
         anyhow::ensure!(Instant::now() < deadline, "{pending} jobs still pending after a minute");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
-
-/// A database of this run's own on the PostgreSQL server, dropped by
-/// [`ScratchPostgres::drop_database`].
-struct ScratchPostgres {
-    admin: DatabaseConnection,
-    name: String,
-    url: String,
-}
-
-impl ScratchPostgres {
-    /// `None` when no PostgreSQL answers and none is required.
-    async fn create() -> anyhow::Result<Option<Self>> {
-        let admin_url = std::env::var("SLOTLINE_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into());
-        let mut url = url::Url::parse(&admin_url)?;
-        let admin = match sea_orm::Database::connect(&admin_url).await {
-            Ok(admin) => admin,
-            Err(error) => {
-                // Host and port only: the URL may carry a password.
-                let server = format!("{}:{}", url.host_str().unwrap_or_default(), url.port().unwrap_or(5432));
-                let required = std::env::var("SLOTLINE_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
-                anyhow::ensure!(
-                    !required,
-                    "PostgreSQL is required (SLOTLINE_REQUIRE_POSTGRES=1) but {server} does not answer: {error}"
-                );
-                println!("booking_burst: PostgreSQL SKIPPED: nothing answers at {server} ({error})");
-                return Ok(None);
-            }
-        };
-        let name = format!("slotline_bench_{}", app::ssr::ids::new_id()).to_lowercase();
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
-        url.set_path(&format!("/{name}"));
-        Ok(Some(Self {
-            admin,
-            name,
-            url: url.to_string(),
-        }))
-    }
-
-    async fn drop_database(self) -> anyhow::Result<()> {
-        // FORCE: the stopped server's pool may still hold connections.
-        self.admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
-            .await?;
-        Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! The free start times of an event type, and whether one is still free.
 use super::BookingError;
+use crate::domain::event_type::MAX_DURATION;
 use crate::domain::slots::{Busy, SlotQuery, SlotRules, compute_slots, without_full_days};
 use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::entities::{booking, event_type, user};
@@ -37,11 +38,16 @@ pub async fn free_slots(
     // Buffers are at most 12 hours and a day at most 25, so two days'
     // margin finds every booking whose padded interval can touch the
     // window, and every booking on the same day as one of its slots.
+    let (after, before) = (from - Duration::days(2), to + Duration::days(2));
     let mut query = booking::Entity::find()
         .filter(booking::Column::HostId.eq(&host.id))
         .filter(booking::Column::Status.is_in([BookingStatus::Confirmed, BookingStatus::PendingPayment]))
-        .filter(booking::Column::StartAt.lt(to + Duration::days(2)))
-        .filter(booking::Column::EndAt.gt(from - Duration::days(2)));
+        .filter(booking::Column::StartAt.lt(before))
+        .filter(booking::Column::EndAt.gt(after))
+        // Implied by the line above, as no meeting is longer: it bounds the
+        // `(host_id, start_at)` index scan, which would otherwise read every
+        // booking in the host's past.
+        .filter(booking::Column::StartAt.gt(after - Duration::minutes(MAX_DURATION.into())));
     if let Some(id) = exclude {
         query = query.filter(booking::Column::Id.ne(id));
     }
