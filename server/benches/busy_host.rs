@@ -56,10 +56,19 @@ const CHUNK: usize = 500;
 
 type Host = (user::Model, event_type::Model);
 
-/// One request's timings on one host.
+/// One request's timings on both hosts of one database.
 struct Figure {
-    name: String,
-    latency: Latency,
+    backend: &'static str,
+    request: &'static str,
+    new: Latency,
+    busy: Latency,
+}
+
+impl Figure {
+    /// The busy host's p50 as a ratio of the new host's.
+    fn ratio(&self) -> f64 {
+        self.busy.p50_ms / self.new.p50_ms
+    }
 }
 
 #[tokio::main]
@@ -82,31 +91,33 @@ async fn main() -> anyhow::Result<()> {
         "{:<32} {:>8} {:>8} {:>8} {:>6}",
         "figure", "p50 ms", "p99 ms", "max ms", "n"
     );
-    for Figure { name, latency } in &figures {
-        println!(
-            "{name:<32} {:>8.2} {:>8.2} {:>8.2} {:>6}",
-            latency.p50_ms, latency.p99_ms, latency.max_ms, latency.n
-        );
-    }
-    for Figure { name, latency } in &figures {
-        bench_json::emit(&format!("busy_host.{name}"), latency)?;
-    }
     let mut missed = Vec::new();
-    for busy in figures.iter().filter(|f| f.name.contains(".busy.")) {
-        let new_name = busy.name.replace(".busy.", ".new.");
-        let Some(new) = figures.iter().find(|f| f.name == new_name) else {
-            continue;
-        };
-        let ratio = busy.latency.p50_ms / new.latency.p50_ms;
-        let name = busy.name.replace(".busy.", ".");
-        println!("busy_host: {name}: the busy host's p50 is {ratio:.2}× the new host's");
-        bench_json::emit(
-            &format!("busy_host.{name}.ratio"),
-            &serde_json::json!({ "ratio": ratio }),
-        )?;
-        if ratio > GOAL_RATIO {
+    for figure in &figures {
+        let name = format!("{}.{}", figure.backend, figure.request);
+        for (host, latency) in [("new", &figure.new), ("busy", &figure.busy)] {
+            println!(
+                "{:<32} {:>8.2} {:>8.2} {:>8.2} {:>6}",
+                format!("{}.{host}.{}", figure.backend, figure.request),
+                latency.p50_ms,
+                latency.p99_ms,
+                latency.max_ms,
+                latency.n
+            );
+        }
+        if figure.ratio() > GOAL_RATIO {
             missed.push(name);
         }
+    }
+    for figure in &figures {
+        let (backend, request) = (figure.backend, figure.request);
+        bench_json::emit(&format!("busy_host.{backend}.new.{request}"), &figure.new)?;
+        bench_json::emit(&format!("busy_host.{backend}.busy.{request}"), &figure.busy)?;
+        let ratio = figure.ratio();
+        println!("busy_host: {backend}.{request}: the busy host's p50 is {ratio:.2}× the new host's");
+        bench_json::emit(
+            &format!("busy_host.{backend}.{request}.ratio"),
+            &serde_json::json!({ "ratio": ratio }),
+        )?;
     }
     if missed.is_empty() {
         println!("busy_host: goal met: every ratio ≤ {GOAL_RATIO}");
@@ -119,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
 
 /// Both hosts' figures on a server against `database_url`, which is fresh.
 async fn measure(
-    backend: &str,
+    backend: &'static str,
     database_url: String,
     dir: std::path::PathBuf,
     history: usize,
@@ -174,7 +185,7 @@ async fn seed_history(db: &DatabaseConnection, (host, event): &Host, count: usiz
 
 /// Times `requests` page reads and bookings on each host, taking turns.
 async fn time_both(
-    backend: &str,
+    backend: &'static str,
     db: &DatabaseConnection,
     base: &str,
     hosts: [&Host; 2],
@@ -204,16 +215,22 @@ async fn time_both(
             bookings[at].push(book_on_page::send_timed(request).await?);
         }
     }
-    let mut figures = Vec::new();
-    for (at, which) in ["new", "busy"].into_iter().enumerate() {
-        for (request, timings) in [("page", &pages[at]), ("booking", &bookings[at])] {
-            figures.push(Figure {
-                name: format!("{backend}.{which}.{request}"),
-                latency: Latency::of(timings.clone())?,
-            });
-        }
-    }
-    Ok(figures)
+    let [new_pages, busy_pages] = pages;
+    let [new_bookings, busy_bookings] = bookings;
+    Ok(vec![
+        Figure {
+            backend,
+            request: "page",
+            new: Latency::of(new_pages)?,
+            busy: Latency::of(busy_pages)?,
+        },
+        Figure {
+            backend,
+            request: "booking",
+            new: Latency::of(new_bookings)?,
+            busy: Latency::of(busy_bookings)?,
+        },
+    ])
 }
 
 /// Loads the booking page's data for `host`'s event, with its free times.
