@@ -41,6 +41,8 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Barrier;
 
+#[path = "support/allocator.rs"]
+mod allocator;
 #[path = "support/setting.rs"]
 mod setting;
 use setting::setting;

@@ -28,6 +28,8 @@ use server::config::{Config, HubspotSettings};
 use server::startup::Application;
 use std::time::{Duration, Instant};
 
+#[path = "support/allocator.rs"]
+mod allocator;
 #[path = "support/setting.rs"]
 mod setting;
 use setting::setting;

@@ -27,6 +27,8 @@ use sea_orm::{ActiveValue, DatabaseConnection, EntityTrait};
 use server::config::Config;
 use std::time::Instant;
 
+#[path = "support/allocator.rs"]
+mod allocator;
 #[path = "support/setting.rs"]
 mod setting;
 use setting::setting;

@@ -18,6 +18,8 @@ use server::config::{Config, HubspotSettings};
 use server::startup::Application;
 use std::time::Instant;
 
+#[path = "support/allocator.rs"]
+mod allocator;
 #[path = "support/setting.rs"]
 mod setting;
 use setting::setting;

@@ -17,6 +17,8 @@ use server::config::Config;
 use server::startup::Application;
 use std::time::Instant;
 
+#[path = "support/allocator.rs"]
+mod allocator;
 #[path = "support/booking_row.rs"]
 mod booking_row;
 #[path = "support/demo_intro.rs"]

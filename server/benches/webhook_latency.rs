@@ -24,6 +24,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+#[path = "support/allocator.rs"]
+mod allocator;
 #[path = "support/setting.rs"]
 mod setting;
 use setting::setting;

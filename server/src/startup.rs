@@ -45,6 +45,11 @@ pub async fn connect(database_url: &str, pool: u32) -> anyhow::Result<DatabaseCo
     let mut options = ConnectOptions::new(database_url.to_owned());
     options
         .max_connections(pool)
+        // SQLx pings every connection it hands out, a round trip of its own
+        // before each request's first query and each transaction (two of
+        // a booking's fifteen). Only a connection idle long enough for the
+        // server or a firewall to have dropped it is pinged now.
+        .test_before_acquire_if_idle_for(std::time::Duration::from_secs(30))
         .sqlx_logging(false)
         // Write-ahead logging: pages and job workers read while a booking
         // writes, instead of waiting for it (measured in the README).

@@ -1,9 +1,10 @@
 //! A host's weekly hours and date overrides: saved as the dashboard saves
 //! them, read back as saved (rules and overrides come from one read), and
-//! followed by the booking page.
-use crate::helpers::TestApp;
+//! followed by the booking page and by bookings.
+use crate::helpers::{Answer, TestApp};
 use crate::on_both_databases;
 use app::dto::AvailabilityDto;
+use app::error::AppError;
 use app::functions::availability::SaveAvailability;
 use app::ssr::entities::user;
 use app::ssr::services::availability;
@@ -94,5 +95,27 @@ async fn weekly_hours_and_date_overrides_come_back_as_saved_and_shape_the_bookin
         slots_on(&app, usual).await.len(),
         before.len(),
         "the Thursday after keeps the weekly hours"
+    );
+
+    // A booking re-reads the hours under the host's lock: a time the weekly
+    // hours offered but the day off does not is refused; one of the short
+    // day's times books, and the page no longer offers it.
+    let wednesday_after = slots_on(&app, off + Duration::days(7)).await;
+    let off_time =
+        (chrono::DateTime::parse_from_rfc3339(&wednesday_after[0]).unwrap() - Duration::days(7)).to_rfc3339();
+    assert!(
+        matches!(
+            app.book("ada", "intro", &off_time, "grace@example.com").await,
+            Answer::Err(AppError::SlotTaken)
+        ),
+        "{off_time} is on the day off"
+    );
+    app.book("ada", "intro", &on_short[0], "grace@example.com")
+        .await
+        .redirect();
+    assert!(
+        !slots_on(&app, short).await.contains(&on_short[0]),
+        "{} is booked",
+        on_short[0]
     );
 }

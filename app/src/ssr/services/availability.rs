@@ -6,11 +6,9 @@ use crate::error::AppError;
 use crate::ssr::db::write_transaction;
 use crate::ssr::entities::{availability_override, availability_rule, user};
 use crate::ssr::ids::new_id;
+use crate::ssr::services::calendar;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, Query, UnionType};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, Value,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 
 use crate::domain::slots::MAX_BOOKINGS_PER_DAY;
@@ -18,81 +16,8 @@ use crate::domain::slots::MAX_BOOKINGS_PER_DAY;
 const MAX_RANGES_PER_DAY: usize = 12;
 const MAX_OVERRIDES: usize = 400;
 
-/// Everything the slot computation needs to know about a host's hours.
-pub struct Schedule {
-    pub weekly: WeeklyHours,
-    pub overrides: BTreeMap<NaiveDate, DateOverride>,
-}
-
-/// One row of [`load`]'s read: a weekly rule (with its weekday) or a date
-/// override (with its date; no minutes when the day is off).
-type ScheduleRow = (Option<i16>, Option<NaiveDate>, Option<i16>, Option<i16>);
-
-/// Reads the weekly rules and the date overrides in one round trip: every
-/// booking re-checks its slot under the host's lock, so it counts.
-pub async fn load(db: &impl ConnectionTrait, host_id: &UserId) -> Result<Schedule, DbErr> {
-    let null = || Expr::value(Value::SmallInt(None));
-    let overrides = Query::select()
-        .expr(null())
-        .column(availability_override::Column::Date)
-        .columns([
-            availability_override::Column::StartMinute,
-            availability_override::Column::EndMinute,
-        ])
-        .from(availability_override::Entity)
-        .and_where(availability_override::Column::UserId.eq(host_id))
-        .to_owned();
-    let both = Query::select()
-        .column(availability_rule::Column::Weekday)
-        .expr(Expr::value(Value::ChronoDate(None)))
-        .columns([
-            availability_rule::Column::StartMinute,
-            availability_rule::Column::EndMinute,
-        ])
-        .from(availability_rule::Entity)
-        .and_where(availability_rule::Column::UserId.eq(host_id))
-        .union(UnionType::All, overrides)
-        .to_owned();
-    let mut rows = db
-        .query_all(&both)
-        .await?
-        .iter()
-        .map(|row| row.try_get_many_by_index::<ScheduleRow>())
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.sort_unstable();
-    Ok(schedule_of(rows))
-}
-
-fn schedule_of(rows: Vec<ScheduleRow>) -> Schedule {
-    let mut weekly = WeeklyHours::default();
-    let mut overrides: BTreeMap<NaiveDate, DateOverride> = BTreeMap::new();
-    for (weekday, date, start, end) in rows {
-        let range = match (start, end) {
-            (Some(s), Some(e)) => MinuteRange::new(s as u16, e as u16).ok(),
-            _ => None,
-        };
-        match (weekday, date) {
-            (Some(weekday), None) => {
-                if let (Some(day), Some(range)) = (weekly.days.get_mut(weekday as usize), range) {
-                    day.push(range);
-                }
-            }
-            (None, Some(date)) => {
-                let entry = overrides.entry(date).or_insert(DateOverride::Hours(Vec::new()));
-                match (range, entry) {
-                    (Some(range), DateOverride::Hours(ranges)) => ranges.push(range),
-                    (None, entry) => *entry = DateOverride::DayOff,
-                    (Some(_), DateOverride::DayOff) => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    Schedule { weekly, overrides }
-}
-
 pub async fn get(db: &DatabaseConnection, host: &user::Model) -> Result<AvailabilityDto, AppError> {
-    let schedule = load(db, &host.id).await?;
+    let schedule = calendar::read(db, &host.id, calendar::Ask::default()).await?.schedule;
     Ok(AvailabilityDto {
         time_zone: host.time_zone.name().to_owned(),
         weekly: schedule.weekly,

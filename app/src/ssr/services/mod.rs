@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod availability;
 pub mod booking_page;
 pub mod bookings;
+pub mod calendar;
 pub mod contact_sync;
 pub mod contacts;
 pub mod event_types;

@@ -1,6 +1,6 @@
 //! Moving a booking to another free time, and cancelling it: each under
 //! the host's schedule lock, each published in its transaction.
-use super::slots::is_free;
+use super::slots::recheck;
 use super::{Actor, BookingDetails, BookingError, find_for, host_and_event, lock_host_schedule};
 use crate::domain::{BookingId, BookingStatus};
 use crate::ssr::crypto::SecretBox;
@@ -64,7 +64,10 @@ pub async fn reschedule(
     }
     // A booking keeps the length it was booked with.
     let minutes = u32::try_from((current.end_at - current.start_at).num_minutes()).unwrap_or(0);
-    if !is_free(&txn, &host, &event, start, minutes, Some(&current.id)).await? {
+    if !recheck(&txn, (&host, &event), (start, minutes), Some(&current.id), None)
+        .await?
+        .free
+    {
         return Err(BookingError::SlotTaken);
     }
     let mut model: booking::ActiveModel = current.clone().into();

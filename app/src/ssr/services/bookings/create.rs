@@ -4,7 +4,7 @@
 //! the key is claimed in that transaction too.
 use super::idempotency::{self, Claim};
 use super::limits::{self, BookingLimits};
-use super::slots::is_free;
+use super::slots::recheck;
 use super::{Bookable, BookingDetails, BookingError, lock_host_schedule, parse_start};
 use crate::domain::questions::{PhoneField, check_answers};
 use crate::domain::{BookingId, BookingSource, BookingStatus, Email, Notes, PersonName, TimeZoneName};
@@ -144,12 +144,21 @@ pub async fn create(
         return Err(BookingError::AlreadyBooked(Box::new(existing)));
     }
     let now = Utc::now();
-    // Under the host's lock, so that concurrent bookings count each other,
-    // and in a statement after the lock's: a PostgreSQL statement sees only
-    // what committed before it began, so counting in the lock's own UPDATE
-    // would miss the bookings it waited for.
-    limits::check(&txn, limits, &host, &checked.email, now).await?;
-    if !is_free(&txn, &host, &event, checked.start, checked.minutes, None).await? {
+    // The limits are counted under the host's lock, so that concurrent
+    // bookings count each other, and in a statement after the lock's: a
+    // PostgreSQL statement sees only what committed before it began, so
+    // counting in the lock's own UPDATE would miss the bookings it waited for.
+    let reached = limits::reached_at(limits, &host, &checked.email, now);
+    let recheck = recheck(
+        &txn,
+        (&host, &event),
+        (checked.start, checked.minutes),
+        None,
+        Some(reached),
+    )
+    .await?;
+    limits::refuse_past(recheck.instants, &host, now)?;
+    if !recheck.free {
         return Err(BookingError::SlotTaken);
     }
     let contact_source = if price.is_some() { "payment" } else { "booking" };

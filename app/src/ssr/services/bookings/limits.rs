@@ -6,8 +6,8 @@ use super::BookingError;
 use crate::domain::Email;
 use crate::ssr::entities::{booking, user};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Alias, Order, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::{Order, Query, SelectStatement, SimpleExpr};
 
 /// Bookings an hour; settable by the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,26 +25,44 @@ impl Default for BookingLimits {
     }
 }
 
-/// Refuses a booking past either hourly limit, saying when the next may be made.
-pub(super) async fn check(
-    db: &impl ConnectionTrait,
+/// For the booking email and the host, the instant their hourly limit is
+/// reached until: the `limit`-th newest booking in the hour before `now`,
+/// when there are that many. Two scalar subqueries, read with the slot under
+/// the host's lock (`slots::recheck`) and judged by [`refuse_past`].
+pub(super) fn reached_at(
     limits: BookingLimits,
     host: &user::Model,
     email: &Email,
     now: DateTime<Utc>,
+) -> [SelectStatement; 2] {
+    let since = now - Duration::hours(1);
+    let nth_newest = |filter: SimpleExpr, limit: u32| {
+        Query::select()
+            .column(booking::Column::CreatedAt)
+            .from(booking::Entity)
+            .and_where(filter)
+            .and_where(booking::Column::CreatedAt.gt(since))
+            .order_by(booking::Column::CreatedAt, Order::Desc)
+            .limit(1)
+            .offset(u64::from(limit.saturating_sub(1)))
+            .to_owned()
+    };
+    [
+        nth_newest(
+            booking::Column::InviteeEmail.eq(email.as_str()),
+            limits.per_email_per_hour,
+        ),
+        nth_newest(booking::Column::HostId.eq(&host.id), limits.per_host_per_hour),
+    ]
+}
+
+/// Refuses a booking past either hourly limit, saying when the next may be
+/// made; `reached` is what [`reached_at`]'s subqueries answered.
+pub(super) fn refuse_past(
+    [by_email, by_host]: [Option<DateTime<Utc>>; 2],
+    host: &user::Model,
+    now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
-    let [by_email, by_host] = limits_reached_at(
-        db,
-        [
-            (
-                booking::Column::InviteeEmail.eq(email.as_str()),
-                limits.per_email_per_hour,
-            ),
-            (booking::Column::HostId.eq(&host.id), limits.per_host_per_hour),
-        ],
-        now,
-    )
-    .await?;
     let hour = Duration::hours(1);
     if let Some(oldest) = by_email {
         return Err(BookingError::TooMany {
@@ -59,38 +77,4 @@ pub(super) async fn check(
         });
     }
     Ok(())
-}
-
-/// For each filter and its limit, the `limit`-th newest booking matching
-/// it in the hour before `now`, when there are that many: the limit is
-/// reached until it leaves the hour. One statement for both, as every
-/// booking asks.
-async fn limits_reached_at(
-    db: &impl ConnectionTrait,
-    counted: [(SimpleExpr, u32); 2],
-    now: DateTime<Utc>,
-) -> Result<[Option<DateTime<Utc>>; 2], DbErr> {
-    const COLUMNS: [&str; 2] = ["first", "second"];
-    let since = now - Duration::hours(1);
-    let mut select = Query::select();
-    for ((filter, limit), column) in counted.into_iter().zip(COLUMNS) {
-        let nth_newest = Query::select()
-            .column(booking::Column::CreatedAt)
-            .from(booking::Entity)
-            .and_where(filter)
-            .and_where(booking::Column::CreatedAt.gt(since))
-            .order_by(booking::Column::CreatedAt, Order::Desc)
-            .limit(1)
-            .offset(u64::from(limit.saturating_sub(1)))
-            .to_owned();
-        select.expr_as(
-            SimpleExpr::SubQuery(None, Box::new(nth_newest.into())),
-            Alias::new(column),
-        );
-    }
-    let row = db
-        .query_one(&select)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the booking limits".to_owned()))?;
-    Ok([row.try_get("", COLUMNS[0])?, row.try_get("", COLUMNS[1])?])
 }
