@@ -154,6 +154,7 @@ fn overrides(host_id: &UserId) -> SelectStatement {
         .to_owned()
 }
 
+/// Only the times: a busy host has thousands of bookings in a month's window.
 fn bookings(host_id: &UserId, condition: Condition) -> SelectStatement {
     Query::select()
         .expr(Expr::val(BOOKING))
